@@ -1,0 +1,112 @@
+import { enableGrad, noGrad } from './mode.js';
+import { ValueError, ShapeError } from '../tensor/errors.js';
+import { fmt } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { add } from '../ops/binary.js';
+import { onesLike } from '../tensor/creation.js';
+
+/** Options of `backward()` and `grad()`. */
+export interface BackwardOptions {
+  /** Keep the graph so that backward can run through it again (default false). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, so gradients can be differentiated again (default false). */
+  createGraph?: boolean;
+}
+
+/**
+ * Tensors reachable from `roots` through recorded ops, in topological order (each before the
+ * ops that consumed it). Iterative, so a chain of any length cannot overflow the stack.
+ */
+function topoOrder(roots: readonly Tensor[]): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: [Tensor, number][] = [];
+  for (const r of roots) {
+    if (visited.has(r)) continue;
+    visited.add(r);
+    stack.push([r, 0]);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const [t, i] = top;
+      const inputs = t.node ? t.node.inputs : [];
+      if (i < inputs.length) {
+        top[1] = i + 1;
+        const child = inputs[i]!;
+        if (child.requiresGrad && !visited.has(child)) {
+          visited.add(child);
+          stack.push([child, 0]);
+        }
+      } else {
+        stack.pop();
+        order.push(t);
+      }
+    }
+  }
+  return order;
+}
+
+/**
+ * Reverse-mode sweep from `roots` seeded with `seeds`. With `targets`, returns the gradient of
+ * each target (null when it does not depend on the roots); without, accumulates into the `.grad`
+ * of every leaf that requires gradients.
+ */
+export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], targets: readonly Tensor[] | null, opts: BackwardOptions = {}): (Tensor | null)[] {
+  const createGraph = opts.createGraph ?? false;
+  const retainGraph = opts.retainGraph ?? createGraph;
+  const sweep = () => {
+    const grads = new Map<Tensor, Tensor>();
+    roots.forEach((r, i) => accumulate(grads, r, seeds[i]!));
+    const order = topoOrder(roots);
+    const targetSet = targets ? new Set(targets) : null;
+    for (let k = order.length - 1; k >= 0; k--) {
+      const t = order[k]!;
+      const g = grads.get(t);
+      if (!g) continue;
+      const node = t.node;
+      if (node === null) {
+        if (!targetSet) t.grad = t.grad ? add(t.grad, g) : createGraph ? g : g.detach();
+        continue;
+      }
+      if (node.vjp === null) {
+        throw new ValueError(
+          `backward: the graph through '${node.name}' was already freed by an earlier backward(); ` +
+            'pass { retainGraph: true } to the first backward() to run backward through it twice',
+        );
+      }
+      if (!targetSet || !targetSet.has(t)) grads.delete(t);
+      const inGrads = node.vjp(g);
+      node.inputs.forEach((input, i) => {
+        const ig = inGrads[i];
+        if (ig && input.requiresGrad) accumulate(grads, input, ig);
+      });
+      if (!retainGraph) node.vjp = null;
+    }
+    return targets ? targets.map((t) => grads.get(t) ?? null) : [];
+  };
+  return createGraph ? enableGrad(sweep) : noGrad(sweep);
+}
+
+function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
+  const prev = grads.get(t);
+  grads.set(t, prev ? add(prev, g) : g);
+}
+
+/**
+ * `t.backward()`: gradients of `t` with respect to every leaf that requires them, added into
+ * their `.grad`. A non-scalar `t` needs `grad`, the gradient of some scalar with respect to `t`.
+ */
+export function backward(t: Tensor, grad?: Tensor, opts: BackwardOptions = {}): void {
+  if (!t.requiresGrad) {
+    throw new ValueError('backward: this tensor does not require gradients; set requiresGrad on the inputs (e.g. nb.tensor(v, {requiresGrad: true})) before computing it');
+  }
+  if (grad === undefined && t.size !== 1) {
+    throw new ShapeError(
+      `backward: the tensor has shape ${fmt(t.shape)}; backward() without a gradient argument only works on a scalar (one element). ` +
+        'Reduce it first (e.g. loss.mean().backward()) or pass the gradient: t.backward(gradOfT)',
+    );
+  }
+  if (grad !== undefined && (grad.ndim !== t.ndim || grad.shape.some((d, i) => d !== t.shape[i]))) {
+    throw new ShapeError(`backward: the gradient has shape ${fmt(grad.shape)} but the tensor has shape ${fmt(t.shape)}`);
+  }
+  runBackward([t], [grad ?? onesLike(t)], null, opts);
+}

@@ -1,0 +1,11 @@
+import type { Tensor } from '../tensor/tensor.js';
+
+/**
+ * One recorded op in the graph: the tensors it read and how to map its output's gradient to
+ * theirs. `vjp` returns one gradient (or null) per input, each with that input's shape.
+ */
+export interface GraphNode {
+  readonly name: string;
+  inputs: readonly Tensor[];
+  vjp: ((grad: Tensor) => readonly (Tensor | null)[]) | null;
+}

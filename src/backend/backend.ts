@@ -1,0 +1,62 @@
+import type { TypedArray } from '../tensor/dtype.js';
+
+/**
+ * A strided view over raw storage, as the kernels see it: element `(i0, i1, …)` lives at
+ * `data[offset + i0*strides[0] + i1*strides[1] + …]`. A stride of 0 repeats (broadcasts) a value.
+ */
+export interface View {
+  data: TypedArray;
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+}
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'sin' | 'cos'
+  | 'tanh' | 'sigmoid' | 'erf' | 'relu' | 'log1p' | 'expm1';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+
+/**
+ * The kernels every backend provides. They compute and nothing else: every shape, stride,
+ * broadcast and dtype decision is made by the ops before a kernel is called. Outputs are freshly
+ * allocated contiguous arrays unless a `View` is given for them.
+ *
+ * A faster backend is this record with some entries replaced: `{ ...jsKernels, gemm: fastGemm }`.
+ */
+export interface Backend {
+  readonly name: string;
+  /** `out[i] = op(x[i])` over `x.shape` in row-major order; `out` is contiguous. */
+  unary(op: UnaryOp, x: View, out: TypedArray): void;
+  /** `out[i] = a[i] op b[i]`; `a` and `b` already have the output shape (broadcast dims have stride 0). */
+  binary(op: BinaryOp, a: View, b: View, out: TypedArray): void;
+  /** `out[i] = cond[i] ? a[i] : b[i]`, all three views of the output shape. */
+  where(cond: View, a: View, b: View, out: TypedArray): void;
+  /** Copies `src` into `dst` (same shape), converting the element type when the arrays differ. */
+  copy(src: View, dst: View): void;
+  /**
+   * Reduces the middle axis of a contiguous `[outer, n, inner]` block starting at `offset`:
+   * `out[o*inner + i] = op over r of x[offset + (o*n + r)*inner + i]`.
+   */
+  reduce(op: ReduceOp, x: TypedArray, offset: number, outer: number, n: number, inner: number, out: TypedArray): void;
+  /** Index of the first maximum (`argmax`) or minimum (`argmin`) along the middle axis, as above. */
+  argReduce(op: 'argmax' | 'argmin', x: TypedArray, offset: number, outer: number, n: number, inner: number, out: Int32Array): void;
+  /**
+   * `C = op(A)·op(B)` with `op(A)` of shape `[m,k]`, `op(B)` `[k,n]`, row-major with leading
+   * dimensions `lda, ldb, ldc`; `transA` means A is stored as `[k,m]`. `C` is overwritten.
+   */
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    a: TypedArray, aOffset: number, lda: number,
+    b: TypedArray, bOffset: number, ldb: number,
+    c: TypedArray, cOffset: number, ldc: number,
+  ): void;
+  /** `out[o, j, i] = x[o, indices[j], i]` over a contiguous `[outer, axisSize, inner]` x. */
+  gather(x: TypedArray, outer: number, axisSize: number, inner: number, indices: Int32Array, out: TypedArray): void;
+  /** `out[o, indices[j], i] += g[o, j, i]`; `out` is `[outer, axisSize, inner]`, pre-filled by the caller. */
+  scatterAdd(g: TypedArray, outer: number, axisSize: number, inner: number, indices: Int32Array, out: TypedArray): void;
+}

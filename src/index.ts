@@ -1,0 +1,40 @@
+/**
+ * nabla: a deep-learning framework written from scratch in TypeScript.
+ *
+ * @example
+ * import * as nb from 'nabla';
+ * const x = nb.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * x.matmul(x).sum().backward();
+ * console.log(x.grad);
+ */
+import './ops/methods.js';
+
+export { Tensor, type NestedArray } from './tensor/tensor.js';
+export { type DType, type TypedArray, promoteTypes } from './tensor/dtype.js';
+export { ShapeError, DTypeError, ValueError } from './tensor/errors.js';
+export { broadcastShapes } from './tensor/shape.js';
+export { Generator, manualSeed } from './tensor/random.js';
+export {
+  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
+  rand, randn, randint, bernoulli, type CreationOptions, type RandomOptions,
+} from './tensor/creation.js';
+
+export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
+export { backward, type BackwardOptions } from './autograd/backward.js';
+export { grad, valueAndGrad, gradients, type GradOptions } from './autograd/functional.js';
+
+export { neg, exp, log, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, erf, relu, log1p, expm1 } from './ops/unary.js';
+export { add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, cast, clamp } from './ops/binary.js';
+export { sum, mean, max, min, prod, variance, argmax, argmin, logSumExp, type Axis } from './ops/reduce.js';
+export {
+  reshape, view, flatten, squeeze, unsqueeze, permute, transpose, expand, slice, contiguous,
+  concat, stack, split, pad, type SliceEntry,
+} from './ops/movement.js';
+export { gather, indexSelect, takeAlongAxis, oneHot } from './ops/indexing.js';
+export { matmul } from './ops/matmul.js';
+export { leakyRelu, elu, gelu, softplus, silu, softmax, logSoftmax } from './ops/activations.js';
+export type { TensorLike } from './ops/scalar.js';
+
+export * as losses from './nn/losses.js';
+export * as testing from './testing/index.js';
+export { backend, setBackend, jsBackend, type Backend } from './backend/index.js';

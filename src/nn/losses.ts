@@ -1,0 +1,126 @@
+import { isFloat } from '../tensor/dtype.js';
+import { DTypeError, ShapeError, ValueError } from '../tensor/errors.js';
+import { fmt } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { logSoftmax } from '../ops/activations.js';
+import { abs, log, log1p, exp, relu } from '../ops/unary.js';
+import { add, cast, clamp, div, lt, mul, sub, where } from '../ops/binary.js';
+import { mean, sum } from '../ops/reduce.js';
+import { takeAlongAxis } from '../ops/indexing.js';
+import { reshape, unsqueeze } from '../ops/movement.js';
+import { assertTensor } from '../ops/scalar.js';
+
+/** How per-sample losses are combined: `'mean'` (Keras' default), `'sum'`, or `'none'` (one per sample). */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+/** Options of the cross-entropy losses. */
+export interface CrossentropyOptions {
+  /** `yPred` holds logits rather than probabilities (computed stably via log-sum-exp). Default false. */
+  fromLogits?: boolean;
+  reduction?: Reduction;
+}
+
+const EPSILON = 1e-7; // Keras' backend epsilon: probabilities are clipped to [ε, 1−ε]
+
+function reduce(perSample: Tensor, reduction: Reduction = 'mean'): Tensor {
+  if (reduction === 'none') return perSample;
+  if (reduction === 'sum') return sum(perSample);
+  if (reduction === 'mean') return mean(perSample);
+  throw new ValueError(`loss: unknown reduction '${String(reduction)}'; use 'mean', 'sum' or 'none'`);
+}
+
+function checkPair(op: string, yTrue: Tensor, yPred: Tensor): Tensor {
+  assertTensor(op, yTrue, 'yTrue');
+  assertTensor(op, yPred, 'yPred');
+  if (!isFloat(yPred.dtype)) throw new DTypeError(`${op}: yPred must be a float tensor, got ${yPred.dtype}`);
+  if (yTrue.ndim !== yPred.ndim || yTrue.shape.some((d, i) => d !== yPred.shape[i])) {
+    throw new ShapeError(`${op}: yTrue ${fmt(yTrue.shape)} and yPred ${fmt(yPred.shape)} must have the same shape`);
+  }
+  return cast(yTrue, yPred.dtype);
+}
+
+/** Mean over the last axis of each sample (Keras' convention), or the value itself for 1-D input. */
+function perSample(t: Tensor): Tensor {
+  return t.ndim <= 1 ? t : mean(t, -1);
+}
+
+/** mean((yPred − yTrue)²). */
+export function meanSquaredError(yTrue: Tensor, yPred: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  const y = checkPair('meanSquaredError', yTrue, yPred);
+  const d = sub(yPred, y);
+  return reduce(perSample(mul(d, d)), opts.reduction);
+}
+
+/** mean(|yPred − yTrue|). */
+export function meanAbsoluteError(yTrue: Tensor, yPred: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  const y = checkPair('meanAbsoluteError', yTrue, yPred);
+  return reduce(perSample(abs(sub(yPred, y))), opts.reduction);
+}
+
+/** Huber loss: ½d² where |d| ≤ δ, δ(|d| − ½δ) beyond (default δ = 1). */
+export function huber(yTrue: Tensor, yPred: Tensor, opts: { delta?: number; reduction?: Reduction } = {}): Tensor {
+  const y = checkPair('huber', yTrue, yPred);
+  const delta = opts.delta ?? 1;
+  if (!(delta > 0)) throw new ValueError(`huber: delta must be positive, got ${delta}`);
+  const a = abs(sub(yPred, y));
+  const quad = mul(mul(a, a), 0.5);
+  const lin = mul(sub(a, 0.5 * delta), delta);
+  return reduce(perSample(where(lt(a, delta), quad, lin)), opts.reduction);
+}
+
+/**
+ * Binary cross-entropy for targets in [0, 1]. From logits it is `max(x,0) − x·y + log(1 + e^(−|x|))`
+ * (never overflows); from probabilities, p is clipped to [1e-7, 1 − 1e-7] as in Keras.
+ */
+export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, opts: CrossentropyOptions = {}): Tensor {
+  const y = checkPair('binaryCrossentropy', yTrue, yPred);
+  let loss: Tensor;
+  if (opts.fromLogits) {
+    loss = add(sub(relu(yPred), mul(yPred, y)), log1p(exp(mul(abs(yPred), -1))));
+  } else {
+    const p = clamp(yPred, EPSILON, 1 - EPSILON);
+    loss = mul(add(mul(y, log(p)), mul(sub(1, y), log(sub(1, p)))), -1);
+  }
+  return reduce(perSample(loss), opts.reduction);
+}
+
+/**
+ * Cross-entropy against one-hot (or soft) targets along the last axis. From logits:
+ * `−Σ y·logSoftmax(x)`; from probabilities, p is renormalised and clipped as in Keras.
+ */
+export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opts: CrossentropyOptions = {}): Tensor {
+  const y = checkPair('categoricalCrossentropy', yTrue, yPred);
+  if (yPred.ndim === 0) throw new ShapeError('categoricalCrossentropy: yPred needs a class axis, got a scalar');
+  const logp = opts.fromLogits ? logSoftmax(yPred, -1) : log(clamp(div(yPred, sum(yPred, -1, true)), EPSILON, 1 - EPSILON));
+  return reduce(mul(sum(mul(y, logp), -1), -1), opts.reduction);
+}
+
+/**
+ * Cross-entropy against integer class labels: `yTrue` int32 of shape `[N]` (or `[N, 1]`),
+ * `yPred` `[N, C]` probabilities or logits. Labels outside `[0, C)` are an error.
+ */
+export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opts: CrossentropyOptions = {}): Tensor {
+  const op = 'sparseCategoricalCrossentropy';
+  assertTensor(op, yTrue, 'yTrue');
+  assertTensor(op, yPred, 'yPred');
+  if (yTrue.dtype !== 'int32') {
+    throw new DTypeError(`${op}: yTrue must hold integer class labels (int32), got ${yTrue.dtype}; cast them with cast(y, 'int32') or use categoricalCrossentropy for one-hot targets`);
+  }
+  if (!isFloat(yPred.dtype)) throw new DTypeError(`${op}: yPred must be a float tensor, got ${yPred.dtype}`);
+  if (yPred.ndim < 1) throw new ShapeError(`${op}: yPred needs a class axis, got shape ${fmt(yPred.shape)}`);
+  const lead = yPred.shape.slice(0, -1);
+  const labels = yTrue.ndim === lead.length + 1 && yTrue.shape[yTrue.ndim - 1] === 1 ? reshape(yTrue, lead) : yTrue;
+  if (labels.ndim !== lead.length || labels.shape.some((d, i) => d !== lead[i])) {
+    throw new ShapeError(`${op}: labels of shape ${fmt(yTrue.shape)} do not match predictions ${fmt(yPred.shape)}; expected labels of shape ${fmt(lead)}`);
+  }
+  const numClasses = yPred.shape[yPred.ndim - 1]!;
+  const labelData = labels.data();
+  for (const v of labelData) {
+    if (v < 0 || v >= numClasses) {
+      throw new ValueError(`${op}: label ${v} is out of range for ${numClasses} classes (valid: 0..${numClasses - 1})`);
+    }
+  }
+  const logp = opts.fromLogits ? logSoftmax(yPred, -1) : log(clamp(div(yPred, sum(yPred, -1, true)), EPSILON, 1 - EPSILON));
+  const picked = takeAlongAxis(logp, unsqueeze(labels, -1), -1);
+  return reduce(mul(reshape(picked, lead), -1), opts.reduction);
+}

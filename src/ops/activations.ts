@@ -1,0 +1,73 @@
+import { assertFloat } from '../tensor/dtype.js';
+import { ValueError } from '../tensor/errors.js';
+import { normalizeAxis } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { add, div, gt, minimum, mul, pow, sub, where } from './binary.js';
+import { logSumExp, max, sum } from './reduce.js';
+import { assertTensor } from './scalar.js';
+import { abs, erf, exp, expm1, log1p, relu, sigmoid, tanh } from './unary.js';
+
+export { relu, sigmoid, tanh } from './unary.js';
+
+function checkFloat(op: string, x: Tensor): void {
+  assertTensor(op, x);
+  assertFloat(op, x.dtype);
+}
+
+/** x for x > 0, `alpha·x` otherwise (default alpha 0.2, as `keras.activations.leaky_relu`). */
+export function leakyRelu(x: Tensor, alpha = 0.2): Tensor {
+  checkFloat('leakyRelu', x);
+  return where(gt(x, 0), x, mul(x, alpha));
+}
+
+/** x for x > 0, `alpha·(eˣ − 1)` otherwise (default alpha 1). */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  checkFloat('elu', x);
+  // expm1 of min(x, 0): the branch not taken must not overflow, or its zero gradient becomes 0·∞
+  return where(gt(x, 0), x, mul(expm1(minimum(x, 0)), alpha));
+}
+
+/**
+ * Gaussian error linear unit: `x·Φ(x) = ½x(1 + erf(x/√2))` (exact, the PyTorch and Keras default),
+ * or with `approximate: true` the tanh form `½x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
+ */
+export function gelu(x: Tensor, approximate = false): Tensor {
+  checkFloat('gelu', x);
+  if (approximate) {
+    const inner = mul(add(x, mul(pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
+    return mul(mul(x, 0.5), add(tanh(inner), 1));
+  }
+  return mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
+}
+
+/** log(1 + eˣ), computed as `max(x,0) + log1p(e^(−|x|))` so that it never overflows. */
+export function softplus(x: Tensor): Tensor {
+  checkFloat('softplus', x);
+  return add(relu(x), log1p(exp(mul(abs(x), -1))));
+}
+
+/** x·σ(x), also called swish. */
+export function silu(x: Tensor): Tensor {
+  checkFloat('silu', x);
+  return mul(x, sigmoid(x));
+}
+
+/**
+ * Softmax along `axis` (default −1): `eˣ / Σ eˣ`, computed with the maximum subtracted so that it
+ * never overflows. Each slice along `axis` sums to 1.
+ */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  checkFloat('softmax', x);
+  const a = normalizeAxis('softmax', axis, x.ndim);
+  if (x.ndim === 0) throw new ValueError('softmax: needs at least 1 dim, got a scalar');
+  const e = exp(sub(x, max(x, a, true).detach()));
+  return div(e, sum(e, a, true));
+}
+
+/** log(softmax(x)) along `axis`, computed as `x − logSumExp(x)`: stable for any logits. */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  checkFloat('logSoftmax', x);
+  if (x.ndim === 0) throw new ValueError('logSoftmax: needs at least 1 dim, got a scalar');
+  const a = normalizeAxis('logSoftmax', axis, x.ndim);
+  return sub(x, logSumExp(x, a, true));
+}

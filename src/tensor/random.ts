@@ -1,0 +1,96 @@
+import { ValueError } from './errors.js';
+
+/**
+ * A seeded pseudo-random generator (xoshiro128**, 32-bit state words, seeded through splitmix32).
+ * The same seed gives the same numbers on every run and platform.
+ *
+ * @example
+ * const g = new Generator(42); g.uniform(); g.normal();
+ */
+export class Generator {
+  private s = new Uint32Array(4);
+  private spare: number | null = null;
+
+  constructor(seed = Date.now()) {
+    this.seed(seed);
+  }
+
+  /** Resets the state from an integer seed. */
+  seed(seed: number): void {
+    if (!Number.isFinite(seed)) throw new ValueError(`manualSeed: seed must be a finite number, got ${seed}`);
+    let x = (Math.trunc(seed) ^ Math.trunc(seed / 4294967296)) >>> 0;
+    for (let i = 0; i < 4; i++) {
+      // splitmix32 spreads one seed over four non-zero state words
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+    }
+    this.spare = null;
+  }
+
+  /** A uniformly distributed unsigned 32-bit integer. */
+  nextUint32(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
+    const t = (s[1]! << 9) >>> 0;
+    s[2]! ^= s[0]!;
+    s[3]! ^= s[1]!;
+    s[1]! ^= s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = rotl(s[3]!, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  uniform(): number {
+    const hi = this.nextUint32() >>> 5; // 27 bits
+    const lo = this.nextUint32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Standard normal (Box–Muller; the second value of each pair is kept for the next call). */
+  normal(): number {
+    if (this.spare !== null) {
+      const v = this.spare;
+      this.spare = null;
+      return v;
+    }
+    let u = 0;
+    while (u === 0) u = this.uniform();
+    const v = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Uniform integer in [low, high). */
+  int(low: number, high: number): number {
+    return low + Math.floor(this.uniform() * (high - low));
+  }
+
+  /** The full state, for checkpoints. */
+  getState(): { s: number[]; spare: number | null } {
+    return { s: [...this.s], spare: this.spare };
+  }
+
+  setState(state: { s: number[]; spare: number | null }): void {
+    if (state.s.length !== 4) throw new ValueError('Generator.setState: expected a state of four 32-bit words');
+    this.s.set(state.s);
+    this.spare = state.spare;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+/** The generator every random function uses unless given its own. */
+export const defaultGenerator = new Generator(0x5eed);
+
+/** Seeds the default generator: the same seed gives the same random tensors in every run. */
+export function manualSeed(seed: number): void {
+  defaultGenerator.seed(seed);
+}
