@@ -1,0 +1,377 @@
+import { ValueError } from '../tensor/errors.js';
+import { Tensor } from '../tensor/tensor.js';
+import { zeros } from '../tensor/creation.js';
+import { noGrad } from '../autograd/mode.js';
+import { add } from '../ops/binary.js';
+import type { Config } from './config.js';
+import { getInitializer, type Initializer } from './initializers.js';
+import { registeredLayerName } from './layer-registry.js';
+import { getRegularizer, type Regularizer } from './regularizers.js';
+import type { SerializedObject } from './config.js';
+import { loadStateDictInto, type LoadStateDictResult } from './state-dict.js';
+import { layerSummary } from './summary.js';
+import { uniqueLayerName } from './layer-names.js';
+
+// The registry lives in its own file; re-exported here because callers think of it as part of Layer.
+export { registerLayer, layerFromConfig, serializeLayer } from './layer-registry.js';
+export { resetLayerNames } from './layer-names.js';
+
+/** Options every layer accepts. */
+export interface LayerOptions {
+  /** Unique-ish name; default the snake_case class name with a counter (`dense`, `dense_1`…). */
+  name?: string;
+  /** Whether the weights are updated by training (default true). */
+  trainable?: boolean;
+  /** dtype of the weights: float32 (default) or float64. */
+  dtype?: 'float32' | 'float64';
+}
+
+/** Options of `addWeight`. */
+export interface AddWeightOptions {
+  /** Updated by the optimizer (default true). BatchNorm's moving statistics are not. */
+  trainable?: boolean;
+  /** A penalty added to the loss by `regularizationLoss()`. */
+  regularizer?: Regularizer | string | SerializedObject | null;
+}
+
+interface WeightEntry {
+  tensor: Tensor;
+  trainable: boolean;
+  regularizer: Regularizer | null;
+}
+
+/** One weight as the traversal finds it: its property path, and whether training updates it. */
+interface FoundWeight {
+  path: string;
+  tensor: Tensor;
+  trainable: boolean;
+  regularizer: Regularizer | null;
+}
+
+/**
+ * The building block of every model: PyTorch's `Module`, Keras' `Layer`. Subclasses write
+ * `call(inputs, training)`, and create weights in `build(inputShape)` with `addWeight`, which
+ * runs on the first `apply` (so `new Dense(256)` needs no input size).
+ *
+ * Sublayers assigned to properties (`dense1 = new Dense(256)`, or arrays of layers) and weights
+ * made by `addWeight` are found automatically; their names are property paths
+ * (`dense1.kernel`, `blocks.0.bias`).
+ *
+ * @example
+ * class Mlp extends nn.Layer {
+ *   hidden = new nn.layers.Dense(64, { activation: 'relu' });
+ *   out = new nn.layers.Dense(10);
+ *   call(x: Tensor) { return this.out.apply(this.hidden.apply(x)); }
+ * }
+ * const mlp = new Mlp();
+ * mlp.apply(nb.randn([8, 784]));
+ * mlp.namedParameters().map(([n]) => n)  // ['hidden.kernel', 'hidden.bias', 'out.kernel', 'out.bias']
+ */
+export abstract class Layer {
+  /** The layer's name (in summaries, configs and error messages). */
+  name: string;
+  /** True once the weights exist (after the first `apply`, or an explicit `build`). */
+  built = false;
+  /** dtype of the weights this layer creates. */
+  readonly dtype: 'float32' | 'float64';
+  /** Input shape of the most recent `apply`, or null. */
+  lastInputShape: number[] | null = null;
+  /** Output shape of the most recent `apply` (shown by `summary()`), or null. */
+  lastOutputShape: number[] | null = null;
+  private _trainable: boolean;
+  private readonly _weights = new Map<string, WeightEntry>();
+
+  constructor(opts: LayerOptions = {}) {
+    this._trainable = opts.trainable ?? true;
+    this.dtype = opts.dtype ?? 'float32';
+    if (this.dtype !== 'float32' && this.dtype !== 'float64') {
+      throw new ValueError(`${this.className}: dtype must be 'float32' or 'float64', got '${String(this.dtype)}'`);
+    }
+    if (opts.name !== undefined) {
+      if (typeof opts.name !== 'string' || opts.name === '') throw new ValueError(`${this.className}: name must be a non-empty string`);
+      this.name = opts.name;
+    } else {
+      this.name = uniqueLayerName(this.className);
+    }
+    // `built` must become true however build() is reached (apply, a parent's build, or a user
+    // calling it directly), so the subclass's build is wrapped once here, as Keras does.
+    const ownBuild = this.build;
+    Object.defineProperty(this, 'build', {
+      value: (inputShape: number[]): void => {
+        ownBuild.call(this, inputShape);
+        this.built = true;
+      },
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
+  }
+
+  /** The class name used in configs and summaries (the registered name, else the JS class name). */
+  get className(): string {
+    return registeredLayerName(this.constructor) ?? this.constructor.name;
+  }
+
+  /** `Dense 'dense_1'`: how error messages name this layer. */
+  describe(): string {
+    return `${this.className} '${this.name}'`;
+  }
+
+  /** Creates the weights for inputs of `inputShape` (batch dim included). Default: none. */
+  build(inputShape: number[]): void {
+    void inputShape;
+  }
+
+  /** The computation: `inputs` → outputs. `training` switches dropout and batch statistics. */
+  abstract call(inputs: Tensor, training?: boolean): Tensor;
+
+  /**
+   * Runs the layer: builds it on first use from `inputs.shape`, then `call`s it. Use this (not
+   * `call`) to run a sublayer, so that it gets built.
+   */
+  apply(inputs: Tensor, training = false): Tensor {
+    if (!(inputs instanceof Tensor)) {
+      throw new ValueError(`${this.describe()}: apply expects a Tensor, got ${inputs === null ? 'null' : typeof inputs}; wrap values with nb.tensor(...)`);
+    }
+    if (!this.built) this.build(inputs.shape.slice());
+    const out = this.call(inputs, training);
+    this.lastInputShape = inputs.shape.slice();
+    this.lastOutputShape = out.shape.slice();
+    return out;
+  }
+
+  /**
+   * The output shape for inputs of `inputShape`. The default runs the layer once on zeros
+   * (building it); layers override it with the formula.
+   */
+  computeOutputShape(inputShape: number[]): number[] {
+    // the probe run must not show up as "the last apply" in summary()
+    const all = [this, ...this.namedLayers().map(([, l]) => l)];
+    const saved = all.map((l) => [l.lastInputShape, l.lastOutputShape] as const);
+    const shape = noGrad(() => this.apply(zeros(inputShape, { dtype: this.dtype }), false)).shape.slice();
+    all.forEach((l, i) => ([l.lastInputShape, l.lastOutputShape] = saved[i]!));
+    return shape;
+  }
+
+  /** The constructor options as JSON (always with `name`, `trainable`, `dtype`). Subclasses extend it. */
+  getConfig(): Config {
+    return { name: this.name, trainable: this._trainable, dtype: this.dtype };
+  }
+
+  /** Rebuilds a layer from `getConfig()`: `new this(config)`. Layers with positional arguments override it. */
+  static fromConfig(this: new (config: Config) => Layer, config: Config): Layer {
+    return new this(config);
+  }
+
+  /**
+   * Creates a weight of `shape` from `initializer` (a name or an Initializer), records it under
+   * `name` and returns it. Call it from `build`.
+   *
+   * @example
+   * this.addWeight('kernel', [inputDim, this.units], 'glorotUniform')
+   */
+  addWeight(name: string, shape: readonly number[], initializer: Initializer | string | SerializedObject, opts: AddWeightOptions = {}): Tensor {
+    if (typeof name !== 'string' || name === '' || name.includes('.')) {
+      throw new ValueError(`${this.describe()}: addWeight needs a non-empty name without '.' ('.' separates path parts), got '${name}'`);
+    }
+    if (this._weights.has(name)) throw new ValueError(`${this.describe()}: a weight named '${name}' already exists`);
+    const tensor = getInitializer(initializer).call(shape, { dtype: this.dtype });
+    const trainable = opts.trainable ?? true;
+    tensor.requiresGrad = trainable && this._trainable;
+    this._weights.set(name, { tensor, trainable, regularizer: getRegularizer(opts.regularizer) });
+    return tensor;
+  }
+
+  /** This layer's own weight `name` (not a sublayer's); throws a clear error before build. */
+  getWeight(name: string): Tensor {
+    const entry = this._weights.get(name);
+    if (!entry) {
+      const hint = this.built ? `it has ${[...this._weights.keys()].join(', ') || 'no weights'}` : 'it is not built yet: call apply(sampleInput) first';
+      throw new ValueError(`${this.describe()}: no weight '${name}'; ${hint}`);
+    }
+    return entry.tensor;
+  }
+
+  /** Whether training updates this layer. Setting it sets every sublayer too (Keras' freezing). */
+  get trainable(): boolean {
+    return this._trainable;
+  }
+
+  set trainable(flag: boolean) {
+    this._trainable = flag;
+    for (const [, layer] of this.namedLayers()) layer._trainable = flag;
+    for (const w of this.collectWeights()) w.tensor.requiresGrad = w.trainable;
+  }
+
+  /** The direct sublayers found in properties (arrays give `name.0`, `name.1`…). */
+  namedChildren(): [string, Layer][] {
+    const out: [string, Layer][] = [];
+    const props = this as unknown as Record<string, unknown>;
+    for (const key of Object.keys(props)) {
+      const v = props[key];
+      if (v instanceof Layer) {
+        if (v !== this) out.push([key, v]);
+      } else if (Array.isArray(v)) {
+        v.forEach((item: unknown, i) => {
+          if (item instanceof Layer && item !== this) out.push([`${key}.${i}`, item]);
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Every sublayer at any depth, by property path, each once (self excluded), parents first. */
+  namedLayers(): [string, Layer][] {
+    const out: [string, Layer][] = [];
+    const seen = new Set<Layer>([this]);
+    const visit = (layer: Layer, prefix: string): void => {
+      for (const [key, child] of layer.namedChildren()) {
+        if (seen.has(child)) continue;
+        seen.add(child);
+        out.push([prefix + key, child]);
+        visit(child, `${prefix}${key}.`);
+      }
+    };
+    visit(this, '');
+    return out;
+  }
+
+  /** All weights with their paths and effective trainability (a frozen ancestor freezes them). */
+  private collectWeights(): FoundWeight[] {
+    const out: FoundWeight[] = [];
+    const seenLayers = new Set<Layer>();
+    const seenTensors = new Set<Tensor>();
+    const visit = (layer: Layer, prefix: string, parentTrainable: boolean): void => {
+      if (seenLayers.has(layer)) return;
+      seenLayers.add(layer);
+      const layerTrainable = parentTrainable && layer._trainable;
+      for (const [name, e] of layer._weights) {
+        if (seenTensors.has(e.tensor)) continue;
+        seenTensors.add(e.tensor);
+        out.push({ path: prefix + name, tensor: e.tensor, trainable: layerTrainable && e.trainable, regularizer: e.regularizer });
+      }
+      for (const [key, child] of layer.namedChildren()) visit(child, `${prefix}${key}.`, layerTrainable);
+    };
+    visit(this, '', true);
+    return out;
+  }
+
+  /** Every weight (trainable or not) by property path: `[['dense1.kernel', t], …]`. */
+  namedWeights(): [string, Tensor][] {
+    return this.collectWeights().map((w) => [w.path, w.tensor]);
+  }
+
+  /** The trainable weights by path (PyTorch's `named_parameters`). */
+  namedParameters(): [string, Tensor][] {
+    return this.collectWeights().filter((w) => w.trainable).map((w) => [w.path, w.tensor]);
+  }
+
+  /** The trainable weights, for an optimizer (PyTorch's `parameters()`). */
+  parameters(): Tensor[] {
+    return this.trainableWeights;
+  }
+
+  /** Every weight, trainable or not (Keras' `weights`). */
+  get weights(): Tensor[] {
+    return this.collectWeights().map((w) => w.tensor);
+  }
+
+  /** The weights training updates (Keras' `trainable_weights`). */
+  get trainableWeights(): Tensor[] {
+    return this.collectWeights().filter((w) => w.trainable).map((w) => w.tensor);
+  }
+
+  /** The weights training leaves alone: frozen ones and BatchNorm's moving statistics. */
+  get nonTrainableWeights(): Tensor[] {
+    return this.collectWeights().filter((w) => !w.trainable).map((w) => w.tensor);
+  }
+
+  /** The number of scalars in all weights (trainable or not). */
+  countParams(): number {
+    return this.collectWeights().reduce((n, w) => n + w.tensor.size, 0);
+  }
+
+  /**
+   * Every weight by path, as tensors sharing the weights' storage (cut from autograd): they
+   * follow later training. Clone them (`t.add(0)` under noGrad) to keep a snapshot.
+   */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const w of this.collectWeights()) out[w.path] = w.tensor.detach();
+    return out;
+  }
+
+  /**
+   * Copies the values of `stateDict` into the existing weights, in place (optimizers keep their
+   * references). With `strict` (default), missing and unexpected keys are errors; shapes must
+   * always match. Nothing is written unless everything checks. Returns the keys that did not match.
+   */
+  loadStateDict(stateDict: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadStateDictResult {
+    return loadStateDictInto(this, stateDict, opts);
+  }
+
+  /**
+   * The sum of the regularizer penalties on the trainable weights of this layer and its
+   * sublayers (a frozen weight's penalty is a constant, so it is left out, as in Keras), or null
+   * if there are none. `fit` adds it to the loss.
+   */
+  regularizationLoss(): Tensor | null {
+    let total: Tensor | null = null;
+    for (const w of this.collectWeights()) {
+      if (!w.regularizer || !w.trainable) continue;
+      const p = w.regularizer.call(w.tensor);
+      total = total ? add(total, p) : p;
+    }
+    return total;
+  }
+
+  /**
+   * A table of the sublayers (or of this layer alone), their output shapes from the last
+   * `apply` and their parameter counts, with totals (trainable / non-trainable).
+   */
+  summary(): string {
+    return layerSummary(this);
+  }
+
+  /**
+   * Runs `fn` with some weights temporarily replaced by other tensors (by path), then restores
+   * them. Used by `functionalCall`; the replaced tensors are also swapped in any property of
+   * their layer that holds them, so layers that keep `this.w = this.addWeight(...)` see them too.
+   */
+  withWeights<T>(replacements: Record<string, Tensor>, fn: () => T): T {
+    const owners: [string, Layer][] = [['', this], ...this.namedLayers().map(([p, l]): [string, Layer] => [`${p}.`, l])];
+    const undo: (() => void)[] = [];
+    const restoreAll = () => {
+      for (const u of undo.reverse()) u();
+    };
+    try {
+      for (const [path, value] of Object.entries(replacements)) {
+        const owner = owners.find(([prefix, l]) => path.startsWith(prefix) && l._weights.has(path.slice(prefix.length)));
+        if (!owner) throw new ValueError(`${this.describe()}: no weight at '${path}' (weights: ${this.namedWeights().map(([n]) => n).join(', ')})`);
+        undo.push(owner[1].swapWeight(path.slice(owner[0].length), value));
+      }
+    } catch (e) {
+      restoreAll();
+      throw e;
+    }
+    try {
+      return fn();
+    } finally {
+      restoreAll();
+    }
+  }
+
+  /** Replaces own weight `name` by `value` (map and properties); returns the function that undoes it. */
+  private swapWeight(name: string, value: Tensor): () => void {
+    const entry = this._weights.get(name)!;
+    const old = entry.tensor;
+    const props = this as unknown as Record<string, unknown>;
+    const keys = Object.keys(props).filter((k) => props[k] === old);
+    entry.tensor = value;
+    for (const k of keys) props[k] = value;
+    return () => {
+      entry.tensor = old;
+      for (const k of keys) props[k] = old;
+    };
+  }
+}

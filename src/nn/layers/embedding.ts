@@ -1,0 +1,93 @@
+import { DTypeError, ValueError } from '../../tensor/errors.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { cast } from '../../ops/binary.js';
+import { gather } from '../../ops/indexing.js';
+import { isFloat } from '../../tensor/dtype.js';
+import type { Config, SerializedObject } from '../config.js';
+import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
+import { Layer, type LayerOptions } from '../layer.js';
+import { registerLayer } from '../layer-registry.js';
+import { getRegularizer, serializeRegularizer, type Regularizer } from '../regularizers.js';
+
+/** Options of `Embedding`. */
+export interface EmbeddingOptions extends LayerOptions {
+  /** Default `'uniform'` (uniform in [−0.05, 0.05), as Keras). */
+  embeddingsInitializer?: Initializer | string | SerializedObject;
+  /** Penalty on the embedding matrix (default none). */
+  embeddingsRegularizer?: Regularizer | string | SerializedObject | null;
+}
+
+/**
+ * A lookup table: integer ids of any shape → `[...ids.shape, outputDim]` rows of the
+ * `[inputDim, outputDim]` matrix `embeddings`. Gradients of repeated ids add up.
+ * Ids are int32 (float tensors holding whole numbers are accepted and converted).
+ *
+ * @example
+ * new nn.layers.Embedding(1000, 64).apply(nb.tensor([[1, 5, 5]], { dtype: 'int32' }))   // [1, 3, 64]
+ */
+export class Embedding extends Layer {
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly embeddingsInitializer: Initializer;
+  readonly embeddingsRegularizer: Regularizer | null;
+
+  constructor(inputDim: number, outputDim: number, opts: EmbeddingOptions = {}) {
+    super(opts);
+    if (!Number.isInteger(inputDim) || inputDim <= 0) throw new ValueError(`Embedding: inputDim must be a positive integer, got ${inputDim}`);
+    if (!Number.isInteger(outputDim) || outputDim <= 0) throw new ValueError(`Embedding: outputDim must be a positive integer, got ${outputDim}`);
+    this.inputDim = inputDim;
+    this.outputDim = outputDim;
+    this.embeddingsInitializer = getInitializer(opts.embeddingsInitializer ?? 'uniform');
+    this.embeddingsRegularizer = getRegularizer(opts.embeddingsRegularizer);
+  }
+
+  override build(): void {
+    this.addWeight('embeddings', [this.inputDim, this.outputDim], this.embeddingsInitializer, { regularizer: this.embeddingsRegularizer });
+  }
+
+  /** The `[inputDim, outputDim]` table (after build). */
+  get embeddings(): Tensor {
+    return this.getWeight('embeddings');
+  }
+
+  call(inputs: Tensor): Tensor {
+    const ids = this.toIds(inputs);
+    return gather(this.embeddings, ids, 0);
+  }
+
+  /** int32 ids, checked against `inputDim` with a message naming this layer. */
+  private toIds(inputs: Tensor): Tensor {
+    if (inputs.dtype === 'bool') throw new DTypeError(`${this.describe()}: ids must be int32, got bool`);
+    const values = inputs.data();
+    for (const v of values) {
+      if (!Number.isInteger(v)) {
+        throw new DTypeError(`${this.describe()}: ids must be whole numbers (int32), got ${v}; cast them with x.cast('int32')`);
+      }
+      if (v < 0 || v >= this.inputDim) {
+        throw new ValueError(`${this.describe()}: id ${v} is out of range for inputDim ${this.inputDim} (valid: 0..${this.inputDim - 1})`);
+      }
+    }
+    return isFloat(inputs.dtype) ? cast(inputs, 'int32') : inputs;
+  }
+
+  override computeOutputShape(inputShape: number[]): number[] {
+    return [...inputShape, this.outputDim];
+  }
+
+  override getConfig(): Config {
+    return {
+      ...super.getConfig(),
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
+      embeddingsInitializer: serializeInitializer(this.embeddingsInitializer),
+      embeddingsRegularizer: serializeRegularizer(this.embeddingsRegularizer),
+    };
+  }
+
+  static override fromConfig(config: Config): Embedding {
+    const { inputDim, outputDim, ...opts } = config;
+    return new Embedding(inputDim as number, outputDim as number, opts as EmbeddingOptions);
+  }
+}
+
+registerLayer(Embedding);

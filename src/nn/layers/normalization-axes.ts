@@ -1,0 +1,28 @@
+import { ShapeError, ValueError } from '../../tensor/errors.js';
+import { fmt, normalizeAxis } from '../../tensor/shape.js';
+
+/**
+ * The feature axes of a normalization layer for inputs of rank `ndim`, sorted and non-negative,
+ * with an error naming the layer when an axis does not exist.
+ */
+export function resolveAxes(owner: string, axis: number | readonly number[], ndim: number): number[] {
+  const list = typeof axis === 'number' ? [axis] : axis.slice();
+  if (list.length === 0) throw new ValueError(`${owner}: axis must name at least one axis`);
+  if (ndim === 0) throw new ShapeError(`${owner}: needs inputs with at least 1 dim, got a scalar`);
+  const out = list.map((a) => normalizeAxis(owner, a, ndim));
+  if (new Set(out).size !== out.length) throw new ValueError(`${owner}: axis [${list.join(',')}] repeats an axis`);
+  return out.sort((a, b) => a - b);
+}
+
+/** The shape that broadcasts a parameter over `shape`: the sizes of `axes`, 1 elsewhere. */
+export function broadcastParamShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? d : 1));
+}
+
+/** Checks that `shape` has the sizes the parameters were built for, on the feature axes. */
+export function checkFeatureDims(owner: string, shape: readonly number[], axes: readonly number[], built: readonly number[]): void {
+  const got = axes.map((a) => shape[a]);
+  if (got.length !== built.length || got.some((d, i) => d !== built[i])) {
+    throw new ShapeError(`${owner}: was built for feature dims ${fmt(built)} on axes [${axes.join(',')}], got input of shape ${fmt(shape)}`);
+  }
+}
