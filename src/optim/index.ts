@@ -1,0 +1,97 @@
+/**
+ * Optimizers, learning-rate schedules and gradient clipping (`nb.optim`).
+ *
+ * @example
+ * const opt = nb.optim.getOptimizer('adam', { learningRate: 1e-3 });
+ * opt.build(model.namedParameters());
+ * loss.backward(); opt.step(); opt.zeroGrad();
+ */
+import { ValueError } from '../tensor/errors.js';
+import { Adagrad, type AdagradOptions } from './adagrad.js';
+import { Adam, AdamW, type AdamOptions, type AdamWOptions } from './adam.js';
+import { Optimizer, type OptimizerConfig } from './optimizer.js';
+import { RMSprop, type RMSpropOptions } from './rmsprop.js';
+import { scheduleFromConfig, type ScheduleConfig } from './schedules.js';
+import { SGD, type SGDOptions } from './sgd.js';
+
+export {
+  Optimizer, BASE_OPTION_KEYS, type OptimizerOptions, type OptimizerState, type OptimizerConfig, type JsonValue,
+} from './optimizer.js';
+export type { FloatArray, ParamsInput } from './params.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export { Adam, AdamW, type AdamOptions, type AdamWOptions } from './adam.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export { Adagrad, type AdagradOptions } from './adagrad.js';
+export { clipGradNorm, clipGradValue } from './clip.js';
+export {
+  constant, exponentialDecay, cosineDecay, stepDecay, scheduleFromConfig,
+  type LearningRateSchedule, type ScheduleFn, type ScheduleConfig,
+  type ExponentialDecayOptions, type CosineDecayOptions, type StepDecayOptions,
+} from './schedules.js';
+
+/** The names `getOptimizer` accepts (case-insensitively). */
+export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
+
+/** Options of any built-in optimizer; each constructor rejects keys it does not know. */
+export type AnyOptimizerOptions = SGDOptions | AdamOptions | AdamWOptions | RMSpropOptions | AdagradOptions;
+
+const REGISTRY: Readonly<Record<OptimizerName, (opts: AnyOptimizerOptions) => Optimizer>> = {
+  sgd: (o) => new SGD(o as SGDOptions),
+  adam: (o) => new Adam(o as AdamOptions),
+  adamw: (o) => new AdamW(o as AdamWOptions),
+  rmsprop: (o) => new RMSprop(o as RMSpropOptions),
+  adagrad: (o) => new Adagrad(o as AdagradOptions),
+};
+
+const NAMES = Object.keys(REGISTRY) as OptimizerName[];
+
+function isOptimizerName(name: string): name is OptimizerName {
+  return (NAMES as string[]).includes(name);
+}
+
+/**
+ * An optimizer from its name ('sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', any case) and
+ * options, or the given instance unchanged (what `model.compile({ optimizer })` accepts).
+ *
+ * @example
+ * nb.optim.getOptimizer('Adam', { learningRate: 3e-4 }) // an Adam
+ * nb.optim.getOptimizer(new nb.optim.SGD())            // that same SGD
+ */
+export function getOptimizer<T extends Optimizer>(optimizer: T): T;
+export function getOptimizer(name: 'sgd', opts?: SGDOptions): SGD;
+export function getOptimizer(name: 'adam', opts?: AdamOptions): Adam;
+export function getOptimizer(name: 'adamw', opts?: AdamWOptions): AdamW;
+export function getOptimizer(name: 'rmsprop', opts?: RMSpropOptions): RMSprop;
+export function getOptimizer(name: 'adagrad', opts?: AdagradOptions): Adagrad;
+export function getOptimizer(nameOrInstance: string | Optimizer, opts?: AnyOptimizerOptions): Optimizer;
+export function getOptimizer(nameOrInstance: string | Optimizer, opts?: AnyOptimizerOptions): Optimizer {
+  if (nameOrInstance instanceof Optimizer) {
+    if (opts !== undefined && Object.keys(opts).length > 0) {
+      throw new ValueError(`getOptimizer: options apply only when creating an optimizer by name; this ${nameOrInstance.name} instance is already configured`);
+    }
+    return nameOrInstance;
+  }
+  if (typeof nameOrInstance !== 'string') {
+    throw new ValueError(`getOptimizer: expected an optimizer name or an Optimizer instance, got ${nameOrInstance === null ? 'null' : typeof nameOrInstance}`);
+  }
+  const key = nameOrInstance.toLowerCase();
+  if (!isOptimizerName(key)) {
+    throw new ValueError(`getOptimizer: unknown optimizer '${nameOrInstance}'; valid names are ${NAMES.map((n) => `'${n}'`).join(', ')} (any case), or pass an Optimizer instance`);
+  }
+  return REGISTRY[key](opts ?? {});
+}
+
+/**
+ * Rebuilds an optimizer from `opt.getConfig()`, schedule included (a custom function schedule
+ * cannot be rebuilt: set `opt.learningRate = fn` afterwards).
+ *
+ * @example
+ * const copy = nb.optim.optimizerFromConfig(opt.getConfig());
+ */
+export function optimizerFromConfig(config: OptimizerConfig): Optimizer {
+  const { name, learningRate, ...rest } = config;
+  const opts: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rest)) if (v !== null) opts[k] = v;
+  opts['learningRate'] = typeof learningRate === 'number' ? learningRate : scheduleFromConfig(learningRate as ScheduleConfig);
+  return getOptimizer(name, opts as AnyOptimizerOptions);
+}
