@@ -1,0 +1,112 @@
+import { gather } from '../ops/indexing.js';
+import { ValueError } from '../tensor/errors.js';
+import { defaultGenerator, Generator } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
+import { defaultCollate, type Collated } from './collate.js';
+import { TensorDataset, type Dataset } from './dataset.js';
+import { randomPermutation } from './permutation.js';
+
+/** Options of `DataLoader`. */
+export interface DataLoaderOptions<T, B> {
+  /** Samples per batch (default 32). */
+  batchSize?: number;
+  /** Visit the samples in a new random order every epoch (default false). */
+  shuffle?: boolean;
+  /** Leave out the last batch when it is smaller than `batchSize` (default false). */
+  dropLast?: boolean;
+  /**
+   * Seed of the shuffling generator: the same seed gives the same sequence of epoch orders. Without
+   * it the generator is seeded from the default one, so `nb.manualSeed` makes runs reproducible.
+   */
+  seed?: number;
+  /** Makes a batch from a list of samples (default `defaultCollate`: stacks tensors, batches numbers). */
+  collate?: (samples: T[]) => B;
+}
+
+/**
+ * Iterates over a dataset in batches, one pass per `for…of` (an epoch); `length` is the number of
+ * batches. Works with `for…of` and `for await…of`.
+ *
+ * Given tensors (or a `TensorDataset`), each batch is the list of those tensors' rows for the
+ * batch, taken with one gather per tensor (fresh tensors, never views of the dataset); the batch
+ * type is a tuple matching the tensors given (`[x, y]` → `[Tensor, Tensor]`). Given any other
+ * `Dataset`, each batch is `collate(samples)`.
+ *
+ * @example
+ * const loader = new DataLoader([x, y], { batchSize: 64, shuffle: true, seed: 1 });
+ * for (let epoch = 0; epoch < 10; epoch++) {
+ *   for (const [xb, yb] of loader) trainStep(xb, yb); // xb [64, 784], yb [64]
+ * }
+ */
+export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
+  /** The samples. */
+  readonly dataset: Dataset<T>;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  private readonly generator: Generator | null;
+  // typed over unknown samples so that T stays covariant: a DataLoader<[Tensor, Tensor]> is a DataLoader<Tensor[]>
+  private readonly collate: ((samples: unknown[]) => B) | undefined;
+
+  // `const T` makes `new DataLoader([x, y])` batch as the tuple [Tensor, Tensor], not Tensor[]
+  constructor(source: Dataset<T> | (T & readonly Tensor[]), options: DataLoaderOptions<T, B> = {}) {
+    const { batchSize = 32, shuffle = false, dropLast = false, seed, collate } = options;
+    if (!Number.isInteger(batchSize) || batchSize <= 0) {
+      throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    }
+    if (seed !== undefined && !Number.isFinite(seed)) throw new ValueError(`DataLoader: seed must be a finite number, got ${seed}`);
+    if (Array.isArray(source)) {
+      this.dataset = new TensorDataset(...(source as readonly Tensor[])) as Dataset<unknown> as Dataset<T>;
+    } else {
+      const ds = source as Dataset<T>;
+      if (typeof ds !== 'object' || ds === null || typeof ds.get !== 'function' || !Number.isInteger(ds.length) || ds.length < 0) {
+        throw new ValueError('DataLoader: expected an array of tensors or a Dataset ({length, get(i)}) with a non-negative integer length');
+      }
+      this.dataset = ds;
+    }
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.collate = collate as ((samples: unknown[]) => B) | undefined;
+    // drawn only when shuffling, so that making a plain loader does not shift other random draws
+    this.generator = shuffle ? new Generator(seed ?? defaultGenerator.nextUint32()) : null;
+  }
+
+  /** Number of batches in one epoch. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** One epoch of batches; with `shuffle`, each call draws a new order. */
+  *[Symbol.iterator](): Iterator<B> {
+    const n = this.dataset.length;
+    const order = this.epochOrder(n);
+    const end = this.dropLast ? n - (n % this.batchSize) : n;
+    for (let start = 0; start < end; start += this.batchSize) {
+      yield this.batch(order.subarray(start, Math.min(start + this.batchSize, n)));
+    }
+  }
+
+  /** The same batches as the sync iterator, for `for await…of` loops. */
+  async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    for (const batch of this) yield batch;
+  }
+
+  private epochOrder(n: number): Int32Array {
+    if (this.generator) return randomPermutation(n, this.generator);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order;
+  }
+
+  private batch(indices: Int32Array): B {
+    const ds = this.dataset;
+    if (ds instanceof TensorDataset && this.collate === undefined) {
+      const index = new Tensor(indices, [indices.length]);
+      return ds.tensors.map((t: Tensor) => gather(t, index, 0)) as unknown as B;
+    }
+    const samples = Array.from(indices, (i) => ds.get(i));
+    return this.collate ? this.collate(samples) : (defaultCollate(samples) as B);
+  }
+}
