@@ -1,0 +1,7 @@
+export { type Callback, type Logs } from './callback.js';
+export { History } from './history.js';
+export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+export { LearningRateScheduler } from './lr-scheduler.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
+export { ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint.js';
+export { CSVLogger } from './csv-logger.js';

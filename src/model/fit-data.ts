@@ -1,0 +1,51 @@
+import { ShapeError, ValueError } from '../tensor/errors.js';
+import { fmt } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { stridedSliceRows } from './rows.js';
+import { DataLoader } from '../data/data-loader.js';
+import { TensorDataset } from '../data/dataset.js';
+
+/** One batch of training data: inputs and targets. */
+export type Batch = [Tensor, Tensor];
+
+/** Anything `fit`/`evaluate` accept as data besides `(x, y)` tensors: a DataLoader or any iterable of batches. */
+export type BatchSource = Iterable<Batch | { x: Tensor; y: Tensor }> | AsyncIterable<Batch | { x: Tensor; y: Tensor }>;
+
+/** Normalises a batch given as `[x, y]` or `{x, y}`. */
+export function toBatch(b: unknown): Batch {
+  if (Array.isArray(b) && b.length >= 2 && b[0] instanceof Tensor && b[1] instanceof Tensor) return [b[0], b[1]];
+  if (b && typeof b === 'object' && 'x' in b && 'y' in b) {
+    const { x, y } = b as { x: unknown; y: unknown };
+    if (x instanceof Tensor && y instanceof Tensor) return [x, y];
+  }
+  throw new ValueError('fit: each batch must be [x, y] or {x, y} with tensors');
+}
+
+/** Checks that x and y hold the same number of samples. */
+export function checkSamples(op: string, x: Tensor, y: Tensor): void {
+  if (!(x instanceof Tensor) || !(y instanceof Tensor)) throw new ValueError(`${op}: x and y must be tensors (or pass a DataLoader as x)`);
+  if (x.ndim === 0 || y.ndim === 0 || x.shape[0] !== y.shape[0]) {
+    throw new ShapeError(`${op}: x ${fmt(x.shape)} and y ${fmt(y.shape)} must have the same number of samples (first dimension)`);
+  }
+}
+
+/**
+ * Splits off the LAST `fraction` of the samples for validation, before any shuffling (as Keras
+ * does), so the split is the same on every run.
+ */
+export function splitValidation(x: Tensor, y: Tensor, fraction: number): { train: Batch; val: Batch } {
+  if (!(fraction > 0 && fraction < 1)) throw new ValueError(`fit: validationSplit must be in (0, 1), got ${fraction}`);
+  const n = x.shape[0]!;
+  const nTrain = Math.floor(n * (1 - fraction));
+  if (nTrain === 0 || nTrain === n) throw new ValueError(`fit: validationSplit ${fraction} of ${n} samples leaves an empty training or validation set`);
+  return {
+    train: [stridedSliceRows(x, 0, nTrain), stridedSliceRows(y, 0, nTrain)],
+    val: [stridedSliceRows(x, nTrain, n), stridedSliceRows(y, nTrain, n)],
+  };
+}
+
+/** Batches over in-memory tensors. */
+export function tensorBatches(x: Tensor, y: Tensor, batchSize: number, shuffle: boolean, seed?: number) {
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`fit: batchSize must be a positive integer, got ${batchSize}`);
+  return new DataLoader(new TensorDataset(x, y), { batchSize, shuffle, seed });
+}

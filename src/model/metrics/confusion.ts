@@ -1,0 +1,71 @@
+import type { Tensor } from '../../tensor/tensor.js';
+import { checkThreshold, elementwiseBatch, Metric } from './metric.js';
+
+/**
+ * Weighted confusion counts of binary predictions at one threshold: a value is predicted positive
+ * when `yPred > threshold`, and is truly positive when `yTrue` is non-zero (as Keras casts to bool).
+ */
+abstract class ThresholdConfusion extends Metric {
+  protected tp = 0;
+  protected fp = 0;
+  protected fn = 0;
+
+  constructor(readonly threshold: number, name: string) {
+    super(name);
+    checkThreshold(name, threshold);
+  }
+
+  update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): void {
+    const { t, p, w } = elementwiseBatch(this.name, yTrue, yPred, sampleWeight);
+    for (let i = 0; i < p.length; i++) {
+      const wi = w === null ? 1 : w[i]!;
+      const predicted = p[i]! > this.threshold;
+      if (t[i] !== 0) {
+        if (predicted) this.tp += wi;
+        else this.fn += wi;
+      } else if (predicted) this.fp += wi;
+    }
+  }
+
+  reset(): void {
+    this.tp = 0;
+    this.fp = 0;
+    this.fn = 0;
+  }
+}
+
+/**
+ * Precision of binary predictions: `TP / (TP + FP)` with a value predicted positive when
+ * `yPred > threshold`; 0 when nothing was predicted positive. Log key `precision`.
+ *
+ * @example
+ * new Precision().update(nb.tensor([1, 0, 1]), nb.tensor([0.9, 0.8, 0.1])); // 1 / 2
+ */
+export class Precision extends ThresholdConfusion {
+  constructor(threshold = 0.5, name = 'precision') {
+    super(threshold, name);
+  }
+
+  result(): number {
+    const d = this.tp + this.fp;
+    return d === 0 ? 0 : this.tp / d;
+  }
+}
+
+/**
+ * Recall of binary predictions: `TP / (TP + FN)` with a value predicted positive when
+ * `yPred > threshold`; 0 when there were no positives. Log key `recall`.
+ *
+ * @example
+ * new Recall().update(nb.tensor([1, 0, 1]), nb.tensor([0.9, 0.8, 0.1])); // 1 / 2
+ */
+export class Recall extends ThresholdConfusion {
+  constructor(threshold = 0.5, name = 'recall') {
+    super(threshold, name);
+  }
+
+  result(): number {
+    const d = this.tp + this.fn;
+    return d === 0 ? 0 : this.tp / d;
+  }
+}

@@ -1,0 +1,286 @@
+import { noGrad } from '../autograd/mode.js';
+import { Layer } from '../nn/layer.js';
+import { getLoss, type LossFn } from '../nn/loss-registry.js';
+import { concat } from '../ops/movement.js';
+import { mean } from '../ops/reduce.js';
+import { mul } from '../ops/binary.js';
+import { getOptimizer } from '../optim/index.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { ValueError } from '../tensor/errors.js';
+import { tensor } from '../tensor/creation.js';
+import { Tensor } from '../tensor/tensor.js';
+import { runHook, type Callback, type Logs } from './callbacks/callback.js';
+import { History } from './callbacks/history.js';
+import { checkSamples, splitValidation, tensorBatches, toBatch, type Batch, type BatchSource } from './fit-data.js';
+import { getMetric, Mean, type Metric } from './metrics.js';
+import { ProgressBar } from './progress.js';
+import { stridedSliceRows } from './rows.js';
+
+/** Options of `compile`. */
+export interface CompileOptions {
+  /** An optimizer or its name ('adam', 'sgd', 'adamw', 'rmsprop', 'adagrad'); default 'rmsprop' as in Keras. */
+  optimizer?: string | Optimizer;
+  /** A loss function or its Keras name ('sparseCategoricalCrossentropy', 'mse', …). */
+  loss: string | LossFn;
+  /** Metrics to track, by name ('accuracy', 'mae', …) or as Metric objects. */
+  metrics?: (string | Metric)[];
+}
+
+/** Options of `fit`. */
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  /** Reshuffle the training samples each epoch (default true; ignored for a DataLoader). */
+  shuffle?: boolean;
+  /** Fraction of (x, y) held out, taken from the end before shuffling. */
+  validationSplit?: number;
+  /** Validation data evaluated after each epoch: `[xVal, yVal]` or a batch source. */
+  validationData?: Batch | BatchSource;
+  callbacks?: Callback[];
+  /** 0 silent, 1 progress bar (one line per epoch when not a terminal), 2 one line per epoch. Default 1. */
+  verbose?: 0 | 1 | 2;
+  /** Weight of each class in the loss (integer labels): `{0: 1, 1: 5}`. */
+  classWeight?: Record<number, number>;
+  /** Epoch to start from (resuming a run); epochs are counted from 0. */
+  initialEpoch?: number;
+  /** Seed of the shuffling order. */
+  seed?: number;
+  /** Where the progress is written (default process.stdout). */
+  stream?: { write(s: string): unknown; isTTY?: boolean; columns?: number };
+}
+
+/**
+ * A Layer that can be trained: `compile`, `fit`, `evaluate`, `predict`, `save`. Subclass it and
+ * define `call(inputs, training)`, assigning layers as properties, or use `Sequential`.
+ *
+ * The training loop is `fit` → `trainStep(batch)` per batch; override `trainStep` for a custom
+ * step. The same model also trains by hand: `loss.backward(); optimizer.step(); optimizer.zeroGrad()`.
+ */
+export abstract class Model extends Layer {
+  optimizer: Optimizer | null = null;
+  loss: LossFn | null = null;
+  compiledMetrics: Metric[] = [];
+  /** Set to true (e.g. by a callback) to end `fit` after the current epoch. */
+  stopTraining = false;
+  /** Names given to compile, kept for model.json. */
+  compileConfig: { optimizer?: string; loss?: string; metrics?: string[] } | null = null;
+  private classWeight: Record<number, number> | null = null;
+  /** Shape of one input sample (no batch dim), recorded on the first call; saved in model.json. */
+  sampleInputShape: number[] | null = null;
+
+  override apply(inputs: Tensor, training = false): Tensor {
+    if (this.sampleInputShape === null && inputs instanceof Tensor) this.sampleInputShape = inputs.shape.slice(1);
+    return super.apply(inputs, training);
+  }
+
+  /** Configures training: optimizer, loss and metrics. */
+  compile(opts: CompileOptions): void {
+    if (!opts || opts.loss === undefined) throw new ValueError("compile: a loss is required, e.g. model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' })");
+    this.optimizer = getOptimizer(opts.optimizer ?? 'rmsprop');
+    this.loss = getLoss(opts.loss);
+    this.compiledMetrics = (opts.metrics ?? []).map((m) => getMetric(m));
+    this.compileConfig = {
+      optimizer: typeof opts.optimizer === 'string' ? opts.optimizer : undefined,
+      loss: typeof opts.loss === 'string' ? opts.loss : undefined,
+      metrics: (opts.metrics ?? []).filter((m): m is string => typeof m === 'string'),
+    };
+  }
+
+  private requireCompiled(op: string): { optimizer: Optimizer; loss: LossFn } {
+    if (!this.optimizer || !this.loss) throw new ValueError(`${op}: the model must be compiled first: model.compile({ optimizer: 'adam', loss: '...' })`);
+    return { optimizer: this.optimizer, loss: this.loss };
+  }
+
+  /** The training loss of one batch: the compiled loss (class-weighted if asked) plus regularization. */
+  computeLoss(y: Tensor, yPred: Tensor): Tensor {
+    const { loss } = this.requireCompiled('computeLoss');
+    let value: Tensor;
+    if (this.classWeight) {
+      const perSample = loss(y, yPred, { reduction: 'none' });
+      value = mean(mul(perSample, sampleWeights(y, this.classWeight)));
+    } else {
+      value = loss(y, yPred);
+    }
+    const reg = this.regularizationLoss();
+    return reg ? value.add(reg) : value;
+  }
+
+  /**
+   * One optimisation step on one batch; returns the batch's logs. Override for custom training
+   * (GANs, extra losses): the default is forward, loss, backward, optimizer step, metrics.
+   */
+  trainStep([x, y]: Batch): Logs {
+    const { optimizer } = this.requireCompiled('trainStep');
+    const yPred = this.apply(x, true);
+    const loss = this.computeLoss(y, yPred);
+    loss.backward();
+    // build() only adds what is new: weights created lazily or unfrozen since the last step
+    optimizer.build(this.namedParameters());
+    optimizer.step();
+    optimizer.zeroGrad();
+    const value = loss.item();
+    noGrad(() => this.compiledMetrics.forEach((m) => m.update(y, yPred.detach())));
+    return { loss: value };
+  }
+
+  /** Loss and metric updates for one batch without training. */
+  testStep([x, y]: Batch): Logs {
+    const { loss } = this.requireCompiled('evaluate');
+    return noGrad(() => {
+      const yPred = this.apply(x, false);
+      const value = loss(y, yPred).item();
+      this.compiledMetrics.forEach((m) => m.update(y, yPred));
+      return { loss: value };
+    });
+  }
+
+  /**
+   * Trains for `epochs` over `(x, y)` tensors or over a batch source (a DataLoader or any
+   * iterable of `[x, y]` batches). Returns the History of per-epoch logs. Stops with an error
+   * naming the epoch and batch if the loss becomes NaN or infinite.
+   */
+  async fit(x: Tensor | BatchSource, y?: Tensor | FitOptions, options: FitOptions = {}): Promise<History> {
+    let opts = options;
+    let yT: Tensor | undefined;
+    if (y instanceof Tensor) yT = y;
+    else if (y !== undefined) opts = y;
+    this.requireCompiled('fit');
+    const epochs = opts.epochs ?? 1;
+    if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`fit: epochs must be a non-negative integer, got ${epochs}`);
+    let train: BatchSource;
+    let validation: Batch | BatchSource | undefined = opts.validationData;
+    if (x instanceof Tensor) {
+      if (!yT) throw new ValueError('fit: targets y are required with tensor inputs: model.fit(x, y, options)');
+      checkSamples('fit', x, yT);
+      let [xTrain, yTrain] = [x, yT];
+      if (opts.validationSplit) {
+        const split = splitValidation(x, yT, opts.validationSplit);
+        [xTrain, yTrain] = split.train;
+        validation ??= split.val;
+      }
+      train = tensorBatches(xTrain, yTrain, opts.batchSize ?? 32, opts.shuffle ?? true, opts.seed);
+    } else {
+      if (opts.validationSplit) throw new ValueError('fit: validationSplit needs tensor inputs; pass validationData with a DataLoader');
+      train = x;
+    }
+    this.classWeight = opts.classWeight ?? null;
+    const history = new History();
+    const verbose = opts.verbose ?? 1;
+    // History last, so that it records the logs as the other callbacks left them
+    const callbacks: Callback[] = [...(opts.callbacks ?? []), history];
+    for (const cb of callbacks) cb.setModel?.(this);
+    this.stopTraining = false;
+    const lossMean = new Mean('loss');
+    await runHook(callbacks, 'onTrainBegin');
+    try {
+      for (let epoch = opts.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
+        await runHook(callbacks, 'onEpochBegin', epoch);
+        lossMean.reset();
+        this.compiledMetrics.forEach((m) => m.reset());
+        const total = 'length' in train && typeof train.length === 'number' ? train.length : 0;
+        const stream = opts.stream ?? process.stdout;
+        // verbose 2: one line per epoch even on a terminal
+        const barStream = verbose === 2 ? { write: (s: string) => stream.write(s), isTTY: false } : stream;
+        const bar = verbose ? new ProgressBar({ total, epoch: epoch + 1, epochs, stream: barStream }) : null;
+        let step = 0;
+        for await (const raw of train) {
+          const batch = toBatch(raw);
+          await runHook(callbacks, 'onBatchBegin', step);
+          const batchLogs = this.trainStep(batch);
+          const loss = batchLogs.loss ?? NaN;
+          if (!Number.isFinite(loss)) {
+            throw new ValueError(
+              `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${step + 1}; training stopped (TerminateOnNaN). ` +
+                'Lower the learning rate, normalise the inputs, or check the labels.',
+            );
+          }
+          lossMean.update(loss, batch[0].shape[0] ?? 1);
+          step++;
+          const logs = this.currentLogs(lossMean);
+          bar?.update(step, logs);
+          await runHook(callbacks, 'onBatchEnd', step - 1, logs);
+        }
+        const logs = this.currentLogs(lossMean);
+        if (validation) {
+          const val = await this.evaluate(validation, undefined, { batchSize: opts.batchSize, verbose: 0 });
+          for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
+        }
+        await runHook(callbacks, 'onEpochEnd', epoch, logs);
+        bar?.finish(logs);
+      }
+    } finally {
+      this.classWeight = null;
+    }
+    await runHook(callbacks, 'onTrainEnd');
+    return history;
+  }
+
+  private currentLogs(lossMean: Mean): Logs {
+    const logs: Logs = { loss: lossMean.result() };
+    for (const m of this.compiledMetrics) logs[m.name] = m.result();
+    return logs;
+  }
+
+  /** Loss and metrics over `(x, y)` or a batch source, without training: `{ loss, accuracy, … }`. */
+  async evaluate(x: Tensor | Batch | BatchSource, y?: Tensor, opts: { batchSize?: number; verbose?: 0 | 1 } = {}): Promise<Logs> {
+    this.requireCompiled('evaluate');
+    let source: BatchSource;
+    if (x instanceof Tensor) {
+      if (!y) throw new ValueError('evaluate: targets y are required with tensor inputs: model.evaluate(x, y)');
+      checkSamples('evaluate', x, y);
+      source = tensorBatches(x, y, opts.batchSize ?? 32, false);
+    } else if (Array.isArray(x) && x.length === 2 && x[0] instanceof Tensor && x[1] instanceof Tensor) {
+      checkSamples('evaluate', x[0], x[1]);
+      source = tensorBatches(x[0], x[1], opts.batchSize ?? 32, false);
+    } else {
+      source = x as BatchSource;
+    }
+    const lossMean = new Mean('loss');
+    this.compiledMetrics.forEach((m) => m.reset());
+    for await (const raw of source) {
+      const batch = toBatch(raw);
+      const logs = this.testStep(batch);
+      lossMean.update(logs.loss ?? NaN, batch[0].shape[0] ?? 1);
+    }
+    return this.currentLogs(lossMean);
+  }
+
+  /** Outputs for `x`, computed in batches without recording gradients. */
+  predict(x: Tensor, opts: { batchSize?: number } = {}): Tensor {
+    if (!(x instanceof Tensor)) throw new ValueError('predict: x must be a Tensor');
+    const batchSize = opts.batchSize ?? 32;
+    const n = x.shape[0] ?? 0;
+    return noGrad(() => {
+      const outs: Tensor[] = [];
+      for (let i = 0; i < n; i += batchSize) outs.push(this.apply(stridedSliceRows(x, i, Math.min(n, i + batchSize)), false));
+      if (outs.length === 0) throw new ValueError('predict: x has no samples');
+      return outs.length === 1 ? outs[0]! : concat(outs, 0);
+    });
+  }
+
+  /** Saves the model to a directory: model.json (architecture) and weights.safetensors. */
+  async save(dir: string): Promise<void> {
+    const { saveModel } = await import('./save.js');
+    saveModel(this, dir);
+  }
+
+  /** Writes only the weights, as a safetensors file. */
+  async saveWeights(path: string): Promise<void> {
+    const { saveWeights } = await import('./save.js');
+    saveWeights(this, path);
+  }
+
+  /** Loads weights written by `saveWeights` or `save` (a .safetensors file, or a model directory). */
+  async loadWeights(path: string): Promise<void> {
+    const { loadWeights } = await import('./save.js');
+    loadWeights(this, path);
+  }
+}
+
+/** Per-sample weights from integer labels (or one-hot rows) and a class-weight table. */
+function sampleWeights(y: Tensor, classWeight: Record<number, number>): Tensor {
+  const labels = y.dtype === 'int32' ? y.data() : y.ndim >= 2 ? y.argmax(-1).data() : y.cast('int32').data();
+  const w = new Float32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) w[i] = classWeight[labels[i]!] ?? 1;
+  return tensor(w);
+}
