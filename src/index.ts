@@ -38,3 +38,17 @@ export type { TensorLike } from './ops/scalar.js';
 export * as losses from './nn/losses.js';
 export * as testing from './testing/index.js';
 export { backend, setBackend, jsBackend, type Backend } from './backend/index.js';
+
+export { Layer, registerLayer, layerFromConfig, type LayerOptions } from './nn/index.js';
+export { layers, activations, initializers, regularizers } from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as data from './data/index.js';
+export { datasets, DataLoader, TensorDataset, type Dataset } from './data/index.js';
+export * as io from './io/index.js';
+export { Model, type CompileOptions, type FitOptions } from './model/model.js';
+export { Sequential } from './model/sequential.js';
+export { loadModel } from './model/save.js';
+export * as metrics from './model/metrics.js';
+export * as callbacks from './model/callbacks/index.js';
+export { History } from './model/callbacks/history.js';
+export { info, VERSION, type Info } from './info.js';

@@ -1,0 +1,17 @@
+import { ValueError } from '../tensor/errors.js';
+
+/** Reads a positive integer option, with a clear error naming the flag. */
+export function intOption(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ValueError(`--${flag} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+/** Reads a positive number option. */
+export function numberOption(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new ValueError(`--${flag} must be a positive number, got '${value}'`);
+  return n;
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+/**
+ * The `nabla` command: train, evaluate and run models from a terminal.
+ *
+ *   nabla train [--data mnist|fashion-mnist] [--epochs N] [--batch-size N] [--lr X]
+ *               [--optimizer adam|sgd|adamw|rmsprop|adagrad] [--seed N] [--save DIR]
+ *   nabla evaluate DIR [--data …]
+ *   nabla predict DIR FILE.png|FILE.csv [--top K]
+ *   nabla info
+ */
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import * as nb from '../index.js';
+import { intOption, numberOption } from './args.js';
+import { DATASETS, loadNamedData } from './data.js';
+import { readInputFile } from './image-input.js';
+
+const USAGE = `usage:
+  nabla train [--data mnist|fashion-mnist] [--epochs N] [--batch-size N] [--lr X]
+              [--optimizer adam|sgd|adamw|rmsprop|adagrad] [--seed N] [--save DIR]
+  nabla evaluate DIR [--data mnist|fashion-mnist]
+  nabla predict DIR FILE.png|FILE.csv [--top K]
+  nabla info`;
+
+async function train(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string', default: 'mnist' },
+      'data-dir': { type: 'string' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      lr: { type: 'string' },
+      optimizer: { type: 'string', default: 'adam' },
+      seed: { type: 'string' },
+      save: { type: 'string', default: 'nabla-model' },
+    },
+  });
+  const data = values.data!;
+  if (!(DATASETS as readonly string[]).includes(data)) throw new nb.ValueError(`--data must be one of ${DATASETS.join(', ')}, got '${data}'`);
+  const epochs = intOption(values.epochs, 'epochs', data === 'mnist' ? 5 : 10);
+  const batchSize = intOption(values['batch-size'], 'batch-size', 128);
+  const lr = numberOption(values.lr, 'lr', 1e-3);
+  const seed = values.seed === undefined ? 0 : Number(values.seed);
+  nb.manualSeed(seed);
+  console.log(`nabla train: ${data}, ${epochs} epochs, batch ${batchSize}, ${values.optimizer} lr ${lr}, seed ${seed} (backend ${nb.backend().name})`);
+  const { train: tr, test } = await loadNamedData(data, values['data-dir']);
+  console.log(`data: ${tr.x.shape[0]} training and ${test.x.shape[0]} test samples`);
+  const { Dense } = nb.layers;
+  const model = new nb.Sequential([
+    new Dense(256, { activation: 'relu' }),
+    new Dense(128, { activation: 'relu' }),
+    new Dense(10, { activation: 'softmax' }),
+  ]);
+  model.compile({ optimizer: nb.optim.getOptimizer(values.optimizer!, { learningRate: lr }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const t0 = performance.now();
+  await model.fit(tr.x, tr.y, { epochs, batchSize, validationSplit: 0.1, seed });
+  const seconds = (performance.now() - t0) / 1000;
+  const result = await model.evaluate(test.x, test.y, { batchSize: 512 });
+  console.log(`test accuracy: ${(100 * (result.accuracy ?? NaN)).toFixed(2)}%  test loss: ${result.loss!.toFixed(4)}  (training took ${seconds.toFixed(1)} s)`);
+  await model.save(values.save!);
+  console.log(`model saved to ${values.save}/ (model.json, weights.safetensors)`);
+}
+
+async function evaluate(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { data: { type: 'string', default: 'mnist' }, 'data-dir': { type: 'string' } } });
+  const dir = positionals[0];
+  if (!dir) throw new nb.ValueError(`evaluate: give the model directory\n${USAGE}`);
+  const model = nb.loadModel(dir);
+  if (!model.loss) model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const { test } = await loadNamedData(values.data!, values['data-dir']);
+  const result = await model.evaluate(test.x, test.y, { batchSize: 512 });
+  console.log(Object.entries(result).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join('  '));
+}
+
+async function predict(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { top: { type: 'string' } } });
+  const [dir, file] = positionals;
+  if (!dir || !file) throw new nb.ValueError(`predict: give the model directory and an input file\n${USAGE}`);
+  const model = nb.loadModel(dir);
+  if (!model.sampleInputShape) throw new nb.ValueError(`predict: ${dir}/model.json does not record the input shape`);
+  const x = readInputFile(file, model.sampleInputShape);
+  const probs = model.predict(x);
+  const k = intOption(values.top, 'top', 3);
+  const rows = probs.toArray() as number[][];
+  rows.forEach((row, i) => {
+    const top = row.map((p, c) => [c, p] as const).sort((a, b) => b[1] - a[1]).slice(0, k);
+    const label = rows.length > 1 ? `sample ${i + 1}: ` : '';
+    console.log(label + top.map(([c, p]) => `class ${c} (${(100 * p).toFixed(1)}%)`).join(', '));
+  });
+}
+
+function info(): void {
+  const i = nb.info();
+  for (const [k, v] of Object.entries(i)) console.log(`${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case 'train':
+      return train(rest);
+    case 'evaluate':
+      return evaluate(rest);
+    case 'predict':
+      return predict(rest);
+    case 'info':
+      return info();
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return;
+    default:
+      throw new nb.ValueError(`unknown command '${command}'\n${USAGE}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(`nabla: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
