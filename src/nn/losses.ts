@@ -3,8 +3,8 @@ import { DTypeError, ShapeError, ValueError } from '../tensor/errors.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { logSoftmax } from '../ops/activations.js';
-import { abs, log, log1p, exp, relu } from '../ops/unary.js';
-import { add, cast, clamp, div, lt, mul, sub, where } from '../ops/binary.js';
+import { abs, log, log1p, exp } from '../ops/unary.js';
+import { add, cast, clamp, div, lt, maximum, mul, sub, where } from '../ops/binary.js';
 import { mean, sum } from '../ops/reduce.js';
 import { takeAlongAxis } from '../ops/indexing.js';
 import { reshape, unsqueeze } from '../ops/movement.js';
@@ -22,11 +22,11 @@ export interface CrossentropyOptions {
 
 const EPSILON = 1e-7; // Keras' backend epsilon: probabilities are clipped to [ε, 1−ε]
 
-function reduce(perSample: Tensor, reduction: Reduction = 'mean'): Tensor {
+function reduce(op: string, perSample: Tensor, reduction: Reduction = 'mean'): Tensor {
   if (reduction === 'none') return perSample;
   if (reduction === 'sum') return sum(perSample);
   if (reduction === 'mean') return mean(perSample);
-  throw new ValueError(`loss: unknown reduction '${String(reduction)}'; use 'mean', 'sum' or 'none'`);
+  throw new ValueError(`${op}: unknown reduction '${String(reduction)}'; use 'mean', 'sum' or 'none'`);
 }
 
 function checkPair(op: string, yTrue: Tensor, yPred: Tensor): Tensor {
@@ -48,13 +48,13 @@ function perSample(t: Tensor): Tensor {
 export function meanSquaredError(yTrue: Tensor, yPred: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
   const y = checkPair('meanSquaredError', yTrue, yPred);
   const d = sub(yPred, y);
-  return reduce(perSample(mul(d, d)), opts.reduction);
+  return reduce('meanSquaredError', perSample(mul(d, d)), opts.reduction);
 }
 
 /** mean(|yPred − yTrue|). */
 export function meanAbsoluteError(yTrue: Tensor, yPred: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
   const y = checkPair('meanAbsoluteError', yTrue, yPred);
-  return reduce(perSample(abs(sub(yPred, y))), opts.reduction);
+  return reduce('meanAbsoluteError', perSample(abs(sub(yPred, y))), opts.reduction);
 }
 
 /** Huber loss: ½d² where |d| ≤ δ, δ(|d| − ½δ) beyond (default δ = 1). */
@@ -65,7 +65,7 @@ export function huber(yTrue: Tensor, yPred: Tensor, opts: { delta?: number; redu
   const a = abs(sub(yPred, y));
   const quad = mul(mul(a, a), 0.5);
   const lin = mul(sub(a, 0.5 * delta), delta);
-  return reduce(perSample(where(lt(a, delta), quad, lin)), opts.reduction);
+  return reduce('huber', perSample(where(lt(a, delta), quad, lin)), opts.reduction);
 }
 
 /**
@@ -76,12 +76,13 @@ export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, opts: Crossentr
   const y = checkPair('binaryCrossentropy', yTrue, yPred);
   let loss: Tensor;
   if (opts.fromLogits) {
-    loss = add(sub(relu(yPred), mul(yPred, y)), log1p(exp(mul(abs(yPred), -1))));
+    // maximum (not relu): at x = 0 the tie gives the exact gradient σ(0) − y = ½ − y
+    loss = add(sub(maximum(yPred, 0), mul(yPred, y)), log1p(exp(mul(abs(yPred), -1))));
   } else {
     const p = clamp(yPred, EPSILON, 1 - EPSILON);
     loss = mul(add(mul(y, log(p)), mul(sub(1, y), log(sub(1, p)))), -1);
   }
-  return reduce(perSample(loss), opts.reduction);
+  return reduce('binaryCrossentropy', perSample(loss), opts.reduction);
 }
 
 /**
@@ -92,7 +93,7 @@ export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opts: Cros
   const y = checkPair('categoricalCrossentropy', yTrue, yPred);
   if (yPred.ndim === 0) throw new ShapeError('categoricalCrossentropy: yPred needs a class axis, got a scalar');
   const logp = opts.fromLogits ? logSoftmax(yPred, -1) : log(clamp(div(yPred, sum(yPred, -1, true)), EPSILON, 1 - EPSILON));
-  return reduce(mul(sum(mul(y, logp), -1), -1), opts.reduction);
+  return reduce('categoricalCrossentropy', mul(sum(mul(y, logp), -1), -1), opts.reduction);
 }
 
 /**
@@ -122,5 +123,5 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opts
   }
   const logp = opts.fromLogits ? logSoftmax(yPred, -1) : log(clamp(div(yPred, sum(yPred, -1, true)), EPSILON, 1 - EPSILON));
   const picked = takeAlongAxis(logp, unsqueeze(labels, -1), -1);
-  return reduce(mul(reshape(picked, lead), -1), opts.reduction);
+  return reduce(op, mul(reshape(picked, lead), -1), opts.reduction);
 }

@@ -2,10 +2,10 @@ import { assertFloat } from '../tensor/dtype.js';
 import { ValueError } from '../tensor/errors.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { add, div, gt, minimum, mul, pow, sub, where } from './binary.js';
+import { add, div, gt, maximum, mul, pow, sub, where } from './binary.js';
 import { logSumExp, max, sum } from './reduce.js';
 import { assertTensor } from './scalar.js';
-import { abs, erf, exp, expm1, log1p, relu, sigmoid, tanh } from './unary.js';
+import { abs, erf, exp, expm1, log1p, sigmoid, tanh } from './unary.js';
 
 export { relu, sigmoid, tanh } from './unary.js';
 
@@ -23,8 +23,10 @@ export function leakyRelu(x: Tensor, alpha = 0.2): Tensor {
 /** x for x > 0, `alpha·(eˣ − 1)` otherwise (default alpha 1). */
 export function elu(x: Tensor, alpha = 1): Tensor {
   checkFloat('elu', x);
-  // expm1 of min(x, 0): the branch not taken must not overflow, or its zero gradient becomes 0·∞
-  return where(gt(x, 0), x, mul(expm1(minimum(x, 0)), alpha));
+  const positive = gt(x, 0);
+  // expm1 of x clipped to ≤ 0: the branch not taken must not overflow, or its zero gradient
+  // becomes 0·∞. A where (not minimum) keeps the full gradient alpha·e⁰ at x = 0.
+  return where(positive, x, mul(expm1(where(positive, 0, x)), alpha));
 }
 
 /**
@@ -43,7 +45,8 @@ export function gelu(x: Tensor, approximate = false): Tensor {
 /** log(1 + eˣ), computed as `max(x,0) + log1p(e^(−|x|))` so that it never overflows. */
 export function softplus(x: Tensor): Tensor {
   checkFloat('softplus', x);
-  return add(relu(x), log1p(exp(mul(abs(x), -1))));
+  // maximum (not relu) so that at x = 0 the gradient is ½ = σ(0): the tie splits it evenly
+  return add(maximum(x, 0), log1p(exp(mul(abs(x), -1))));
 }
 
 /** x·σ(x), also called swish. */
@@ -58,8 +61,8 @@ export function silu(x: Tensor): Tensor {
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
   checkFloat('softmax', x);
-  const a = normalizeAxis('softmax', axis, x.ndim);
   if (x.ndim === 0) throw new ValueError('softmax: needs at least 1 dim, got a scalar');
+  const a = normalizeAxis('softmax', axis, x.ndim);
   const e = exp(sub(x, max(x, a, true).detach()));
   return div(e, sum(e, a, true));
 }

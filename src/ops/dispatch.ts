@@ -1,6 +1,6 @@
 import { isGradEnabled } from '../autograd/mode.js';
 import { backend } from '../backend/index.js';
-import { allocate, type DType } from '../tensor/dtype.js';
+import { allocate, isFloat, type DType } from '../tensor/dtype.js';
 import { sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { PRIMITIVES } from './primitives/table.js';
@@ -8,12 +8,13 @@ import type { Prim, PrimDef, PrimParams } from './primitives/types.js';
 
 /**
  * Runs a primitive and, when autograd is recording and an input requires gradients, records it
- * in the graph. Every differentiable computation in nabla goes through here.
+ * in the graph. Every differentiable computation in nabla goes through here. An integer or bool
+ * output (a float→int32 cast) carries no gradient, so it is not recorded.
  */
 export function apply<P extends Prim>(prim: P, inputs: readonly Tensor[], params: PrimParams[P]): Tensor {
   const def = PRIMITIVES[prim] as PrimDef<P>;
   const out = def.forward(inputs, params);
-  if (def.vjp !== 'none' && isGradEnabled()) {
+  if (def.vjp !== 'none' && isGradEnabled() && isFloat(out.dtype)) {
     let needed = false;
     for (const t of inputs) if (t.requiresGrad) needed = true;
     if (needed) {

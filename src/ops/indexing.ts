@@ -7,7 +7,8 @@ import { apply, contiguousCopy, empty } from './dispatch.js';
 import { permute, reshape } from './movement.js';
 import { assertTensor } from './scalar.js';
 
-function checkIndices(op: string, indices: Tensor, size: number, axis: number): void {
+/** Checks int32 indices in `[0, size)`; `range` says what they index ("axis 1 of size 3"). */
+function checkIndices(op: string, indices: Tensor, size: number, range: string): void {
   assertTensor(op, indices, 'indices');
   if (indices.dtype !== 'int32') {
     throw new DTypeError(`${op}: indices must be an int32 tensor, got ${indices.dtype}; cast them with cast(indices, 'int32')`);
@@ -17,7 +18,7 @@ function checkIndices(op: string, indices: Tensor, size: number, axis: number): 
   for (let i = data.offset, end = data.offset + indices.size; i < end; i++) {
     const v = arr[i]!;
     if (v < 0 || v >= size) {
-      throw new ValueError(`${op}: index ${v} is out of range for axis ${axis} of size ${size} (valid: 0..${size - 1})`);
+      throw new ValueError(`${op}: index ${v} is out of range for ${range} (valid: 0..${size - 1})`);
     }
   }
 }
@@ -29,8 +30,9 @@ function checkIndices(op: string, indices: Tensor, size: number, axis: number): 
  */
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   assertTensor('gather', x);
+  if (x.ndim === 0) throw new ValueError('gather: x is a scalar; it has no axis to gather along');
   const a = normalizeAxis('gather', axis, x.ndim);
-  checkIndices('gather', indices, x.shape[a]!, a);
+  checkIndices('gather', indices, x.shape[a]!, `axis ${a} of size ${x.shape[a]}`);
   return apply('gather', [x, indices], { axis: a });
 }
 
@@ -60,12 +62,13 @@ function movedLast(x: Tensor, axis: number): Tensor {
 export function takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor {
   assertTensor('takeAlongAxis', x);
   assertTensor('takeAlongAxis', indices, 'indices');
+  if (x.ndim === 0) throw new ValueError('takeAlongAxis: x is a scalar; it has no axis to take along');
   const a = normalizeAxis('takeAlongAxis', axis, x.ndim);
   if (indices.ndim !== x.ndim || indices.shape.some((d, i) => i !== a && d !== x.shape[i])) {
     throw new ValueError(`takeAlongAxis: indices of shape ${fmt(indices.shape)} must match x ${fmt(x.shape)} on every axis but ${a}`);
   }
   const n = x.shape[a]!;
-  checkIndices('takeAlongAxis', indices, n, a);
+  checkIndices('takeAlongAxis', indices, n, `axis ${a} of size ${n}`);
   // Move the axis last, flatten to rows, and turn (row, j) into one flat index row·n + idx.
   const xm = movedLast(x, a);
   const im = movedLast(indices, a);
@@ -88,7 +91,7 @@ export function takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor 
 export function oneHot(indices: Tensor, depth: number, dtype: DType = 'float32'): Tensor {
   assertTensor('oneHot', indices, 'indices');
   if (!Number.isInteger(depth) || depth <= 0) throw new ValueError(`oneHot: depth must be a positive integer, got ${depth}`);
-  checkIndices('oneHot', indices, depth, -1);
+  checkIndices('oneHot', indices, depth, `depth ${depth}`);
   const idx = contiguousCopy(indices);
   const out = empty(dtype, [...indices.shape, depth]);
   for (let i = 0; i < indices.size; i++) out.storage[i * depth + idx.storage[idx.offset + i]!] = 1;

@@ -1,6 +1,6 @@
 import { isFloat, promoteTypes } from '../tensor/dtype.js';
 import { DTypeError, ShapeError } from '../tensor/errors.js';
-import { fmt } from '../tensor/shape.js';
+import { broadcastShapes, fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { cast } from './binary.js';
 import { apply } from './dispatch.js';
@@ -33,6 +33,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const k2 = b2.shape[b2.ndim - 2]!;
   if (k1 !== k2) {
     throw new ShapeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${k1} != ${k2})`);
+  }
+  const batchA = a2.shape.slice(0, -2);
+  const batchB = b2.shape.slice(0, -2);
+  try {
+    broadcastShapes('matmul', batchA, batchB);
+  } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
+    throw new ShapeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied: batch dims ${fmt(batchA)} and ${fmt(batchB)} do not broadcast (sizes must match or one must be 1)`);
   }
   let out = apply('matmul', [cast(a2, dtype), cast(b2, dtype)], {});
   if (a.ndim === 1) out = squeeze(out, -2);

@@ -67,6 +67,7 @@ export function squeeze(x: Tensor, axis?: number): Tensor {
   assertTensor('squeeze', x);
   if (axis === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
   const a = normalizeAxis('squeeze', axis, x.ndim);
+  if (x.ndim === 0) return x; // axis 0 (or −1) of a scalar, as in PyTorch
   if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${axis} of shape ${fmt(x.shape)} has size ${x.shape[a]}, not 1`);
   return reshape(x, x.shape.filter((_, i) => i !== a));
 }
@@ -83,18 +84,23 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
 /** Reorders the dims (a view): `permute(x [2,3,4], [2,0,1]) → [4,2,3]`. */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
   assertTensor('permute', x);
-  const p = perm.map((a) => normalizeAxis('permute', a, x.ndim));
-  if (p.length !== x.ndim || new Set(p).size !== p.length) {
-    throw new ValueError(`permute: [${perm.join(',')}] is not a permutation of the ${x.ndim} axes of ${fmt(x.shape)}`);
-  }
-  if (p.every((a, i) => a === i)) return x;
-  return apply('permute', [x], { perm: p });
+  return permuteAs('permute', x, perm);
 }
 
 /** Permutes the axes; without `perm`, reverses them (NumPy). A view. */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   assertTensor('transpose', x);
-  return permute(x, perm ?? x.shape.map((_, i) => x.ndim - 1 - i));
+  return permuteAs('transpose', x, perm ?? x.shape.map((_, i) => x.ndim - 1 - i));
+}
+
+/** The permute primitive after validation; errors name `op`, the function the user called. */
+function permuteAs(op: string, x: Tensor, perm: readonly number[]): Tensor {
+  const p = perm.map((a) => normalizeAxis(op, a, x.ndim));
+  if (p.length !== x.ndim || new Set(p).size !== p.length) {
+    throw new ValueError(`${op}: [${perm.join(',')}] is not a permutation of the ${x.ndim} axes of ${fmt(x.shape)}`);
+  }
+  if (p.every((a, i) => a === i)) return x;
+  return apply('permute', [x], { perm: p });
 }
 
 /** Swaps the last two axes (matrix transpose of a batch). */
@@ -231,6 +237,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new ValueError('concat: expected a non-empty array of tensors');
   tensors.forEach((t, i) => assertTensor('concat', t, `tensors[${i}]`));
   const first = tensors[0]!;
+  if (first.ndim === 0) throw new ShapeError('concat: scalars have no axis to join along; use stack() to make a 1-D tensor of them');
   const a = normalizeAxis('concat', axis, first.ndim);
   for (const t of tensors) {
     if (t.ndim !== first.ndim || t.shape.some((d, i) => i !== a && d !== first.shape[i])) {
@@ -262,6 +269,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
  */
 export function split(x: Tensor, sizesOrSections: number | readonly number[], axis = 0): Tensor[] {
   assertTensor('split', x);
+  if (x.ndim === 0) throw new ValueError('split: a scalar cannot be split; it has no axis');
   const a = normalizeAxis('split', axis, x.ndim);
   const len = x.shape[a]!;
   let sizes: number[];

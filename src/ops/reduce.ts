@@ -1,4 +1,4 @@
-import { isFloat } from '../tensor/dtype.js';
+import { assertFloat, isFloat } from '../tensor/dtype.js';
 import { ValueError } from '../tensor/errors.js';
 import { fmt, normalizeAxes, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -53,7 +53,10 @@ export function variance(x: Tensor, axis?: Axis, keepDims = false): Tensor {
 /** log Σ exp(x) over `axis`, computed stably (the maximum is subtracted first). */
 export function logSumExp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   assertTensor('logSumExp', x);
+  assertFloat('logSumExp', x.dtype);
   const axes = normalizeAxes('logSumExp', axis, x.ndim);
+  // An empty axis has no maximum to shift by; its sum of exponentials is 0, so the result is −∞.
+  if (axes.some((a) => x.shape[a] === 0)) return log(sum(exp(x), axes, keepDims));
   // The shift is a constant for the gradient: d/dx of the result does not depend on it.
   // An all −∞ slice keeps a zero shift so that the result is −∞ rather than NaN.
   const rawMax = max(x, axes, true).detach();
@@ -66,8 +69,8 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined,
   assertTensor(op, x);
   if (x.size === 0) throw new ValueError(`${op}: the input is empty (shape ${fmt(x.shape)})`);
   if (axis === undefined) {
-    const flat = reshape(x, [x.size]);
-    return argReduce(op, flat, 0, false);
+    const flat = argReduce(op, reshape(x, [x.size]), 0, false);
+    return keepDims ? reshape(flat, x.shape.map(() => 1)) : flat;
   }
   const [a] = normalizeAxes(op, axis, x.ndim);
   if (a === undefined) return empty('int32', []); // scalar input: index 0
