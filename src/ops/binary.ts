@@ -46,7 +46,11 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 }
 /** aᵇ, with broadcasting. */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  return apply('pow', operands('pow', a, b, 'arith'), {});
+  const [x, y] = operands('pow', a, b, 'arith');
+  if (!isFloat(y.dtype) && y.data().some((v) => v < 0)) {
+    throw new ValueError("pow: integers to negative integer powers are not allowed (the result is not an integer); cast the base to float first, e.g. pow(cast(x, 'float32'), n)");
+  }
+  return apply('pow', [x, y], {});
 }
 /** Elementwise maximum (NaN propagates). */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {

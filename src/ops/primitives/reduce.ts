@@ -2,10 +2,10 @@ import { backend } from '../../backend/index.js';
 import type { ReduceOp } from '../../backend/backend.js';
 import type { DType } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { cast, div, eq, mul, where } from '../binary.js';
 import { contiguousCopy, empty } from '../dispatch.js';
-import { expand, permute, reshape } from '../movement.js';
+import { expand, reshape } from '../movement.js';
 import { prod, sum } from '../reduce.js';
 import type { PrimTable, ReduceParams } from './types.js';
 
@@ -38,7 +38,9 @@ function reduceForward(op: ReduceOp) {
       return out;
     }
     const keptAxes = x!.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-    const moved = contiguousCopy(permute(x!, [...keptAxes, ...axes]));
+    // a raw view, not the permute op: nothing here may be recorded in the graph
+    const perm = [...keptAxes, ...axes];
+    const moved = contiguousCopy(new Tensor(x!.storage, perm.map((p) => x!.shape[p]!), perm.map((p) => x!.strides[p]!), x!.offset));
     const n = sizeOf(axes.map((a) => x!.shape[a]!));
     backend().reduce(op, moved.storage, moved.offset, out.size, n, 1, out.storage);
     return out;
