@@ -10,3 +10,5 @@ export { DataLoader, type DataLoaderOptions } from './data-loader.js';
 export { defaultCollate, type Collated } from './collate.js';
 export { randomPermutation } from './permutation.js';
 export * as datasets from './datasets/index.js';
+export * as text from './text/index.js';
+export { CharTokenizer, ByteLevelBPE } from './text/index.js';
