@@ -62,7 +62,11 @@ function removeQuietly(path: string): void {
   }
 }
 
-function fsyncDirectory(dir: string): void {
+/**
+ * Flushes a directory's entries to disk (so that files created or renamed in it survive a power
+ * cut). A no-op where the platform cannot open a directory (Windows).
+ */
+export function fsyncDirectory(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');

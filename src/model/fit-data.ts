@@ -4,6 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { stridedSliceRows } from './rows.js';
 import { DataLoader } from '../data/data-loader.js';
 import { TensorDataset } from '../data/dataset.js';
+import { defaultGenerator } from '../tensor/random.js';
 
 /** One batch of training data: inputs and targets. */
 export type Batch = [Tensor, Tensor];
@@ -48,4 +49,40 @@ export function splitValidation(x: Tensor, y: Tensor, fraction: number): { train
 export function tensorBatches(x: Tensor, y: Tensor, batchSize: number, shuffle: boolean, seed?: number) {
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`fit: batchSize must be a positive integer, got ${batchSize}`);
   return new DataLoader(new TensorDataset(x, y), { batchSize, shuffle, seed });
+}
+
+/**
+ * The training batches of `fit` over in-memory tensors. The order of epoch `e` depends only on
+ * (`seed`, `e`), not on the epochs before it, so a run resumed at epoch `e` from a checkpoint
+ * visits the samples exactly as the uninterrupted run would. Without a seed, one is drawn from the
+ * default generator (so `nb.manualSeed` makes runs reproducible).
+ */
+export class EpochBatches {
+  /** The seed of every epoch's order; a resumed run sets the one its checkpoint recorded. */
+  seed: number;
+
+  constructor(readonly x: Tensor, readonly y: Tensor, readonly batchSize: number, readonly shuffle: boolean, seed?: number) {
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`fit: batchSize must be a positive integer, got ${batchSize}`);
+    if (seed !== undefined && !Number.isFinite(seed)) throw new ValueError(`fit: seed must be a finite number, got ${seed}`);
+    this.seed = seed ?? (shuffle ? defaultGenerator.nextUint32() : 0);
+  }
+
+  /** Batches per epoch. */
+  get length(): number {
+    return Math.ceil((this.x.shape[0] ?? 0) / this.batchSize);
+  }
+
+  /** The batches of epoch `epoch` (counted from 0). */
+  forEpoch(epoch: number): DataLoader<[Tensor, Tensor]> {
+    const seed = this.shuffle ? epochSeed(this.seed, epoch) : undefined;
+    return new DataLoader(new TensorDataset(this.x, this.y), { batchSize: this.batchSize, shuffle: this.shuffle, seed });
+  }
+}
+
+/** A 32-bit hash of (seed, epoch) (murmur3's finalizer): nearby seeds and epochs give unrelated orders. */
+function epochSeed(seed: number, epoch: number): number {
+  let h = ((Math.trunc(seed) ^ Math.trunc(seed / 2 ** 32)) + Math.imul(epoch + 1, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }

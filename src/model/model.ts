@@ -11,9 +11,10 @@ import { tensor } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { runHook, type Callback, type Logs } from './callbacks/callback.js';
 import { History } from './callbacks/history.js';
-import { checkSamples, splitValidation, tensorBatches, toBatch, type Batch, type BatchSource } from './fit-data.js';
+import { checkSamples, EpochBatches, splitValidation, tensorBatches, toBatch, type Batch, type BatchSource } from './fit-data.js';
 import { getMetric, Mean, type Metric } from './metrics.js';
 import { ProgressBar } from './progress.js';
+import { FitCheckpointer } from './resume.js';
 import { stridedSliceRows } from './rows.js';
 
 /** Options of `compile`. */
@@ -43,7 +44,14 @@ export interface FitOptions {
   classWeight?: Record<number, number>;
   /** Epoch to start from (resuming a run); epochs are counted from 0. */
   initialEpoch?: number;
-  /** Seed of the shuffling order. */
+  /**
+   * Save a checkpoint (weights, optimizer, generator state, epoch) in this directory at the end of
+   * every epoch, and if it already holds one, resume from it (its epoch wins over `initialEpoch`):
+   * a killed run restarted with the same call continues exactly where its last epoch ended.
+   * Exact continuation needs tensor inputs: a DataLoader's own shuffling generator is not saved.
+   */
+  checkpointDir?: string;
+  /** Seed of the shuffling order (each epoch's order depends only on the seed and the epoch). */
   seed?: number;
   /** Where the progress is written (default process.stdout). */
   stream?: { write(s: string): unknown; isTTY?: boolean; columns?: number };
@@ -147,7 +155,7 @@ export abstract class Model extends Layer {
     this.requireCompiled('fit');
     const epochs = opts.epochs ?? 1;
     if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`fit: epochs must be a non-negative integer, got ${epochs}`);
-    let train: BatchSource;
+    let train: BatchSource | EpochBatches;
     let validation: Batch | BatchSource | undefined = opts.validationData;
     if (x instanceof Tensor) {
       if (!yT) throw new ValueError('fit: targets y are required with tensor inputs: model.fit(x, y, options)');
@@ -158,7 +166,7 @@ export abstract class Model extends Layer {
         [xTrain, yTrain] = split.train;
         validation ??= split.val;
       }
-      train = tensorBatches(xTrain, yTrain, opts.batchSize ?? 32, opts.shuffle ?? true, opts.seed);
+      train = new EpochBatches(xTrain, yTrain, opts.batchSize ?? 32, opts.shuffle ?? true, opts.seed);
     } else {
       if (opts.validationSplit) throw new ValueError('fit: validationSplit needs tensor inputs; pass validationData with a DataLoader');
       train = x;
@@ -171,9 +179,11 @@ export abstract class Model extends Layer {
     for (const cb of callbacks) cb.setModel?.(this);
     this.stopTraining = false;
     const lossMean = new Mean('loss');
+    // after every random draw of the setup, so that a restored generator state is the one training sees
+    const checkpointer = opts.checkpointDir === undefined ? null : new FitCheckpointer(this, opts.checkpointDir, train);
     await runHook(callbacks, 'onTrainBegin');
     try {
-      for (let epoch = opts.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
+      for (let epoch = checkpointer?.resumedEpoch ?? opts.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
         await runHook(callbacks, 'onEpochBegin', epoch);
         lossMean.reset();
         this.compiledMetrics.forEach((m) => m.reset());
@@ -183,7 +193,7 @@ export abstract class Model extends Layer {
         const barStream = verbose === 2 ? { write: (s: string) => stream.write(s), isTTY: false } : stream;
         const bar = verbose ? new ProgressBar({ total, epoch: epoch + 1, epochs, stream: barStream }) : null;
         let step = 0;
-        for await (const raw of train) {
+        for await (const raw of train instanceof EpochBatches ? train.forEpoch(epoch) : train) {
           const batch = toBatch(raw);
           await runHook(callbacks, 'onBatchBegin', step);
           const batchLogs = this.trainStep(batch);
@@ -206,6 +216,7 @@ export abstract class Model extends Layer {
           for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
         }
         await runHook(callbacks, 'onEpochEnd', epoch, logs);
+        checkpointer?.epochEnd(epoch, step);
         bar?.finish(logs);
       }
     } finally {

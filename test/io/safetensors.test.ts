@@ -157,13 +157,14 @@ test('a byte count that does not match shape and dtype is rejected', () => {
   const header = { 'dense.kernel': { dtype: 'F32', shape: [10, 20], data_offsets: [0, 400] } };
   assert.throws(
     () => decodeSafetensors(handMade(header, new Uint8Array(400))),
-    /safetensors: tensor 'dense\.kernel' has data_offsets \[0,400\] \(400 bytes\) but shape \[10,20\] float32 needs 800 bytes/,
+    /safetensors: tensor 'dense\.kernel' has data_offsets \[0,400\] \(400 bytes\) but shape \[10,20\] F32 needs 800 bytes/,
   );
 });
 
 test('bad dtypes, shapes, metadata and BOOL bytes are rejected by name', () => {
   const one = (entry: unknown, data = new Uint8Array(4)) => () => decodeSafetensors(handMade({ t: entry }, data));
-  assert.throws(one({ dtype: 'F16', shape: [2], data_offsets: [0, 4] }), /tensor 't' has dtype F16, which nabla cannot load yet \(supported: F32, F64, I32, BOOL\)/);
+  assert.throws(one({ dtype: 'F8_E4M3', shape: [4], data_offsets: [0, 4] }), /tensor 't' has dtype F8_E4M3, which nabla cannot load \(supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL\)/);
+  assert.throws(one({ dtype: 'F16', shape: [3], data_offsets: [0, 4] }), /shape \[3\] F16 needs 6 bytes/);
   assert.throws(one({ dtype: 'Q4', shape: [2], data_offsets: [0, 4] }), /tensor 't' has unknown dtype "Q4"/);
   assert.throws(one({ dtype: 'F32', shape: [-1], data_offsets: [0, 4] }), /tensor 't' has shape \[-1\]; a shape is a list of non-negative integers/);
   assert.throws(one({ dtype: 'F32', shape: [1.5], data_offsets: [0, 4] }), /shape \[1.5\]/);

@@ -1,0 +1,238 @@
+/**
+ * Training checkpoints: everything needed to continue a run exactly where it stopped (weights,
+ * optimizer slots and step counter, learning rate, random-generator state, epoch and step), in a
+ * directory replaced atomically on every save.
+ *
+ * Layout of a checkpoint directory:
+ * - `model.safetensors`: every weight of the model (trainable or not), by property path;
+ * - `optimizer.safetensors`: each optimizer slot as `<parameter path>.<slot name>`;
+ * - `checkpoint.json`: epoch, step, optimizer name/config/iterations/learning rate, generator
+ *   state, the model's input shape and `extra`. Written last: its presence marks a complete one.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { noGrad } from '../autograd/mode.js';
+import type { Layer } from '../nn/layer.js';
+import type { JsonValue, Optimizer, OptimizerConfig, OptimizerState } from '../optim/optimizer.js';
+import type { FloatArray } from '../optim/params.js';
+import { zeros } from '../tensor/creation.js';
+import { ValueError } from '../tensor/errors.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
+import { writeFileAtomic } from './atomic.js';
+import { recoverDir, writeDirAtomic } from './atomic-dir.js';
+import { FileNotFoundError, FormatError } from './errors.js';
+import { loadSafetensors, saveSafetensors } from './safetensors.js';
+
+const FORMAT = 'nabla-checkpoint';
+const FORMAT_VERSION = 1;
+const JSON_FILE = 'checkpoint.json';
+const MODEL_FILE = 'model.safetensors';
+const OPTIMIZER_FILE = 'optimizer.safetensors';
+
+/** What `saveCheckpoint` writes. */
+export interface SaveCheckpointOptions {
+  /** The model (any Layer): all its weights are saved. */
+  model: Layer;
+  /** The optimizer: its slots, step counter, learning rate and config are saved. */
+  optimizer?: Optimizer | null;
+  /** Epochs completed, i.e. the epoch to resume from (counted from 0, as `fit`'s `initialEpoch`). Default 0. */
+  epoch?: number;
+  /** Training steps (batches) completed. Default the optimizer's `iterations`, else 0. */
+  step?: number;
+  /** The generator whose state is saved (default the default generator; null saves none). */
+  rng?: Generator | null;
+  /** Anything else to keep, as JSON. */
+  extra?: JsonValue;
+}
+
+/** What `loadCheckpoint` restores into. */
+export interface LoadCheckpointOptions {
+  /** The model to load the weights into; built first from the saved input shape if needed. */
+  model: Layer;
+  /** The optimizer to restore (same kind as saved); its parameters are registered from the model if needed. */
+  optimizer?: Optimizer | null;
+  /** The generator to restore (default the default generator; null restores none). */
+  rng?: Generator | null;
+}
+
+/** What `loadCheckpoint` returns besides restoring the objects. */
+export interface CheckpointInfo {
+  epoch: number;
+  step: number;
+  extra: JsonValue;
+  /** The saved optimizer's config (`nb.optim.optimizerFromConfig` rebuilds it), or null. */
+  optimizer: OptimizerConfig | null;
+}
+
+/** The contents of checkpoint.json. */
+interface CheckpointJson {
+  format: typeof FORMAT;
+  formatVersion: number;
+  epoch: number;
+  step: number;
+  /** Shape of one input sample (without the batch dim), to build an unbuilt model on load. */
+  inputShape: number[] | null;
+  optimizer: { name: string; config: OptimizerConfig; iterations: number; learningRate: number } | null;
+  rng: { s: number[]; spare: number | null } | null;
+  extra: JsonValue;
+}
+
+/**
+ * Saves a training checkpoint to directory `dir`, atomically: everything is written to a sibling
+ * temporary directory and flushed to disk, then swapped in by renames, so that after a crash at
+ * any point `dir` holds (or `loadCheckpoint` restores) either the previous complete checkpoint or
+ * the new one. An existing `dir` that is neither a checkpoint nor empty is never replaced.
+ *
+ * @example
+ * nb.io.saveCheckpoint('runs/mnist', { model, optimizer: model.optimizer, epoch: 3 });
+ * // later, or in a new process:
+ * const { epoch } = nb.io.loadCheckpoint('runs/mnist', { model, optimizer: model.optimizer });
+ */
+export function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): void {
+  const op = 'saveCheckpoint';
+  if (typeof opts !== 'object' || opts === null || typeof opts.model !== 'object' || opts.model === null || typeof opts.model.stateDict !== 'function') {
+    throw new ValueError(`${op}: expected { model, optimizer?, epoch?, step?, rng?, extra? } with a model (a Layer)`);
+  }
+  const { model, optimizer = null, rng = defaultGenerator } = opts;
+  const epoch = count(op, 'epoch', opts.epoch ?? 0);
+  const step = count(op, 'step', opts.step ?? optimizer?.iterations ?? 0);
+  const weights = model.stateDict();
+  const optState = optimizer?.getState() ?? null;
+  const json: CheckpointJson = {
+    format: FORMAT,
+    formatVersion: FORMAT_VERSION,
+    epoch,
+    step,
+    inputShape: model.lastInputShape === null ? null : model.lastInputShape.slice(1),
+    optimizer: optimizer && optState ? { name: optimizer.name, config: optimizer.getConfig(), iterations: optState.iterations, learningRate: optState.learningRate } : null,
+    rng: rng ? rng.getState() : null,
+    extra: opts.extra ?? null,
+  };
+  // serialized before anything is written, so that bad `extra` (a BigInt, a cycle) fails cleanly
+  let text: string;
+  try {
+    text = JSON.stringify(json, null, 2) + '\n';
+  } catch (err) {
+    throw new ValueError(`${op}: extra must be JSON-serializable (${(err as Error).message})`);
+  }
+  const slots = optState ? slotTensors(op, optState) : null;
+  writeDirAtomic(dir, isCheckpoint, (tmp) => {
+    saveSafetensors(join(tmp, MODEL_FILE), weights, { format: 'nabla' });
+    if (slots) saveSafetensors(join(tmp, OPTIMIZER_FILE), slots, { format: 'nabla' });
+    writeFileAtomic(join(tmp, JSON_FILE), text);
+  }, { op, kind: 'checkpoint' });
+}
+
+/**
+ * Restores a checkpoint written by `saveCheckpoint`: the model's weights (building the model first
+ * from the saved input shape if it has no weights yet), the optimizer's slots, step counter and
+ * learning rate (registering the model's parameters with it if it has none), and the generator's
+ * state. Returns the epoch, step, extra and optimizer config. If a crash interrupted a save and
+ * left `dir` missing, the complete version it left beside it is put back in place first.
+ *
+ * @example
+ * const model = makeModel();
+ * model.compile({ optimizer: 'adam', loss: 'mse' });
+ * const { epoch } = nb.io.loadCheckpoint('runs/mnist', { model, optimizer: model.optimizer });
+ */
+export function loadCheckpoint(dir: string, opts: LoadCheckpointOptions): CheckpointInfo {
+  const op = `loadCheckpoint: ${dir}`;
+  if (typeof opts !== 'object' || opts === null || typeof opts.model !== 'object' || opts.model === null) {
+    throw new ValueError('loadCheckpoint: expected { model, optimizer?, rng? } with the model to restore');
+  }
+  const { model, optimizer = null, rng = defaultGenerator } = opts;
+  if (!hasCheckpoint(dir)) throw new FileNotFoundError(`${op}: no checkpoint there (no ${JSON_FILE}); write one with saveCheckpoint(dir, { model, ... })`, dir);
+  const json = readCheckpointJson(dir, op);
+  if (!model.built) {
+    if (json.inputShape === null) throw new ValueError(`${op}: the model has no weights yet and the checkpoint does not record an input shape; call model.apply(sampleInput) first`);
+    const shape = json.inputShape;
+    try {
+      noGrad(() => model.apply(zeros([1, ...shape], { dtype: model.dtype }), false));
+    } catch (err) {
+      throw new ValueError(`${op}: could not build the model on ${model.dtype} zeros of shape [1,${shape.join(',')}] (${(err as Error).message}); call model.apply(sampleInput) before loading`);
+    }
+  }
+  const { tensors } = loadSafetensors(join(dir, MODEL_FILE));
+  model.loadStateDict(tensors);
+  if (optimizer && json.optimizer) {
+    if (json.optimizer.name !== optimizer.name) {
+      throw new ValueError(`${op}: the checkpoint holds the state of a '${json.optimizer.name}' optimizer but a '${optimizer.name}' was given; use the same kind of optimizer (nb.optim.optimizerFromConfig(info.optimizer) rebuilds it)`);
+    }
+    const slots = existsSync(join(dir, OPTIMIZER_FILE)) ? loadSafetensors(join(dir, OPTIMIZER_FILE)).tensors : {};
+    if (!optimizer.built) optimizer.build(model.namedParameters());
+    optimizer.setState({ iterations: json.optimizer.iterations, learningRate: json.optimizer.learningRate, slots: slotsFromTensors(op, slots) });
+  }
+  if (rng && json.rng) rng.setState(json.rng);
+  return { epoch: json.epoch, step: json.step, extra: json.extra, optimizer: json.optimizer?.config ?? null };
+}
+
+/**
+ * True when `dir` holds a complete checkpoint (after putting back one that an interrupted save
+ * left beside it).
+ */
+export function hasCheckpoint(dir: string): boolean {
+  return recoverDir(dir, isCheckpoint) && isCheckpoint(dir);
+}
+
+function isCheckpoint(dir: string): boolean {
+  return existsSync(join(dir, JSON_FILE));
+}
+
+function count(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ValueError(`${op}: ${name} must be a non-negative integer, got ${String(v)}`);
+  return v;
+}
+
+/** The slots as tensors named `<parameter>.<slot>`. */
+function slotTensors(op: string, state: OptimizerState): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const [param, slots] of Object.entries(state.slots)) {
+    for (const [slot, values] of Object.entries(slots)) {
+      if (slot.includes('.')) throw new ValueError(`${op}: optimizer slot name '${slot}' contains '.', which the checkpoint format uses as separator; rename the slot`);
+      out[`${param}.${slot}`] = new Tensor(values, [values.length]);
+    }
+  }
+  return out;
+}
+
+function slotsFromTensors(op: string, tensors: Record<string, Tensor>): Record<string, Record<string, FloatArray>> {
+  const out: Record<string, Record<string, FloatArray>> = {};
+  for (const [key, t] of Object.entries(tensors)) {
+    const dot = key.lastIndexOf('.');
+    const data = t.data();
+    if (dot <= 0 || !(data instanceof Float32Array || data instanceof Float64Array)) {
+      throw new FormatError(`${op}: ${OPTIMIZER_FILE} holds '${key}' (${t.dtype}); expected float tensors named <parameter>.<slot>`);
+    }
+    (out[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = data;
+  }
+  return out;
+}
+
+function readCheckpointJson(dir: string, op: string): CheckpointJson {
+  const path = join(dir, JSON_FILE);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new FormatError(`${op}: ${JSON_FILE} is not valid JSON (${(err as Error).message})`);
+  }
+  const bad = (what: string): never => {
+    throw new FormatError(`${op}: ${JSON_FILE} ${what}`);
+  };
+  if (typeof json !== 'object' || json === null) return bad('is not an object');
+  const j = json as Partial<CheckpointJson>;
+  if (j.format !== FORMAT) bad(`is not a nabla checkpoint (format ${JSON.stringify(j.format)})`);
+  if (typeof j.formatVersion !== 'number' || j.formatVersion > FORMAT_VERSION) bad(`has format version ${String(j.formatVersion)}; this nabla reads up to ${FORMAT_VERSION} (upgrade nabla)`);
+  if (!Number.isSafeInteger(j.epoch) || !Number.isSafeInteger(j.step)) bad('lacks integer epoch and step');
+  if (j.inputShape !== null && !(Array.isArray(j.inputShape) && j.inputShape.every((d) => Number.isSafeInteger(d) && d >= 0))) bad('has a malformed inputShape');
+  const o = j.optimizer;
+  if (o !== null && (typeof o !== 'object' || typeof o?.name !== 'string' || !Number.isSafeInteger(o.iterations) || typeof o.learningRate !== 'number')) {
+    bad('has a malformed optimizer entry');
+  }
+  const r = j.rng;
+  if (r !== null && !(typeof r === 'object' && Array.isArray(r?.s) && r.s.length === 4 && r.s.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32) && (r.spare === null || typeof r.spare === 'number'))) {
+    bad('has a malformed rng state');
+  }
+  return { ...(j as CheckpointJson), extra: j.extra ?? null };
+}
