@@ -10,6 +10,7 @@ import * as nb from '../../src/index.js';
 import { jsBackend, setBackend, type Backend, type NestedArray, type Tensor } from '../../src/index.js';
 import { inputOf, type Case, type Edge, type OpEntry } from './op-info.js';
 import { OP_TABLE } from './op-table.js';
+import { nativeBackend } from '../../src/backend/index.js';
 import * as activations from '../../src/ops/activations.js';
 import * as binary from '../../src/ops/binary.js';
 import * as indexing from '../../src/ops/indexing.js';
@@ -20,7 +21,9 @@ import * as unary from '../../src/ops/unary.js';
 import { broadcastShape, fromNested, read, type Nd } from './ref.js';
 
 /** Every backend runs the same table; a native backend is added to this list when it exists. */
-const BACKENDS: Backend[] = [jsBackend];
+// The native addon, when it built, with every supported call sent to C (no small-size shortcut).
+const native = nativeBackend({ minElements: 0, minGemm: 0 });
+const BACKENDS: Backend[] = [jsBackend, ...(native ? [native] : [])];
 
 const isFloat = (t: Tensor) => t.dtype === 'float32' || t.dtype === 'float64';
 

@@ -1,0 +1,25 @@
+{
+  "targets": [
+    {
+      "target_name": "nabla_native",
+      "sources": [
+        "native/addon.c",
+        "native/cpu.c",
+        "native/pool.c",
+        "native/gemm.c",
+        "native/gemm_portable.c",
+        "native/gemm_avx2.c",
+        "native/gemm_avx512.c",
+        "native/elementwise.c",
+        "native/reduce.c"
+      ],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-O3", "-std=gnu11", "-fno-math-errno", "-ffp-contract=off", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "libraries": ["-lpthread", "-lm"],
+      "xcode_settings": {
+        "GCC_OPTIMIZATION_LEVEL": "3",
+        "OTHER_CFLAGS": ["-std=gnu11", "-fno-math-errno", "-ffp-contract=off"]
+      }
+    }
+  ]
+}

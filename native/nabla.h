@@ -1,0 +1,102 @@
+/* Shared declarations of the nabla native addon: CPU features, the thread pool and the kernels.
+ * The kernels trust their arguments and only compute: addon.c validates every call, and every
+ * shape, stride and dtype decision was made in TypeScript before it. */
+#ifndef NABLA_H
+#define NABLA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* x86 SIMD kernels are compiled on x86 (NB_NO_X86 builds the portable addon only, for tests). */
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(NB_NO_X86)
+#define NB_X86 1
+#endif
+
+/* ---- CPU features and kernel choice (cpu.c) ---- */
+
+typedef enum { ISA_PORTABLE = 0, ISA_AVX2 = 1, ISA_AVX512 = 2 } nb_isa;
+
+/* A GEMM micro-kernel: C[0:mr, 0:nr] (row stride ldc) = (accumulate ? C : 0) + Apanel·Bpanel,
+ * where Apanel holds kc columns of mr values and Bpanel kc rows of nr values, both packed. */
+typedef void (*nb_sgemm_kernel)(long kc, const float *a, const float *b, float *c, long ldc, int accumulate);
+typedef void (*nb_dgemm_kernel)(long kc, const double *a, const double *b, double *c, long ldc, int accumulate);
+
+typedef struct {
+  const char *name; /* e.g. "avx2-fma 6x16" */
+  int mr, nr;       /* register block */
+  int mc, kc, nc;   /* cache blocks: A is packed mc×kc (L2), B kc×nc (L3) */
+  nb_sgemm_kernel kernel;
+} nb_sgemm_desc;
+
+typedef struct {
+  const char *name;
+  int mr, nr;
+  int mc, kc, nc;
+  nb_dgemm_kernel kernel;
+} nb_dgemm_desc;
+
+/* Detects the CPU once; `request` ("avx512", "avx2", "portable" or NULL) may only lower the ISA. */
+void nb_cpu_init(const char *request);
+nb_isa nb_cpu_isa(void);
+const char *nb_isa_name(nb_isa isa);
+/* Whether the CPU itself supports `isa` (independently of what was requested). */
+int nb_cpu_has(nb_isa isa);
+const nb_sgemm_desc *nb_sgemm_active(void);
+const nb_dgemm_desc *nb_dgemm_active(void);
+
+/* The micro-kernels of each ISA (gemm_portable.c, gemm_avx2.c, gemm_avx512.c). The AVX ones
+ * exist only where NB_X86 is defined; elsewhere the portable one is used. */
+extern const nb_sgemm_desc nb_sgemm_portable, nb_sgemm_avx2, nb_sgemm_avx512;
+extern const nb_dgemm_desc nb_dgemm_portable, nb_dgemm_avx2, nb_dgemm_avx512;
+
+/* ---- Thread pool (pool.c) ---- */
+
+/* Calls fn(ctx, begin, end) over [0, n) in chunks of `grain`, claimed by the pool's threads and
+ * the caller as they come free; returns when all are done. With one thread, or when the pool is
+ * busy (another JS thread uses it), the caller runs fn(ctx, 0, n) alone. */
+typedef void (*nb_range_fn)(void *ctx, long begin, long end);
+void nb_parallel_for(nb_range_fn fn, void *ctx, long n, long grain);
+/* Number of threads parallel work may use: NABLA_NUM_THREADS, else the number of cores. */
+int nb_pool_threads(void);
+void nb_pool_set_threads(int n);
+/* Waits (spinning, then yielding) until *counter >= target. */
+void nb_wait_at_least(_Atomic long *counter, long target);
+
+/* Splits [0, n) into nth near-equal ranges; thread tid gets [*begin, *end). */
+void nb_split(long n, int tid, int nth, long *begin, long *end);
+
+/* ---- GEMM (gemm.c): C = op(A)·op(B), row-major, C overwritten; -1 when out of memory ---- */
+
+int nb_sgemm(int transA, int transB, long m, long n, long k,
+             const float *a, long lda, const float *b, long ldb, float *c, long ldc);
+int nb_dgemm(int transA, int transB, long m, long n, long k,
+             const double *a, long lda, const double *b, long ldb, double *c, long ldc);
+
+/* ---- Elementwise (elementwise.c) and reductions (reduce.c) ---- */
+
+/* Op codes: the order of the lists in src/backend/native/ops.ts. */
+enum {
+  U_NEG, U_EXP, U_LOG, U_SQRT, U_RSQRT, U_ABS, U_SIGN, U_SIN, U_COS, U_TANH, U_SIGMOID, U_ERF,
+  U_RELU, U_LOG1P, U_EXPM1, U_COUNT
+};
+enum {
+  B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_COUNT
+};
+enum { R_SUM, R_MAX, R_MIN, R_PROD, R_COUNT };
+
+typedef enum { T_F32 = 0, T_F64 = 1, T_U8 = 2 } nb_type;
+
+/* A 2-D strided operand: element (r, c) at data[r*rs + c*cs]. */
+typedef struct {
+  const void *data;
+  long rs, cs;
+} nb_operand;
+
+/* out[r*cols + c] = op(x(r, c)); x and out have element type `type`. */
+void nb_unary(int op, nb_type type, nb_operand x, long rows, long cols, void *out);
+/* out[r*cols + c] = a(r, c) op b(r, c); comparisons write bytes (0/1), the rest `type`. */
+void nb_binary(int op, nb_type type, nb_operand a, nb_operand b, long rows, long cols, void *out);
+/* out[o] = op over r < n of x[o*n + r]; sums and products accumulate in double. */
+void nb_reduce_last(int op, nb_type type, const void *x, long outer, long n, void *out);
+
+#endif

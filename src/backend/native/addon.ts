@@ -1,0 +1,65 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+type FloatArray = Float32Array | Float64Array;
+
+/** What the addon reports about itself: SIMD level in use and available, GEMM micro-kernels, threads. */
+export interface NativeKernelInfo {
+  /** SIMD level the kernels use: 'avx512', 'avx2' or 'portable'. */
+  simd: string;
+  /** Highest SIMD level the CPU supports (`NABLA_KERNEL` may select a lower one). */
+  cpuSimd: string;
+  /** float32 GEMM micro-kernel, e.g. 'avx2-fma 6x16'. */
+  sgemm: string;
+  /** float64 GEMM micro-kernel, e.g. 'avx2-fma 6x8'. */
+  dgemm: string;
+  /** Threads parallel kernels use (`NABLA_NUM_THREADS`, else the number of cores). */
+  threads: number;
+}
+
+/**
+ * The functions of the C addon (native/addon.c). Each checks its arguments and the bounds of
+ * every array access, then computes in place; op codes are the indices of the lists in ops.ts.
+ */
+export interface NativeAddon {
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    a: FloatArray, aOffset: number, lda: number,
+    b: FloatArray, bOffset: number, ldb: number,
+    c: FloatArray, cOffset: number, ldc: number,
+  ): void;
+  /** `out[r*cols + c] = op(x[xOffset + r*xRowStride + c*xColStride])` */
+  unary(op: number, x: FloatArray, xOffset: number, xRowStride: number, xColStride: number, rows: number, cols: number, out: FloatArray): void;
+  /** `out[r*cols + c] = a(r, c) op b(r, c)`; comparisons write a Uint8Array. */
+  binary(
+    op: number,
+    a: FloatArray, aOffset: number, aRowStride: number, aColStride: number,
+    b: FloatArray, bOffset: number, bRowStride: number, bColStride: number,
+    rows: number, cols: number, out: FloatArray | Uint8Array,
+  ): void;
+  /** `out[o] = op over r < n of x[offset + o*n + r]` */
+  reduce(op: number, x: FloatArray, offset: number, outer: number, n: number, out: FloatArray): void;
+  info(): NativeKernelInfo;
+  /** Sets the number of threads parallel kernels use from now on. */
+  setThreads(n: number): void;
+}
+
+/** Where node-gyp puts the addon, relative to this file in src/ or dist/. */
+const ADDON_URL = new URL('../../../build/Release/nabla_native.node', import.meta.url);
+
+/** Loads the compiled addon, or says in one line why it cannot be used. */
+export function loadAddon(): { addon: NativeAddon } | { reason: string } {
+  const path = fileURLToPath(ADDON_URL);
+  if (!existsSync(path)) return { reason: `the addon was not built (${path} is missing: run \`npm run build:native\` in a checkout or \`npm rebuild nabla\` in a project; it needs a C compiler, python3 and make)` };
+  try {
+    const addon = createRequire(import.meta.url)(path) as Partial<NativeAddon>;
+    for (const fn of ['gemm', 'unary', 'binary', 'reduce', 'info', 'setThreads'] as const) {
+      if (typeof addon[fn] !== 'function') return { reason: `${path} lacks '${fn}' (an old build? run \`npm rebuild nabla\`)` };
+    }
+    return { addon: addon as NativeAddon };
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+    return { reason: `${path} failed to load: ${message}` };
+  }
+}
