@@ -22,6 +22,29 @@ export type BinaryOp =
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 
 /**
+ * The geometry of a 2-D sliding window over an image of `[batch, height, width, channels]`:
+ * window `(i, j)` of the `outH × outW` grid reads rows `i·strideH − padTop + a·dilationH`
+ * (`a < kernelH`) and columns `j·strideW − padLeft + b·dilationW` (`b < kernelW`). Rows and
+ * columns outside the image are padding.
+ */
+export interface Window2d {
+  batch: number;
+  height: number;
+  width: number;
+  channels: number;
+  outH: number;
+  outW: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/**
  * The kernels every backend provides. They compute and nothing else: every shape, stride,
  * broadcast and dtype decision is made by the ops before a kernel is called. Outputs are freshly
  * allocated contiguous arrays unless a `View` is given for them.
@@ -59,4 +82,18 @@ export interface Backend {
   gather(x: TypedArray, outer: number, axisSize: number, inner: number, indices: Int32Array, out: TypedArray): void;
   /** `out[o, indices[j], i] += g[o, j, i]`; `out` is `[outer, axisSize, inner]`, pre-filled by the caller. */
   scatterAdd(g: TypedArray, outer: number, axisSize: number, inner: number, indices: Int32Array, out: TypedArray): void;
+  /**
+   * Patch extraction: `out[n, i, j, a, b, c] = x[n, row, col, c]` at the row and column that
+   * window `(i, j)` reads at `(a, b)` (see `Window2d`), `padValue` where that lies outside the
+   * image. `x` is an `[N, H, W, C]` view with any strides; `out` is contiguous
+   * `[N, outH, outW, kernelH, kernelW, C]`.
+   */
+  im2col(x: View, w: Window2d, padValue: number, out: TypedArray): void;
+  /**
+   * The adjoint of `im2col`: adds every entry of the contiguous `[N, outH, outW, kernelH,
+   * kernelW, C]` block `cols` (starting at `colsOffset`) into the image position it was read
+   * from; entries that read padding are dropped. `out` is contiguous `[N, H, W, C]`, pre-filled
+   * by the caller.
+   */
+  col2im(cols: TypedArray, colsOffset: number, w: Window2d, out: TypedArray): void;
 }

@@ -1,3 +1,4 @@
+import { convPrims } from './conv.js';
 import { binaryPrims, otherElementwisePrims, unaryPrims } from './elementwise.js';
 import { indexingPrims } from './indexing.js';
 import { matmulPrims } from './matmul.js';
@@ -17,4 +18,5 @@ export const PRIMITIVES: PrimTable<Prim> = {
   ...movementPrims,
   ...indexingPrims,
   ...matmulPrims,
+  ...convPrims,
 };

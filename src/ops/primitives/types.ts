@@ -16,6 +16,23 @@ export interface SliceParams {
 }
 
 /**
+ * A 2-D sliding window over a `[N, H, W, C]` image, as `[rows, columns]` pairs: window `(i, j)`
+ * of the `grid` reads row `i·strides[0] − padBefore[0] + a·dilation[0]` for `a < kernel[0]`, and
+ * likewise for columns. Padding after the image is implied by `grid`.
+ */
+export interface WindowParams {
+  /** Image height and width (im2col's input, col2im's output). */
+  size: [number, number];
+  /** Number of window positions down and across. */
+  grid: [number, number];
+  kernel: [number, number];
+  strides: [number, number];
+  dilation: [number, number];
+  /** Padding above the first row and left of the first column. */
+  padBefore: [number, number];
+}
+
+/**
  * The typed parameters of every primitive. The closed set of primitives is the keys of this
  * interface; everything else in `ops/` is composed from them.
  */
@@ -35,6 +52,10 @@ export type PrimParams = { [P in UnaryOp]: Record<string, never> } & { [P in Bin
   gather: { axis: number };
   scatterAdd: { axis: number; size: number };
   matmul: Record<string, never>;
+  /** `[N, H, W, C]` → patches `[N, gridH, gridW, kH, kW, C]`; cells outside the image read `padValue`. */
+  im2col: WindowParams & { padValue: number };
+  /** The adjoint of `im2col`: patches `[N, gridH, gridW, kH, kW, C]` added back into `[N, H, W, C]`. */
+  col2im: WindowParams;
 };
 
 export type Prim = keyof PrimParams;

@@ -1,0 +1,152 @@
+import { ShapeError, ValueError } from '../../tensor/errors.js';
+import { isFloat } from '../../tensor/dtype.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { cast } from '../../ops/binary.js';
+import { conv1d, conv2d, type ConvOptions } from '../../ops/conv.js';
+import { slidingWindow } from '../../ops/window.js';
+import { getActivation, serializeActivation, type ActivationFn } from '../activations.js';
+import type { Config, SerializedObject } from '../config.js';
+import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
+import { Layer, type LayerOptions } from '../layer.js';
+import { registerLayer } from '../layer-registry.js';
+import { getRegularizer, serializeRegularizer, type Regularizer } from '../regularizers.js';
+import { inputDims, outputShape, parseWindow, windowConfig, type ConvWindow, type ConvWindowOptions } from './conv-options.js';
+
+type InitSpec = Initializer | string | SerializedObject;
+type RegSpec = Regularizer | string | SerializedObject | null;
+
+/** Options of `Conv1D` and `Conv2D` (Keras defaults). */
+export interface ConvLayerOptions extends LayerOptions, ConvWindowOptions {
+  /** Split channels into this many independent groups (default 1); must divide `filters` and the input channels. */
+  groups?: number;
+  /** Applied to the output (a name such as `'relu'`, or a function). Default none. */
+  activation?: string | ActivationFn | null;
+  /** Add a bias per filter (default true). */
+  useBias?: boolean;
+  /** Default `'glorotUniform'`. */
+  kernelInitializer?: InitSpec;
+  /** Default `'zeros'`. */
+  biasInitializer?: InitSpec;
+  /** Penalty on the kernel (default none). */
+  kernelRegularizer?: RegSpec;
+  /** Penalty on the bias (default none). */
+  biasRegularizer?: RegSpec;
+}
+
+/** The convolution layer of `rank` spatial dims; `Conv1D` and `Conv2D` fix the rank. */
+abstract class BaseConv extends Layer {
+  readonly filters: number;
+  readonly window: ConvWindow;
+  readonly groups: number;
+  readonly activation: ActivationFn;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+
+  constructor(readonly rank: 1 | 2, filters: number, kernelSize: number | readonly number[], opts: ConvLayerOptions) {
+    super(opts);
+    const cls = rank === 1 ? 'Conv1D' : 'Conv2D';
+    if (!Number.isInteger(filters) || filters <= 0) throw new ValueError(`${cls}: filters must be a positive integer, got ${filters}`);
+    this.filters = filters;
+    this.window = parseWindow(cls, rank, kernelSize, opts);
+    this.groups = opts.groups ?? 1;
+    if (!Number.isInteger(this.groups) || this.groups < 1 || filters % this.groups !== 0) {
+      throw new ValueError(`${cls}: groups must be a positive integer dividing filters (${filters}), got ${opts.groups}`);
+    }
+    this.activation = getActivation(opts.activation);
+    this.useBias = opts.useBias ?? true;
+    this.kernelInitializer = getInitializer(opts.kernelInitializer ?? 'glorotUniform');
+    this.biasInitializer = getInitializer(opts.biasInitializer ?? 'zeros');
+    this.kernelRegularizer = getRegularizer(opts.kernelRegularizer);
+    this.biasRegularizer = getRegularizer(opts.biasRegularizer);
+  }
+
+  override build(inputShape: number[]): void {
+    const { channels } = inputDims(this.describe(), inputShape, this.rank, this.window.dataFormat);
+    if (channels % this.groups !== 0) throw new ShapeError(`${this.describe()}: groups (${this.groups}) must divide the ${channels} input channels`);
+    const shape = [...this.window.kernelSize, channels / this.groups, this.filters];
+    this.addWeight('kernel', shape, this.kernelInitializer, { regularizer: this.kernelRegularizer });
+    if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer });
+  }
+
+  /** The `[...kernelSize, inChannels/groups, filters]` kernel (after build). */
+  get kernel(): Tensor {
+    return this.getWeight('kernel');
+  }
+
+  /** The `[filters]` bias (after build), or null with `useBias: false`. */
+  get bias(): Tensor | null {
+    return this.useBias ? this.getWeight('bias') : null;
+  }
+
+  call(inputs: Tensor): Tensor {
+    const x = isFloat(inputs.dtype) ? inputs : cast(inputs, this.dtype);
+    const w = this.window;
+    const opts: ConvOptions = { strides: w.strides, padding: w.padding, dilation: w.dilationRate, groups: this.groups, dataFormat: w.dataFormat, bias: this.bias };
+    return this.activation(this.rank === 1 ? conv1d(x, this.kernel, opts) : conv2d(x, this.kernel, opts));
+  }
+
+  override computeOutputShape(inputShape: number[]): number[] {
+    const w = this.window;
+    const { spatial } = inputDims(this.describe(), inputShape, this.rank, w.dataFormat);
+    const win = slidingWindow(this.describe(), 'kernel', spatial, w.kernelSize, { strides: w.strides, padding: w.padding, dilation: w.dilationRate });
+    return outputShape(inputShape[0]!, win.grid, this.filters, w.dataFormat);
+  }
+
+  override getConfig(): Config {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      ...windowConfig(this.window),
+      groups: this.groups,
+      activation: serializeActivation(this.activation, this.describe()),
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
+      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
+      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+    };
+  }
+}
+
+/**
+ * 2-D convolution layer: `activation(conv2d(x, kernel) + bias)` with `kernel [kh, kw,
+ * inChannels/groups, filters]` (Keras layout). `[N, H, W, C] → [N, outH, outW, filters]`.
+ *
+ * @example
+ * const conv = new nn.layers.Conv2D(32, 3, { padding: 'same', activation: 'relu' });
+ * conv.apply(nb.randn([8, 28, 28, 1]))   // [8, 28, 28, 32]
+ */
+export class Conv2D extends BaseConv {
+  constructor(filters: number, kernelSize: number | readonly number[], opts: ConvLayerOptions = {}) {
+    super(2, filters, kernelSize, opts);
+  }
+
+  static override fromConfig(config: Config): Conv2D {
+    const { filters, kernelSize, ...opts } = config;
+    return new Conv2D(filters as number, kernelSize as number[], opts as ConvLayerOptions);
+  }
+}
+
+/**
+ * 1-D convolution layer over sequences: `[N, L, C] → [N, outL, filters]` with `kernel [k,
+ * inChannels/groups, filters]`. Padding may be `'causal'`.
+ *
+ * @example
+ * new nn.layers.Conv1D(16, 5, { padding: 'causal' }).apply(nb.randn([4, 100, 8]))   // [4, 100, 16]
+ */
+export class Conv1D extends BaseConv {
+  constructor(filters: number, kernelSize: number | readonly number[], opts: ConvLayerOptions = {}) {
+    super(1, filters, kernelSize, opts);
+  }
+
+  static override fromConfig(config: Config): Conv1D {
+    const { filters, kernelSize, ...opts } = config;
+    return new Conv1D(filters as number, kernelSize as number[], opts as ConvLayerOptions);
+  }
+}
+
+registerLayer(Conv1D);
+registerLayer(Conv2D);

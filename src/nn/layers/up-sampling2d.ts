@@ -1,0 +1,63 @@
+import { ValueError } from '../../tensor/errors.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { upsampleNearest2d } from '../../ops/upsample.js';
+import { perDim, type DataFormat } from '../../ops/window.js';
+import type { Config } from '../config.js';
+import { Layer, type LayerOptions } from '../layer.js';
+import { registerLayer } from '../layer-registry.js';
+import { inputDims, outputShape } from './conv-options.js';
+
+/** Options of `UpSampling2D`. */
+export interface UpSampling2DOptions extends LayerOptions {
+  /** Default `'channelsLast'`. */
+  dataFormat?: DataFormat;
+  /** Only `'nearest'` (the default) for now. */
+  interpolation?: 'nearest';
+}
+
+/**
+ * Repeats every row `size[0]` times and every column `size[1]` times (nearest-neighbour
+ * upsampling): `[N, H, W, C] → [N, H·sh, W·sw, C]`.
+ *
+ * @example
+ * new nn.layers.UpSampling2D(2).apply(nb.randn([1, 7, 7, 16]))   // [1, 14, 14, 16]
+ */
+export class UpSampling2D extends Layer {
+  readonly size: [number, number];
+  readonly dataFormat: DataFormat;
+  readonly interpolation: 'nearest';
+
+  constructor(size: number | readonly number[] = 2, opts: UpSampling2DOptions = {}) {
+    super(opts);
+    this.size = perDim('UpSampling2D', 'size', size, 2, 2) as [number, number];
+    this.dataFormat = opts.dataFormat ?? 'channelsLast';
+    if (this.dataFormat !== 'channelsLast' && this.dataFormat !== 'channelsFirst') {
+      throw new ValueError(`UpSampling2D: dataFormat must be 'channelsLast' or 'channelsFirst', got ${JSON.stringify(this.dataFormat)}`);
+    }
+    this.interpolation = opts.interpolation ?? 'nearest';
+    if (this.interpolation !== 'nearest') {
+      throw new ValueError(`UpSampling2D: interpolation ${JSON.stringify(this.interpolation)} is not supported; only 'nearest' is`);
+    }
+  }
+
+  call(inputs: Tensor): Tensor {
+    inputDims(this.describe(), inputs.shape, 2, this.dataFormat);
+    return upsampleNearest2d(inputs, this.size, { dataFormat: this.dataFormat });
+  }
+
+  override computeOutputShape(inputShape: number[]): number[] {
+    const { spatial, channels } = inputDims(this.describe(), inputShape, 2, this.dataFormat);
+    return outputShape(inputShape[0]!, [spatial[0]! * this.size[0], spatial[1]! * this.size[1]], channels, this.dataFormat);
+  }
+
+  override getConfig(): Config {
+    return { ...super.getConfig(), size: this.size.slice(), dataFormat: this.dataFormat, interpolation: this.interpolation };
+  }
+
+  static override fromConfig(config: Config): UpSampling2D {
+    const { size, ...opts } = config;
+    return new UpSampling2D(size as number[], opts as UpSampling2DOptions);
+  }
+}
+
+registerLayer(UpSampling2D);
