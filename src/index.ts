@@ -33,6 +33,13 @@ export {
 export { gather, indexSelect, takeAlongAxis, oneHot } from './ops/indexing.js';
 export { matmul } from './ops/matmul.js';
 export { leakyRelu, elu, gelu, softplus, silu, softmax, logSoftmax } from './ops/activations.js';
+export { conv1d, conv2d, depthwiseConv2d, type ConvOptions, type DepthwiseConvOptions, type KernelLayout } from './ops/conv.js';
+export { conv1dTranspose, conv2dTranspose, type ConvTransposeOptions } from './ops/conv-transpose.js';
+export {
+  maxPool1d, maxPool2d, avgPool1d, avgPool2d, globalAvgPool1d, globalAvgPool2d, globalMaxPool1d, globalMaxPool2d,
+  type PoolOptions, type AvgPoolOptions, type GlobalPoolOptions,
+} from './ops/pool.js';
+export { upsampleNearest2d } from './ops/upsample.js';
 export type { TensorLike } from './ops/scalar.js';
 
 export * as losses from './nn/losses.js';

@@ -19,3 +19,4 @@ export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type SaveCheckpointOptio
 export { fromTorchStateDict, toTorchStateDict, type FromTorchOptions, type FromTorchResult } from './torch.js';
 export { writeFileAtomic, type AtomicData } from './atomic.js';
 export { FormatError, FileNotFoundError } from './errors.js';
+export { loadOnnx, OnnxModel, OnnxNodeLayer, UnsupportedOperatorError, supportedOperators, type LoadOnnxOptions } from './onnx/index.js';
