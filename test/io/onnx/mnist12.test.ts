@@ -3,11 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import * as nb from '../../../src/index.js';
 import { loadOnnx, OnnxNodeLayer } from '../../../src/io/onnx/index.js';
 
-const DIR = '../shared/models/mnist-12-onnx';
+// ../shared beside the repository, found from this file (repo/test/io/onnx)
+const DIR = fileURLToPath(new URL('../../../../shared/models/mnist-12-onnx', import.meta.url));
 const present = existsSync(`${DIR}/mnist-12.onnx`);
 const skip = present ? false : `${DIR} is not present`;
 // the file's Reshape target is the constant [1, 256]; -1 lets any batch through
