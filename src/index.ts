@@ -52,6 +52,7 @@ export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export { datasets, DataLoader, TensorDataset, type Dataset } from './data/index.js';
 export * as io from './io/index.js';
+export * as image from './image/index.js';
 export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
 export { Model, type CompileOptions, type FitOptions } from './model/model.js';
 export { Sequential } from './model/sequential.js';

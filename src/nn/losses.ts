@@ -18,6 +18,12 @@ export interface CrossentropyOptions {
   /** `yPred` holds logits rather than probabilities (computed stably via log-sum-exp). Default false. */
   fromLogits?: boolean;
   reduction?: Reduction;
+  /**
+   * ε in [0, 1]: train against softened targets (default 0). Categorical and sparse:
+   * `y·(1 − ε) + ε/C` over C classes (Keras' `label_smoothing`, PyTorch's for integer labels);
+   * binary: `y·(1 − ε) + ε/2`.
+   */
+  labelSmoothing?: number;
 }
 
 const EPSILON = 1e-7; // Keras' backend epsilon: probabilities are clipped to [ε, 1−ε]
@@ -27,6 +33,13 @@ function reduce(op: string, perSample: Tensor, reduction: Reduction = 'mean'): T
   if (reduction === 'sum') return sum(perSample);
   if (reduction === 'mean') return mean(perSample);
   throw new ValueError(`${op}: unknown reduction '${String(reduction)}'; use 'mean', 'sum' or 'none'`);
+}
+
+/** ε of the `labelSmoothing` option, checked (0 when absent). */
+function smoothing(op: string, opts: CrossentropyOptions): number {
+  const eps = opts.labelSmoothing ?? 0;
+  if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1)) throw new ValueError(`${op}: labelSmoothing must be a number in [0, 1], got ${eps}`);
+  return eps;
 }
 
 function checkPair(op: string, yTrue: Tensor, yPred: Tensor): Tensor {
@@ -73,7 +86,9 @@ export function huber(yTrue: Tensor, yPred: Tensor, opts: { delta?: number; redu
  * (never overflows); from probabilities, p is clipped to [1e-7, 1 − 1e-7] as in Keras.
  */
 export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, opts: CrossentropyOptions = {}): Tensor {
-  const y = checkPair('binaryCrossentropy', yTrue, yPred);
+  const eps = smoothing('binaryCrossentropy', opts);
+  const y0 = checkPair('binaryCrossentropy', yTrue, yPred);
+  const y = eps === 0 ? y0 : add(mul(y0, 1 - eps), eps / 2);
   let loss: Tensor;
   if (opts.fromLogits) {
     // maximum (not relu): at x = 0 the tie gives the exact gradient σ(0) − y = ½ − y
@@ -90,8 +105,10 @@ export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, opts: Crossentr
  * `−Σ y·logSoftmax(x)`; from probabilities, p is renormalised and clipped as in Keras.
  */
 export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opts: CrossentropyOptions = {}): Tensor {
-  const y = checkPair('categoricalCrossentropy', yTrue, yPred);
+  const eps = smoothing('categoricalCrossentropy', opts);
+  const y0 = checkPair('categoricalCrossentropy', yTrue, yPred);
   if (yPred.ndim === 0) throw new ShapeError('categoricalCrossentropy: yPred needs a class axis, got a scalar');
+  const y = eps === 0 ? y0 : add(mul(y0, 1 - eps), eps / yPred.shape[yPred.ndim - 1]!);
   const logp = opts.fromLogits ? logSoftmax(yPred, -1) : log(clamp(div(yPred, sum(yPred, -1, true)), EPSILON, 1 - EPSILON));
   return reduce('categoricalCrossentropy', mul(sum(mul(y, logp), -1), -1), opts.reduction);
 }
@@ -102,6 +119,7 @@ export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opts: Cros
  */
 export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opts: CrossentropyOptions = {}): Tensor {
   const op = 'sparseCategoricalCrossentropy';
+  const eps = smoothing(op, opts);
   assertTensor(op, yTrue, 'yTrue');
   assertTensor(op, yPred, 'yPred');
   if (yTrue.dtype !== 'int32') {
@@ -123,5 +141,8 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opts
   }
   const logp = opts.fromLogits ? logSoftmax(yPred, -1) : log(clamp(div(yPred, sum(yPred, -1, true)), EPSILON, 1 - EPSILON));
   const picked = takeAlongAxis(logp, unsqueeze(labels, -1), -1);
-  return reduce(op, mul(reshape(picked, lead), -1), opts.reduction);
+  const nll = mul(reshape(picked, lead), -1);
+  // smoothed target (1 − ε)·onehot + ε/C: the loss mixes the label's term with the mean over classes
+  const loss = eps === 0 ? nll : add(mul(nll, 1 - eps), mul(mean(logp, -1), -eps));
+  return reduce(op, loss, opts.reduction);
 }

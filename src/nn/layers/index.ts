@@ -15,3 +15,11 @@ export { MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, type Po
 export { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, type GlobalPoolingOptions } from './global-pooling.js';
 export { ZeroPadding2D, type ZeroPadding2DOptions, type ZeroPadding2DSpec } from './zero-padding2d.js';
 export { UpSampling2D, type UpSampling2DOptions } from './up-sampling2d.js';
+export { RandomFlip, type RandomFlipOptions, type FlipMode } from './augmentation/random-flip.js';
+export { RandomCrop, type RandomCropOptions } from './augmentation/random-crop.js';
+export { RandomTranslation } from './augmentation/random-translation.js';
+export { RandomRotation } from './augmentation/random-rotation.js';
+export { RandomZoom } from './augmentation/random-zoom.js';
+export { RandomContrast, type RandomContrastOptions } from './augmentation/random-contrast.js';
+export type { AffineAugmentationOptions } from './augmentation/affine-augmentation.js';
+export type { Factor as AugmentationFactor } from './augmentation/image-batch.js';

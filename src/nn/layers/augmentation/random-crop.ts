@@ -1,0 +1,85 @@
+import { ShapeError, ValueError } from '../../../tensor/errors.js';
+import { fmt } from '../../../tensor/shape.js';
+import type { Generator } from '../../../tensor/random.js';
+import type { Tensor } from '../../../tensor/tensor.js';
+import { slice } from '../../../ops/movement.js';
+import { resize } from '../../../image/resize.js';
+import type { Config } from '../../config.js';
+import { Layer, type LayerOptions } from '../../layer.js';
+import { registerLayer } from '../../layer-registry.js';
+import { asImageBatch, layerGenerator, uniform } from './image-batch.js';
+
+/** Options of `RandomCrop`. */
+export interface RandomCropOptions extends LayerOptions {
+  /** Seed of this layer's own generator; default: draw from the global one (`nb.manualSeed`). */
+  seed?: number | null;
+}
+
+/**
+ * Crops images `[N, H, W, C]` to `[N, height, width, C]`. In training the window is placed at
+ * random (one place for the whole batch, as in Keras); in inference it is the centred window
+ * (offsets rounded down). An input smaller than the window in either dimension is, in both
+ * modes, cropped to the largest centred window of the target aspect ratio and resized to it
+ * bilinearly (Keras' fallback). Gradients flow to the images.
+ *
+ * @example
+ * const crop = new nn.layers.RandomCrop(28, 28);
+ * crop.apply(nb.zeros([8, 32, 32, 3]), true)   // [8, 28, 28, 3], a random window
+ * crop.apply(nb.zeros([8, 32, 32, 3]))         // [8, 28, 28, 3], the central window
+ */
+export class RandomCrop extends Layer {
+  readonly height: number;
+  readonly width: number;
+  readonly seed: number | null;
+  private readonly generator: Generator | null;
+
+  constructor(height: number, width: number, opts: RandomCropOptions = {}) {
+    super(opts);
+    if (!Number.isInteger(height) || height < 1) throw new ValueError(`RandomCrop: height must be a positive integer, got ${height}`);
+    if (!Number.isInteger(width) || width < 1) throw new ValueError(`RandomCrop: width must be a positive integer, got ${width}`);
+    this.height = height;
+    this.width = width;
+    this.seed = opts.seed ?? null;
+    this.generator = layerGenerator('RandomCrop', this.seed);
+  }
+
+  call(inputs: Tensor, training = false): Tensor {
+    const { images, restore } = asImageBatch(this.describe(), inputs, this.dtype);
+    const [, h, w] = images.shape as [number, number, number, number];
+    if (h < this.height || w < this.width) return restore(this.resizedCentre(images, h, w));
+    const top = training ? Math.floor(uniform(this.generator, 0, h - this.height + 1)) : Math.floor((h - this.height) / 2);
+    const left = training ? Math.floor(uniform(this.generator, 0, w - this.width + 1)) : Math.floor((w - this.width) / 2);
+    if (top === 0 && left === 0 && h === this.height && w === this.width) return inputs;
+    return restore(slice(images, [null, [top, top + this.height], [left, left + this.width]]));
+  }
+
+  /** The largest centred window with the target's aspect ratio, resized to the target. */
+  private resizedCentre(images: Tensor, h: number, w: number): Tensor {
+    const cropH = Math.max(1, Math.min(h, Math.floor((w * this.height) / this.width)));
+    const cropW = Math.max(1, Math.min(w, Math.floor((h * this.width) / this.height)));
+    const top = Math.floor((h - cropH) / 2);
+    const left = Math.floor((w - cropW) / 2);
+    return resize(slice(images, [null, [top, top + cropH], [left, left + cropW]]), [this.height, this.width]);
+  }
+
+  override computeOutputShape(inputShape: number[]): number[] {
+    if (inputShape.length !== 3 && inputShape.length !== 4) {
+      throw new ShapeError(`${this.describe()}: expects channels-last images [N, H, W, C] (or one image [H, W, C]), got shape ${fmt(inputShape)}`);
+    }
+    const out = inputShape.slice();
+    out[out.length - 3] = this.height;
+    out[out.length - 2] = this.width;
+    return out;
+  }
+
+  override getConfig(): Config {
+    return { ...super.getConfig(), height: this.height, width: this.width, seed: this.seed };
+  }
+
+  static override fromConfig(config: Config): RandomCrop {
+    const { height, width, ...opts } = config;
+    return new RandomCrop(height as number, width as number, opts as RandomCropOptions);
+  }
+}
+
+registerLayer(RandomCrop);
