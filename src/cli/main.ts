@@ -6,6 +6,8 @@
  *               [--optimizer adam|sgd|adamw|rmsprop|adagrad] [--seed N] [--save DIR]
  *   nabla evaluate DIR [--data …]
  *   nabla predict DIR FILE.png|FILE.csv [--top K]
+ *   nabla plot HISTORY.json|DIR [--out FILE] | nabla plot --confusion DIR
+ *   nabla finetune [--model FILE.onnx] [--train-size N] [--epochs N] …
  *   nabla info
  */
 import { parseArgs } from 'node:util';
@@ -14,12 +16,16 @@ import * as nb from '../index.js';
 import { intOption, numberOption } from './args.js';
 import { DATASETS, loadNamedData } from './data.js';
 import { readInputFile } from './image-input.js';
+import { finetune, FINETUNE_USAGE } from './finetune.js';
+import { PLOT_USAGE, runPlot } from './plot.js';
 
 const USAGE = `usage:
   nabla train [--data mnist|fashion-mnist] [--epochs N] [--batch-size N] [--lr X]
               [--optimizer adam|sgd|adamw|rmsprop|adagrad] [--seed N] [--save DIR]
   nabla evaluate DIR [--data mnist|fashion-mnist]
   nabla predict DIR FILE.png|FILE.csv [--top K]
+${PLOT_USAGE}
+${FINETUNE_USAGE}
   nabla info`;
 
 async function train(argv: string[]): Promise<void> {
@@ -54,12 +60,13 @@ async function train(argv: string[]): Promise<void> {
   ]);
   model.compile({ optimizer: nb.optim.getOptimizer(values.optimizer!, { learningRate: lr }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const t0 = performance.now();
-  await model.fit(tr.x, tr.y, { epochs, batchSize, validationSplit: 0.1, seed });
+  const history = await model.fit(tr.x, tr.y, { epochs, batchSize, validationSplit: 0.1, seed });
   const seconds = (performance.now() - t0) / 1000;
   const result = await model.evaluate(test.x, test.y, { batchSize: 512 });
   console.log(`test accuracy: ${(100 * (result.accuracy ?? NaN)).toFixed(2)}%  test loss: ${result.loss!.toFixed(4)}  (training took ${seconds.toFixed(1)} s)`);
   await model.save(values.save!);
-  console.log(`model saved to ${values.save}/ (model.json, weights.safetensors)`);
+  nb.io.writeFileAtomic(`${values.save}/history.json`, JSON.stringify(history.toJSON()) + '\n');
+  console.log(`model saved to ${values.save}/ (model.json, weights.safetensors, history.json)`);
 }
 
 async function evaluate(argv: string[]): Promise<void> {
@@ -104,8 +111,12 @@ async function main(): Promise<void> {
       return evaluate(rest);
     case 'predict':
       return predict(rest);
+    case 'finetune':
+      return finetune(rest);
     case 'info':
       return info();
+    case 'plot':
+      return runPlot(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -11,6 +11,7 @@ import type { SerializedObject } from './config.js';
 import { loadStateDictInto, type LoadStateDictResult } from './state-dict.js';
 import { layerSummary } from './summary.js';
 import { uniqueLayerName } from './layer-names.js';
+import { findLayer } from './layer-paths.js';
 
 // The registry lives in its own file; re-exported here because callers think of it as part of Layer.
 export { registerLayer, layerFromConfig, serializeLayer } from './layer-registry.js';
@@ -218,6 +219,19 @@ export abstract class Layer {
       }
     }
     return out;
+  }
+
+  /**
+   * The sublayer at property path `name` (`'dense3'`, `'layers.2'`, `'blocks.0.attn'`), or else the
+   * one whose `name` is `name` (`'dense_2'`). Throws a ValueError listing the available layers
+   * when none matches.
+   *
+   * @example
+   * model.getLayer('dense3').trainable = false;
+   * model.getLayer('blocks.0.attn')
+   */
+  getLayer(name: string): Layer {
+    return findLayer(this, name);
   }
 
   /** Every sublayer at any depth, by property path, each once (self excluded), parents first. */

@@ -18,6 +18,7 @@ export {
   Optimizer, BASE_OPTION_KEYS, type OptimizerOptions, type OptimizerState, type OptimizerConfig, type JsonValue,
 } from './optimizer.js';
 export type { FloatArray, ParamsInput } from './params.js';
+export type { ParamGroup, ParamsOrLayer, WeightHolder } from './param-groups.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions, type AdamWOptions } from './adam.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';

@@ -9,6 +9,7 @@ import { DTypeError, ShapeError, ValueError } from '../tensor/errors.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { clampInto, normClipScale, scaleInto, sumOfSquares } from './clip.js';
+import { checkLrMultiplier, multipliersOf, tensorsOf, type ParamGroup, type ParamsOrLayer } from './param-groups.js';
 import { namedParams, type FloatArray, type ParamsInput } from './params.js';
 import { scheduleConfigOf, type ScheduleConfig, type ScheduleFn } from './schedules.js';
 import { checkNumber, optionalNumber } from './validate.js';
@@ -23,10 +24,17 @@ export interface OptimizerOptions {
   clipValue?: number;
   /** Clip all gradients together to this L2 norm: g · c / max(‖all g‖, c). */
   globalClipnorm?: number;
+  /**
+   * Discriminative learning rates: each group's parameters step with `learningRate × lrMultiplier`
+   * (others with ×1). Only sets multipliers; the parameters are registered as usual (by `build`,
+   * `fit`, or the constructor's params). Not part of `getConfig()` or checkpoints: set them again
+   * on a rebuilt optimizer.
+   */
+  paramGroups?: readonly ParamGroup[];
 }
 
 /** The option keys `OptimizerOptions` defines, for the subclasses' unknown-key check. */
-export const BASE_OPTION_KEYS = ['learningRate', 'clipNorm', 'clipValue', 'globalClipnorm'] as const;
+export const BASE_OPTION_KEYS = ['learningRate', 'clipNorm', 'clipValue', 'globalClipnorm', 'paramGroups'] as const;
 
 /** What a checkpoint stores: the step counter, the learning rate then, and every slot by parameter name. */
 export interface OptimizerState {
@@ -93,6 +101,7 @@ export abstract class Optimizer {
   private readonly byName = new Map<string, Entry>();
   private scratch32 = new Float32Array(0);
   private scratch64 = new Float64Array(0);
+  private readonly lrMultipliers: WeakMap<Tensor, number>;
 
   protected constructor(protected readonly className: string, opts: OptimizerOptions, defaultLearningRate: number) {
     this.lr = Optimizer.checkLearningRate(className, opts.learningRate ?? defaultLearningRate);
@@ -101,6 +110,25 @@ export abstract class Optimizer {
     this.globalClipnorm = optionalNumber(className, 'globalClipnorm', opts.globalClipnorm, { min: 0, minExclusive: true });
     const set = [this.clipNorm !== null && 'clipNorm', this.clipValue !== null && 'clipValue', this.globalClipnorm !== null && 'globalClipnorm'].filter(Boolean);
     if (set.length > 1) throw new ValueError(`${className}: set only one of clipNorm, clipValue and globalClipnorm, got ${set.join(' and ')}`);
+    this.lrMultipliers = multipliersOf(className, opts.paramGroups);
+  }
+
+  /**
+   * Makes `params` (tensors, or a layer: all its weights) step with `learningRate × multiplier`
+   * from the next step on; 1 restores the plain rate.
+   *
+   * @example
+   * opt.setLrMultiplier(model.getLayer('body'), 0.1);   // the body learns 10× slower than the head
+   */
+  setLrMultiplier(params: ParamsOrLayer, multiplier: number): void {
+    const op = `${this.className}.setLrMultiplier`;
+    const m = checkLrMultiplier(op, multiplier);
+    for (const t of tensorsOf(op, params)) this.lrMultipliers.set(t, m);
+  }
+
+  /** The learning-rate multiplier of `param` (1 unless set by `paramGroups` or `setLrMultiplier`). */
+  lrMultiplierOf(param: Tensor): number {
+    return this.lrMultipliers.get(param) ?? 1;
   }
 
   private static checkLearningRate(op: string, lr: unknown): number | ScheduleFn {
@@ -262,7 +290,7 @@ export abstract class Optimizer {
         g = clampInto(this.scratch(e.data), g, this.clipValue);
       }
       e.slots ??= this.makeSlots(e.data);
-      this.updateStep(e.data, g, e.slots, lr);
+      this.updateStep(e.data, g, e.slots, lr * (this.lrMultipliers.get(e.tensor) ?? 1));
     });
     this.iters++;
   }

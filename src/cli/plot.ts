@@ -1,0 +1,86 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as nb from '../index.js';
+import { confusionMatrix, history, parseHistory, PLOT_EXTENSIONS } from '../plot/index.js';
+import { ValueError } from '../tensor/errors.js';
+import { intOption } from './args.js';
+import { loadNamedData } from './data.js';
+
+/** The `nabla plot` lines of the usage text. */
+export const PLOT_USAGE = `  nabla plot HISTORY.json|DIR [--out FILE.png|FILE.svg|STEM] [--metrics loss,accuracy] [--title T]
+  nabla plot --confusion DIR [--data mnist|fashion-mnist] [--normalize] [--out …]`;
+
+/**
+ * `nabla plot`: draws a training history (`history.json`, as `nabla train` saves next to the
+ * model, or a model directory holding one) as training/validation curves, or with `--confusion`
+ * a saved classifier's confusion matrix on the test set of `--data`. By default both a PNG and an
+ * SVG are written beside the input (`history.png`, `history.svg`; `DIR/confusion.png`, …);
+ * `--out` names one file (`.png` or `.svg`) or a stem for both. Prints the paths written.
+ *
+ * @example
+ * nabla plot nabla-model/history.json            # nabla-model/history.png and .svg
+ * nabla plot nabla-model --out curves.png --metrics accuracy
+ * nabla plot --confusion nabla-model --normalize
+ */
+export async function plotCommand(argv: string[]): Promise<string[]> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      metrics: { type: 'string' },
+      title: { type: 'string' },
+      confusion: { type: 'boolean', default: false },
+      data: { type: 'string', default: 'mnist' },
+      'data-dir': { type: 'string' },
+      normalize: { type: 'boolean', default: false },
+      'batch-size': { type: 'string' },
+    },
+  });
+  const input = positionals[0];
+  if (!input || positionals.length > 1) throw new ValueError(`plot: give one history.json file or model directory\n${PLOT_USAGE}`);
+  if (!existsSync(input)) throw new ValueError(`plot: ${input} does not exist`);
+  const isDir = statSync(input).isDirectory();
+  const title = values.title === undefined ? {} : { title: values.title };
+
+  if (values.confusion) {
+    if (!isDir) throw new ValueError(`plot --confusion: give the model directory written by nabla train, got the file ${input}`);
+    const model = nb.loadModel(input);
+    const data = await loadNamedData(values.data!, values['data-dir']);
+    const probs = model.predict(data.test.x, { batchSize: intOption(values['batch-size'], 'batch-size', 512) });
+    const paths = outputPaths(values.out, join(input, 'confusion'));
+    for (const path of paths) confusionMatrix(data.test.y, probs, path, { classNames: data.classNames, normalize: values.normalize!, ...title });
+    return paths;
+  }
+
+  const file = isDir ? join(input, 'history.json') : input;
+  if (!existsSync(file)) throw new ValueError(`plot: ${input} holds no history.json (nabla train saves one next to the model)`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ValueError(`plot: cannot read ${file} as JSON (${(e as Error).message})`);
+  }
+  const h = parseHistory(parsed, file);
+  const metrics = values.metrics?.split(',').map((m) => m.trim()).filter((m) => m !== '');
+  const paths = outputPaths(values.out, file.replace(/\.json$/i, ''));
+  for (const path of paths) history(h, path, { ...(metrics ? { metrics } : {}), ...title });
+  return paths;
+}
+
+/** Runs `nabla plot` and prints each path written, one a line. */
+export async function runPlot(argv: string[]): Promise<void> {
+  for (const path of await plotCommand(argv)) console.log(`wrote ${path}`);
+}
+
+/**
+ * `--out x.png` → [x.png]; `--out x` (no extension) or the default stem → [x.png, x.svg];
+ * `--out DIR` (an existing directory) → the default file names inside it.
+ */
+function outputPaths(out: string | undefined, defaultStem: string): string[] {
+  let target = out ?? defaultStem;
+  if (out !== undefined && existsSync(out) && statSync(out).isDirectory()) target = join(out, basename(defaultStem));
+  else if (out !== undefined && extname(out) !== '') return [out];
+  return PLOT_EXTENSIONS.map((ext) => target + ext);
+}
