@@ -40,6 +40,7 @@ async function train(argv: string[]): Promise<void> {
       optimizer: { type: 'string', default: 'adam' },
       seed: { type: 'string' },
       save: { type: 'string', default: 'nabla-model' },
+      'keep-last': { type: 'boolean' },
     },
   });
   const data = values.data!;
@@ -60,8 +61,11 @@ async function train(argv: string[]): Promise<void> {
   ]);
   model.compile({ optimizer: nb.optim.getOptimizer(values.optimizer!, { learningRate: lr }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const t0 = performance.now();
-  const history = await model.fit(tr.x, tr.y, { epochs, batchSize, validationSplit: 0.1, seed });
+  // keep the weights of the epoch with the best validation accuracy (the held-out 10%, never the test set)
+  const best = new nb.callbacks.EarlyStopping({ monitor: 'val_accuracy', patience: Infinity, restoreBestWeights: values['keep-last'] !== true });
+  const history = await model.fit(tr.x, tr.y, { epochs, batchSize, validationSplit: 0.1, seed, callbacks: [best] });
   const seconds = (performance.now() - t0) / 1000;
+  if (best.restoredEpoch >= 0) console.log(`kept the weights of epoch ${best.restoredEpoch + 1} (best val_accuracy ${best.bestValue.toFixed(4)}); --keep-last keeps the last epoch's`);
   const result = await model.evaluate(test.x, test.y, { batchSize: 512 });
   console.log(`test accuracy: ${(100 * (result.accuracy ?? NaN)).toFixed(2)}%  test loss: ${result.loss!.toFixed(4)}  (training took ${seconds.toFixed(1)} s)`);
   await model.save(values.save!);

@@ -87,3 +87,20 @@ test('ModelCheckpoint writes the best model only; CSVLogger writes one row per e
   assert.match(lines[3]!, /^2,[\d.]+,[\d.]+,1$/);
   assert.deepEqual(calls, ['trainBegin', 'epochBegin 0', 'batchEnd 0', 'batchEnd 1', 'epochEnd 0', 'epochBegin 1', 'batchEnd 0', 'batchEnd 1', 'epochEnd 1', 'epochBegin 2', 'batchEnd 0', 'batchEnd 1', 'epochEnd 2', 'trainEnd']);
 });
+
+test('EarlyStopping with restoreBestWeights restores the best epoch at the end even when training runs to completion', async () => {
+  const { x, y } = toyData(64);
+  const model = compiled();
+  const snapshots: Float32Array[] = [];
+  const record: nb.callbacks.Callback = { onEpochEnd: () => void snapshots.push(model.stateDict()['layers.0.kernel']!.data() as Float32Array) };
+  const es = new EarlyStopping({ monitor: 'val_loss', patience: 100, restoreBestWeights: true });
+  await model.fit(x, y, { epochs: 4, verbose: 0, callbacks: [scripted([3, 1, 2, 2.5]), record, es] });
+  assert.equal(es.stoppedEpoch, -1);
+  assert.equal(es.restoredEpoch, 1);
+  assert.equal(es.bestValue, 1);
+  assert.deepEqual(Array.from(model.stateDict()['layers.0.kernel']!.data()), Array.from(snapshots[1]!));
+  // when the last epoch is the best, nothing is restored
+  const es2 = new EarlyStopping({ monitor: 'val_loss', patience: 100, restoreBestWeights: true });
+  await model.fit(x, y, { epochs: 3, verbose: 0, callbacks: [scripted([3, 2, 1]), es2] });
+  assert.equal(es2.restoredEpoch, -1);
+});

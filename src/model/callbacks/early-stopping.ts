@@ -12,7 +12,7 @@ export interface EarlyStoppingOptions {
   patience?: number;
   /** 'min', 'max' or 'auto' (by the monitor's name). */
   mode?: 'min' | 'max' | 'auto';
-  /** Put back the weights of the best epoch when stopping (default false). */
+  /** Put back the weights of the best epoch at the end of training (default false). */
   restoreBestWeights?: boolean;
   /** Epochs to wait before watching (default 0). */
   startFromEpoch?: number;
@@ -30,6 +30,13 @@ export class EarlyStopping implements Callback {
   stoppedEpoch = -1;
   /** The epoch whose value was best. */
   bestEpoch = -1;
+  /** The epoch whose weights were put back at the end (−1 when none were). */
+  restoredEpoch = -1;
+  /** The best monitored value seen. */
+  get bestValue(): number {
+    return this.best;
+  }
+  private lastEpoch = -1;
 
   constructor(opts: EarlyStoppingOptions = {}) {
     this.opts = { monitor: 'val_loss', minDelta: 0, patience: 0, mode: 'auto', restoreBestWeights: false, startFromEpoch: 0, ...opts };
@@ -46,9 +53,12 @@ export class EarlyStopping implements Callback {
     this.stoppedEpoch = -1;
     this.bestEpoch = -1;
     this.bestWeights = null;
+    this.restoredEpoch = -1;
+    this.lastEpoch = -1;
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {
+    this.lastEpoch = epoch;
     if (epoch < this.opts.startFromEpoch) return;
     const current = monitored(logs, this.monitor, 'EarlyStopping');
     if (improves(this.opts.mode, this.monitor, current, this.best, this.opts.minDelta)) {
@@ -65,9 +75,11 @@ export class EarlyStopping implements Callback {
     }
   }
 
+  /** With `restoreBestWeights`, puts back the best epoch's weights, whether training stopped early or ran to the end (Keras 3). */
   onTrainEnd(): void {
-    if (this.stoppedEpoch >= 0 && this.opts.restoreBestWeights && this.bestWeights && this.model) {
+    if (this.opts.restoreBestWeights && this.bestWeights && this.model && this.bestEpoch !== this.lastEpoch) {
       this.model.loadStateDict(this.bestWeights);
+      this.restoredEpoch = this.bestEpoch;
     }
   }
 }
