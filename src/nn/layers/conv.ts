@@ -33,8 +33,11 @@ export interface ConvLayerOptions extends LayerOptions, ConvWindowOptions {
   biasRegularizer?: RegSpec;
 }
 
-/** The convolution layer of `rank` spatial dims; `Conv1D` and `Conv2D` fix the rank. */
-abstract class BaseConv extends Layer {
+/**
+ * What every kernel + bias convolution layer shares (options, validation, weights, config);
+ * `Conv1D`/`Conv2D` fix the rank, `Conv2DTranspose` changes the kernel layout and the op.
+ */
+export abstract class BaseConv extends Layer {
   readonly filters: number;
   readonly window: ConvWindow;
   readonly groups: number;
@@ -45,9 +48,8 @@ abstract class BaseConv extends Layer {
   readonly kernelRegularizer: Regularizer | null;
   readonly biasRegularizer: Regularizer | null;
 
-  constructor(readonly rank: 1 | 2, filters: number, kernelSize: number | readonly number[], opts: ConvLayerOptions) {
+  constructor(cls: string, readonly rank: 1 | 2, filters: number, kernelSize: number | readonly number[], opts: ConvLayerOptions) {
     super(opts);
-    const cls = rank === 1 ? 'Conv1D' : 'Conv2D';
     if (!Number.isInteger(filters) || filters <= 0) throw new ValueError(`${cls}: filters must be a positive integer, got ${filters}`);
     this.filters = filters;
     this.window = parseWindow(cls, rank, kernelSize, opts);
@@ -66,12 +68,16 @@ abstract class BaseConv extends Layer {
   override build(inputShape: number[]): void {
     const { channels } = inputDims(this.describe(), inputShape, this.rank, this.window.dataFormat);
     if (channels % this.groups !== 0) throw new ShapeError(`${this.describe()}: groups (${this.groups}) must divide the ${channels} input channels`);
-    const shape = [...this.window.kernelSize, channels / this.groups, this.filters];
-    this.addWeight('kernel', shape, this.kernelInitializer, { regularizer: this.kernelRegularizer });
+    this.addWeight('kernel', this.kernelShape(channels), this.kernelInitializer, { regularizer: this.kernelRegularizer });
     if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer });
   }
 
-  /** The `[...kernelSize, inChannels/groups, filters]` kernel (after build). */
+  /** Keras' layout: `[...kernelSize, inChannels/groups, filters]`. */
+  protected kernelShape(channels: number): number[] {
+    return [...this.window.kernelSize, channels / this.groups, this.filters];
+  }
+
+  /** The kernel (after build), in the layout of `kernelShape`. */
   get kernel(): Tensor {
     return this.getWeight('kernel');
   }
@@ -121,7 +127,7 @@ abstract class BaseConv extends Layer {
  */
 export class Conv2D extends BaseConv {
   constructor(filters: number, kernelSize: number | readonly number[], opts: ConvLayerOptions = {}) {
-    super(2, filters, kernelSize, opts);
+    super('Conv2D', 2, filters, kernelSize, opts);
   }
 
   static override fromConfig(config: Config): Conv2D {
@@ -139,7 +145,7 @@ export class Conv2D extends BaseConv {
  */
 export class Conv1D extends BaseConv {
   constructor(filters: number, kernelSize: number | readonly number[], opts: ConvLayerOptions = {}) {
-    super(1, filters, kernelSize, opts);
+    super('Conv1D', 1, filters, kernelSize, opts);
   }
 
   static override fromConfig(config: Config): Conv1D {
