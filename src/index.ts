@@ -33,6 +33,7 @@ export {
 export { gather, indexSelect, takeAlongAxis, oneHot } from './ops/indexing.js';
 export { matmul } from './ops/matmul.js';
 export { leakyRelu, elu, gelu, softplus, silu, softmax, logSoftmax } from './ops/activations.js';
+export { crossEntropy, biasActivation, layerNorm, type CrossEntropyOptions } from './ops/nn.js';
 export { conv1d, conv2d, depthwiseConv2d, type ConvOptions, type DepthwiseConvOptions, type KernelLayout } from './ops/conv.js';
 export { conv1dTranspose, conv2dTranspose, type ConvTransposeOptions } from './ops/conv-transpose.js';
 export {
@@ -40,13 +41,17 @@ export {
   type PoolOptions, type AvgPoolOptions, type GlobalPoolOptions,
 } from './ops/pool.js';
 export { upsampleNearest2d } from './ops/upsample.js';
+export { scaledDotProductAttention, type AttentionOptions } from './ops/attention.js';
+export { tril, triu, cumsum, cumprod, topk, embedding, type CumsumOptions, type TopkOptions } from './ops/sequence.js';
+export { multinomial, categorical, type SamplingOptions } from './ops/sampling.js';
+export { checkpoint } from './autograd/checkpoint.js';
 export type { TensorLike } from './ops/scalar.js';
 
 export * as losses from './nn/losses.js';
 export * as testing from './testing/index.js';
 export { backend, setBackend, jsBackend, type Backend } from './backend/index.js';
 
-export { Layer, registerLayer, layerFromConfig, type LayerOptions } from './nn/index.js';
+export { Layer, registerLayer, layerFromConfig, getMask, setMask, type LayerOptions } from './nn/index.js';
 export { layers, activations, initializers, regularizers } from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
@@ -54,7 +59,8 @@ export { datasets, DataLoader, TensorDataset, type Dataset } from './data/index.
 export * as io from './io/index.js';
 export * as image from './image/index.js';
 export * as plot from './plot/index.js';
-export * as models from './model/models.js';
+export * as models from './models/index.js';
+export * as text from './text/index.js';
 export * as lora from './nn/lora/index.js';
 export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
 export { Model, type CompileOptions, type FitOptions } from './model/model.js';

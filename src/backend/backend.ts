@@ -1,4 +1,5 @@
 import type { TypedArray } from '../tensor/dtype.js';
+import type { FusedKernels } from './fused-kernels.js';
 
 /**
  * A strided view over raw storage, as the kernels see it: element `(i0, i1, …)` lives at
@@ -45,13 +46,31 @@ export interface Window2d {
 }
 
 /**
+ * The sizes of one scaled dot-product attention call: q `[batch, heads, queries, depth]`, k
+ * `[batch, kvHeads, keys, depth]`, v `[batch, kvHeads, keys, valueDepth]`; query head `h` reads
+ * key/value head `floor(h / (heads / kvHeads))`. With `causal`, query `i` sees keys
+ * `j ≤ i + keys − queries` (aligned at the end, as with a key/value cache).
+ */
+export interface AttentionGeometry {
+  batch: number;
+  heads: number;
+  kvHeads: number;
+  queries: number;
+  keys: number;
+  depth: number;
+  valueDepth: number;
+  scale: number;
+  causal: boolean;
+}
+
+/**
  * The kernels every backend provides. They compute and nothing else: every shape, stride,
  * broadcast and dtype decision is made by the ops before a kernel is called. Outputs are freshly
  * allocated contiguous arrays unless a `View` is given for them.
  *
  * A faster backend is this record with some entries replaced: `{ ...jsKernels, gemm: fastGemm }`.
  */
-export interface Backend {
+export interface Backend extends FusedKernels {
   readonly name: string;
   /** `out[i] = op(x[i])` over `x.shape` in row-major order; `out` is contiguous. */
   unary(op: UnaryOp, x: View, out: TypedArray): void;
@@ -96,4 +115,48 @@ export interface Backend {
    * by the caller.
    */
   col2im(cols: TypedArray, colsOffset: number, w: Window2d, out: TypedArray): void;
+  /**
+   * Max pooling's arg-max: `out[n, i, j, c]` = the flat index into the contiguous `[N, H, W, C]`
+   * image `x` (from `offset`) of the first maximum of window `(i, j)` in channel `c`, padding
+   * never winning and a NaN winning. `out` is `[N, outH, outW, C]`. When `values` (x's type,
+   * `[N, outH, outW, C]`) is given, the maxima themselves are written there in the same pass.
+   */
+  maxPoolIndices(x: TypedArray, offset: number, w: Window2d, out: Int32Array, values?: TypedArray | null): void;
+  /** Batch norm statistics: per-column mean and biased variance of a contiguous `[rows, cols]` block (rows ≥ 1). */
+  batchNormStats(x: TypedArray, rows: number, cols: number, mean: Float64Array, variance: Float64Array): void;
+  /** `out[r, c] = (x[r, c] − mean[c])·scale[c] + beta[c]` (no beta: 0) over contiguous `[rows, cols]` blocks. */
+  batchNormForward(x: TypedArray, rows: number, cols: number, mean: Float64Array, scale: Float64Array, beta: TypedArray | null, out: TypedArray): void;
+  /**
+   * The backward of `y = x̂·gamma + beta`, `x̂ = (x − mean)·rstd` with the batch's own statistics:
+   * `dgamma = Σ_r g·x̂`, `dbeta = Σ_r g`, `dx = gamma·rstd·(g − dbeta/rows − x̂·dgamma/rows)`.
+   */
+  batchNormBackward(
+    x: TypedArray, g: TypedArray, rows: number, cols: number, mean: Float64Array, rstd: Float64Array, gamma: Float64Array,
+    dx: TypedArray, dgamma: Float64Array, dbeta: Float64Array,
+  ): void;
+  /**
+   * Running sums or products along the middle axis of a contiguous `[outer, n, inner]` block
+   * starting at `offset` (exclusive: each output leaves out its own element; reverse: from the
+   * end). `out` is contiguous `[outer, n, inner]`.
+   */
+  scan(op: 'sum' | 'prod', x: TypedArray, offset: number, outer: number, n: number, inner: number, exclusive: boolean, reverse: boolean, out: TypedArray): void;
+  /**
+   * Fused attention forward: `out = softmax(scale·q·kᵀ + mask)·v` per (batch, head), and the
+   * row log-sum-exp of the scores into `lse` (`[batch, heads, queries]`, −∞ for a row that sees
+   * no key; its output row is 0). `q`, `k`, `v` are 4-D views whose last stride is 1; `mask`
+   * is null or a view of shape `[batch, heads, queries, keys]` (stride 0 where broadcast): a
+   * Uint8Array (0 = may not attend) or a float array of q's type added to the scores. `out` is
+   * contiguous `[batch, heads, queries, valueDepth]`.
+   */
+  attentionForward(q: View, k: View, v: View, mask: View | null, g: AttentionGeometry, out: TypedArray, lse: TypedArray): void;
+  /**
+   * Fused attention backward from the forward's `out` and `lse` (contiguous) and the output
+   * gradient `dOut` (a 4-D view, last stride 1): writes `dq` (q's shape), `dk` and `dv` (k's and
+   * v's shapes, summed over the query heads sharing a key/value head), all contiguous and
+   * pre-filled with zeros by the caller.
+   */
+  attentionBackward(
+    q: View, k: View, v: View, mask: View | null, g: AttentionGeometry,
+    out: TypedArray, lse: TypedArray, dOut: View, dq: TypedArray, dk: TypedArray, dv: TypedArray,
+  ): void;
 }

@@ -9,9 +9,10 @@ import { registeredLayerName } from './layer-registry.js';
 import { getRegularizer, type Regularizer } from './regularizers.js';
 import type { SerializedObject } from './config.js';
 import { loadStateDictInto, type LoadStateDictResult } from './state-dict.js';
-import { layerSummary } from './summary.js';
+import { layerSummary, type SummaryOptions } from './summary.js';
 import { uniqueLayerName } from './layer-names.js';
 import { findLayer } from './layer-paths.js';
+import { propagateMask } from './mask.js';
 
 // The registry lives in its own file; re-exported here because callers think of it as part of Layer.
 export { registerLayer, layerFromConfig, serializeLayer } from './layer-registry.js';
@@ -136,6 +137,7 @@ export abstract class Layer {
     }
     if (!this.built) this.build(inputs.shape.slice());
     const out = this.call(inputs, training);
+    propagateMask(this, inputs, out);
     this.lastInputShape = inputs.shape.slice();
     this.lastOutputShape = out.shape.slice();
     return out;
@@ -341,10 +343,11 @@ export abstract class Layer {
 
   /**
    * A table of the sublayers (or of this layer alone), their output shapes from the last
-   * `apply` and their parameter counts, with totals (trainable / non-trainable).
+   * `apply` and their parameter counts, with totals (trainable / non-trainable) and the
+   * estimated activation memory of a training step at `batchSize` (default: the last batch).
    */
-  summary(): string {
-    return layerSummary(this);
+  summary(opts: SummaryOptions = {}): string {
+    return layerSummary(this, opts);
   }
 
   /**

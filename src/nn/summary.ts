@@ -1,3 +1,7 @@
+import { enableGrad } from '../autograd/mode.js';
+import { zeros } from '../tensor/creation.js';
+import { DTypeError, ValueError } from '../tensor/errors.js';
+import { watchDraws, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Layer } from './layer.js';
 
@@ -19,6 +23,87 @@ export interface SummaryTotals {
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
+/** Options of `summary()`. */
+export interface SummaryOptions {
+  /** Batch size of the activation-memory estimate (default: the batch of the last `apply`). */
+  batchSize?: number;
+}
+
+/**
+ * Bytes of the tensors that the autograd graph behind `roots` keeps alive for backward: every
+ * tensor reachable from them through recorded ops (the outputs of the ops and what their
+ * gradients read, such as inputs, dropout masks and saved statistics), each storage counted once
+ * (views share it), minus the storages in `exclude` (the weights and the batch itself).
+ */
+export function graphBytes(roots: readonly Tensor[], exclude: readonly Tensor[] = []): number {
+  const skip = new Set<ArrayBufferLike>(exclude.map((t) => t.storage.buffer));
+  const seen = new Set<Tensor>();
+  const buffers = new Set<ArrayBufferLike>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (seen.has(t)) continue;
+    seen.add(t);
+    if (!skip.has(t.storage.buffer)) buffers.add(t.storage.buffer);
+    if (t.node) stack.push(...t.node.inputs);
+  }
+  let bytes = 0;
+  for (const b of buffers) bytes += b.byteLength;
+  return bytes;
+}
+
+/**
+ * Estimates the activation memory of one training step of `layer` at `batchSize`: runs one
+ * forward in training mode on zeros shaped like the last input (batch dim replaced; float zeros,
+ * or int32 zeros for a model that refuses floats, such as token ids), with the
+ * graph recorded as `fit` would, and counts the bytes that graph holds (`graphBytes`), excluding
+ * the weights and the batch. Nothing the step would change is left changed: the shapes shown by
+ * `summary()`, the random generators and the non-trainable weights (moving statistics) are put
+ * back. Returns null before the layer has run once (its input shape is unknown).
+ */
+export function activationBytes(layer: Layer, batchSize?: number): number | null {
+  const last = layer.lastInputShape;
+  if (last === null) return null;
+  const batch = batchSize ?? last[0] ?? 1;
+  if (!Number.isInteger(batch) || batch <= 0) throw new ValueError(`summary: batchSize must be a positive integer, got ${batch}`);
+  const all = [layer, ...layer.namedLayers().map(([, l]) => l)];
+  const shapes = all.map((l) => [l.lastInputShape, l.lastOutputShape] as const);
+  const frozen = layer.nonTrainableWeights.map((w) => [w, w.data()] as const);
+  const rng = new Map<Generator, ReturnType<Generator['getState']>>();
+  const trace = (dtype: 'float32' | 'float64' | 'int32') => {
+    const x = zeros(last.length > 0 ? [batch, ...last.slice(1)] : [], { dtype });
+    return watchDraws(
+      (g) => void (rng.has(g) || rng.set(g, g.getState())),
+      () => enableGrad(() => graphBytes([layer.apply(x, true)], [...layer.weights, x])),
+    );
+  };
+  try {
+    try {
+      return trace(layer.dtype);
+    } catch (e) {
+      // a model that reads token ids may refuse float zeros: trace it on int32 zeros instead
+      if (e instanceof DTypeError) return trace('int32');
+      throw e;
+    }
+  } finally {
+    all.forEach((l, i) => ([l.lastInputShape, l.lastOutputShape] = shapes[i]!));
+    for (const [w, data] of frozen) w.storage.set(data, w.offset);
+    for (const [g, state] of rng) g.setState(state);
+  }
+}
+
+/** `12.3 MB`: bytes in decimal units. */
+function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
 /**
  * Formats a Keras-style summary table:
  *
@@ -31,7 +116,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
  * Shapes come from the last `apply` ("?" before the layer has run), so the batch dim is the one
  * actually seen.
  */
-export function formatSummary(title: string, rows: readonly SummaryRow[], totals: SummaryTotals): string {
+export function formatSummary(title: string, rows: readonly SummaryRow[], totals: SummaryTotals, extra: readonly string[] = []): string {
   const header = ['Layer (type)', 'Output shape', 'Param #'] as const;
   const cells = rows.map((r) => [r.name, r.shape ? `[${r.shape.join(',')}]` : '?', count(r.params)] as const);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
@@ -44,6 +129,7 @@ export function formatSummary(title: string, rows: readonly SummaryRow[], totals
     rule('='),
     ...cells.map(line),
     rule('='),
+    ...extra,
     `Total params: ${count(totals.total)}`,
     `Trainable params: ${count(totals.trainable)}`,
     `Non-trainable params: ${count(totals.nonTrainable)}`,
@@ -52,9 +138,10 @@ export function formatSummary(title: string, rows: readonly SummaryRow[], totals
 
 /**
  * The summary of `layer`: one row per direct sublayer (a layer without sublayers is its own row;
- * weights of a layer that also has sublayers get an "(own weights)" row), with totals.
+ * weights of a layer that also has sublayers get an "(own weights)" row), with totals and the
+ * estimated activation memory of a training step (see `activationBytes`).
  */
-export function layerSummary(layer: Layer): string {
+export function layerSummary(layer: Layer, opts: SummaryOptions = {}): string {
   const children = layer.namedChildren();
   const unique = children.filter(([, l], i) => children.findIndex(([, m]) => m === l) === i);
   const rows: SummaryRow[] = unique.map(([path, l]) => ({ name: `${path} (${l.className})`, shape: l.lastOutputShape, params: l.countParams() }));
@@ -67,5 +154,19 @@ export function layerSummary(layer: Layer): string {
     total: size(layer.weights),
     trainable: size(layer.trainableWeights),
     nonTrainable: size(layer.nonTrainableWeights),
-  });
+  }, [activationLine(layer, opts.batchSize)]);
+}
+
+/** The summary's activation-memory line. */
+function activationLine(layer: Layer, batchSize?: number): string {
+  let bytes: number | null;
+  try {
+    bytes = activationBytes(layer, batchSize);
+  } catch (e) {
+    if (e instanceof ValueError && /batchSize/.test(e.message)) throw e;
+    return `Activation memory: not estimated (a training step on zeros failed: ${(e as Error).message})`;
+  }
+  if (bytes === null) return 'Activation memory: unknown until the layer has run once (apply or fit)';
+  const batch = batchSize ?? layer.lastInputShape![0] ?? 1;
+  return `Activation memory (batch ${batch}, training): ${formatBytes(bytes)} kept for backward (estimated by tracing one step)`;
 }

@@ -13,6 +13,7 @@ import * as mm from './matmul.js';
 import * as mv from './movement.js';
 import * as red from './reduce.js';
 import type { TensorLike } from './scalar.js';
+import * as seq from './sequence.js';
 import * as un from './unary.js';
 
 declare module '../tensor/tensor.js' {
@@ -66,6 +67,11 @@ declare module '../tensor/tensor.js' {
     slice(spec: string | readonly mv.SliceEntry[]): Tensor;
     contiguous(): Tensor;
     gather(indices: Tensor, axis?: number): Tensor;
+    tril(k?: number): Tensor;
+    triu(k?: number): Tensor;
+    cumsum(axis: number, opts?: seq.CumsumOptions): Tensor;
+    cumprod(axis: number): Tensor;
+    topk(k: number, opts?: seq.TopkOptions): { values: Tensor; indices: Tensor };
     /** Backpropagates from this tensor; see `backward` in autograd. */
     backward(grad?: Tensor, opts?: BackwardOptions): void;
   }
@@ -121,6 +127,11 @@ const methods: Partial<Record<keyof Tensor, (this: Tensor, ...args: never[]) => 
   slice(spec: string | readonly mv.SliceEntry[]) { return mv.slice(this, spec); },
   contiguous() { return mv.contiguous(this); },
   gather(indices: Tensor, axis?: number) { return idx.gather(this, indices, axis); },
+  tril(k?: number) { return seq.tril(this, k); },
+  triu(k?: number) { return seq.triu(this, k); },
+  cumsum(axis: number, opts?: seq.CumsumOptions) { return seq.cumsum(this, axis, opts); },
+  cumprod(axis: number) { return seq.cumprod(this, axis); },
+  topk(k: number, opts?: seq.TopkOptions) { return seq.topk(this, k, opts); },
   backward(grad?: Tensor, opts?: BackwardOptions) { backward(this, grad, opts); },
 };
 

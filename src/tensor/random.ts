@@ -32,6 +32,7 @@ export class Generator {
 
   /** A uniformly distributed unsigned 32-bit integer. */
   nextUint32(): number {
+    if (drawWatchers.length > 0) for (const watch of drawWatchers) watch(this);
     const s = this.s;
     const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
     const t = (s[1]! << 9) >>> 0;
@@ -53,6 +54,7 @@ export class Generator {
 
   /** Standard normal (Box–Muller; the second value of each pair is kept for the next call). */
   normal(): number {
+    if (drawWatchers.length > 0) for (const watch of drawWatchers) watch(this);
     if (this.spare !== null) {
       const v = this.spare;
       this.spare = null;
@@ -85,6 +87,21 @@ export class Generator {
 
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+const drawWatchers: ((g: Generator) => void)[] = [];
+
+/**
+ * Runs `fn` with `watch` called before every draw from any generator (each draw may call it more
+ * than once). Gradient checkpointing uses it to replay the same random numbers in its recompute.
+ */
+export function watchDraws<T>(watch: (g: Generator) => void, fn: () => T): T {
+  drawWatchers.push(watch);
+  try {
+    return fn();
+  } finally {
+    drawWatchers.splice(drawWatchers.lastIndexOf(watch), 1);
+  }
 }
 
 /** The generator every random function uses unless given its own. */

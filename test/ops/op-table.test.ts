@@ -12,11 +12,14 @@ import { inputOf, type Case, type Edge, type OpEntry } from './op-info.js';
 import { OP_TABLE } from './op-table.js';
 import { nativeBackend } from '../../src/backend/index.js';
 import * as activations from '../../src/ops/activations.js';
+import * as attention from '../../src/ops/attention.js';
 import * as binary from '../../src/ops/binary.js';
 import * as indexing from '../../src/ops/indexing.js';
 import * as matmul from '../../src/ops/matmul.js';
 import * as movement from '../../src/ops/movement.js';
+import * as nnOps from '../../src/ops/nn.js';
 import * as reduce from '../../src/ops/reduce.js';
+import * as sequence from '../../src/ops/sequence.js';
 import * as unary from '../../src/ops/unary.js';
 import { broadcastShape, fromNested, read, type Nd } from './ref.js';
 
@@ -140,7 +143,7 @@ function edgesOf(c: Case): Set<Edge> {
 
 /** The public ops: what nabla exports from the ops modules, and every loss. */
 function publicOps(): string[] {
-  const modules: Record<string, unknown>[] = [unary, binary, activations, reduce, matmul, movement, indexing];
+  const modules: Record<string, unknown>[] = [unary, binary, activations, reduce, matmul, movement, indexing, sequence, attention, nnOps];
   const api = nb as unknown as Record<string, unknown>;
   const ops = Object.keys(api).filter((k) => typeof api[k] === 'function' && modules.some((m) => m[k] === api[k]));
   const losses = Object.entries(nb.losses).filter(([, v]) => typeof v === 'function').map(([k]) => `losses.${k}`);

@@ -1,13 +1,18 @@
 import type { Backend } from '../backend.js';
+import { attentionBackward, attentionForward } from './attention.js';
 import { copy } from './copy.js';
+import { jsFused } from './fused.js';
 import { binary, unary, where } from './elementwise.js';
 import { gather, scatterAdd } from './gather.js';
 import { gemm } from './gemm.js';
-import { col2im, im2col } from './im2col.js';
+import { batchNormBackward, batchNormForward, batchNormStats } from './batchnorm.js';
+import { col2im, im2col, maxPoolIndices } from './im2col.js';
+import { scan } from './scan.js';
 import { argReduce, reduce } from './reduce.js';
 
 /** The portable TypeScript kernels: always present, and the reference for every other backend. */
 export const jsBackend: Backend = {
+  ...jsFused,
   name: 'js',
   unary,
   binary,
@@ -20,4 +25,11 @@ export const jsBackend: Backend = {
   scatterAdd,
   im2col,
   col2im,
+  maxPoolIndices,
+  batchNormStats,
+  batchNormForward,
+  batchNormBackward,
+  scan,
+  attentionForward,
+  attentionBackward,
 };

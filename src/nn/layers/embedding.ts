@@ -1,7 +1,8 @@
 import { DTypeError, ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { cast } from '../../ops/binary.js';
-import { gather } from '../../ops/indexing.js';
+import { cast, ne } from '../../ops/binary.js';
+import { checkTokenIds, lookupRows } from '../../ops/sequence.js';
+import { setMask } from '../mask.js';
 import { isFloat } from '../../tensor/dtype.js';
 import type { Config, SerializedObject } from '../config.js';
 import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
@@ -15,12 +16,16 @@ export interface EmbeddingOptions extends LayerOptions {
   embeddingsInitializer?: Initializer | string | SerializedObject;
   /** Penalty on the embedding matrix (default none). */
   embeddingsRegularizer?: Regularizer | string | SerializedObject | null;
+  /** Id 0 is padding: the output carries the mask `ids != 0` for recurrent layers (default false). */
+  maskZero?: boolean;
 }
 
 /**
  * A lookup table: integer ids of any shape → `[...ids.shape, outputDim]` rows of the
- * `[inputDim, outputDim]` matrix `embeddings`. Gradients of repeated ids add up.
- * Ids are int32 (float tensors holding whole numbers are accepted and converted).
+ * `[inputDim, outputDim]` matrix `embeddings` (the op `nb.embedding`). Gradients of repeated ids
+ * add up; backward index-adds them into one table-sized buffer. Ids are int32 (float tensors
+ * holding whole numbers are accepted and converted); an id outside `[0, inputDim)` is an error
+ * naming it ("Embedding 'emb': token id 70 is outside the vocabulary [0, 65)").
  *
  * @example
  * new nn.layers.Embedding(1000, 64).apply(nb.tensor([[1, 5, 5]], { dtype: 'int32' }))   // [1, 3, 64]
@@ -30,6 +35,8 @@ export class Embedding extends Layer {
   readonly outputDim: number;
   readonly embeddingsInitializer: Initializer;
   readonly embeddingsRegularizer: Regularizer | null;
+  /** Whether id 0 marks padding (see `EmbeddingOptions.maskZero`). */
+  readonly maskZero: boolean;
 
   constructor(inputDim: number, outputDim: number, opts: EmbeddingOptions = {}) {
     super(opts);
@@ -39,6 +46,7 @@ export class Embedding extends Layer {
     this.outputDim = outputDim;
     this.embeddingsInitializer = getInitializer(opts.embeddingsInitializer ?? 'uniform');
     this.embeddingsRegularizer = getRegularizer(opts.embeddingsRegularizer);
+    this.maskZero = opts.maskZero ?? false;
   }
 
   override build(): void {
@@ -52,22 +60,21 @@ export class Embedding extends Layer {
 
   call(inputs: Tensor): Tensor {
     const ids = this.toIds(inputs);
-    return gather(this.embeddings, ids, 0);
+    checkTokenIds(this.describe(), ids, this.inputDim);
+    const out = lookupRows(this.embeddings, ids);
+    return this.maskZero ? setMask(out, ne(ids, 0)) : out;
   }
 
-  /** int32 ids, checked against `inputDim` with a message naming this layer. */
+  /** int32 ids: a float tensor must hold whole numbers (checked here, then cast). */
   private toIds(inputs: Tensor): Tensor {
     if (inputs.dtype === 'bool') throw new DTypeError(`${this.describe()}: ids must be int32, got bool`);
-    const values = inputs.data();
-    for (const v of values) {
+    if (!isFloat(inputs.dtype)) return inputs;
+    for (const v of inputs.data()) {
       if (!Number.isInteger(v)) {
         throw new DTypeError(`${this.describe()}: ids must be whole numbers (int32), got ${v}; cast them with x.cast('int32')`);
       }
-      if (v < 0 || v >= this.inputDim) {
-        throw new ValueError(`${this.describe()}: id ${v} is out of range for inputDim ${this.inputDim} (valid: 0..${this.inputDim - 1})`);
-      }
     }
-    return isFloat(inputs.dtype) ? cast(inputs, 'int32') : inputs;
+    return cast(inputs, 'int32');
   }
 
   override computeOutputShape(inputShape: number[]): number[] {
@@ -81,6 +88,7 @@ export class Embedding extends Layer {
       outputDim: this.outputDim,
       embeddingsInitializer: serializeInitializer(this.embeddingsInitializer),
       embeddingsRegularizer: serializeRegularizer(this.embeddingsRegularizer),
+      maskZero: this.maskZero,
     };
   }
 

@@ -1,9 +1,13 @@
+import { attentionPrims } from './attention.js';
 import { convPrims } from './conv.js';
+import { fusedPrims } from './fused.js';
 import { binaryPrims, otherElementwisePrims, unaryPrims } from './elementwise.js';
 import { indexingPrims } from './indexing.js';
 import { matmulPrims } from './matmul.js';
+import { normalizationPrims } from './normalization.js';
 import { movementPrims } from './movement.js';
 import { reducePrims } from './reduce.js';
+import { sequencePrims } from './sequence.js';
 import type { PrimTable, Prim } from './types.js';
 
 /**
@@ -19,4 +23,8 @@ export const PRIMITIVES: PrimTable<Prim> = {
   ...indexingPrims,
   ...matmulPrims,
   ...convPrims,
+  ...normalizationPrims,
+  ...sequencePrims,
+  ...attentionPrims,
+  ...fusedPrims,
 };

@@ -1,4 +1,5 @@
 import type { BinaryOp, ReduceOp, UnaryOp } from '../../backend/backend.js';
+import type { FusedActivation } from '../../backend/fused-kernels.js';
 import type { DType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
@@ -32,6 +33,12 @@ export interface WindowParams {
   padBefore: [number, number];
 }
 
+/** Fused scaled dot-product attention: the score scale, and whether keys after a query are hidden. */
+export interface AttentionParams {
+  scale: number;
+  causal: boolean;
+}
+
 /**
  * The typed parameters of every primitive. The closed set of primitives is the keys of this
  * interface; everything else in `ops/` is composed from them.
@@ -56,6 +63,27 @@ export type PrimParams = { [P in UnaryOp]: Record<string, never> } & { [P in Bin
   im2col: WindowParams & { padValue: number };
   /** The adjoint of `im2col`: patches `[N, gridH, gridW, kH, kW, C]` added back into `[N, H, W, C]`. */
   col2im: WindowParams;
+  /** Max pooling: `[N, H, W, C]` → `[N, gridH, gridW, C]`, each window's first maximum (its arg-max kept for the VJP). */
+  maxPool: WindowParams;
+  /** `x [..., C]` → `[2, C]`: each channel's mean and biased variance over all other axes. */
+  batchNormStats: Record<string, never>;
+  /** `[x [..., C], batchNormStats(x), gamma [C], beta [C]]` → `(x − μ)·γ/√(σ² + ε) + β`. */
+  batchNorm: { epsilon: number };
+  /** Inputs `[q, k, v]` or `[q, k, v, mask]` → `[batch, heads, queries, valueDepth]` (see `Backend.attentionForward`). */
+  attention: AttentionParams;
+  /** Running sum along `axis` (normalised); see `cumsum`. */
+  cumsum: { axis: number; exclusive: boolean; reverse: boolean };
+  /** Running product along `axis` (normalised); see `cumprod`. */
+  cumprod: { axis: number };
+  /** Rows along the last axis: softmax (or its log) of each. */
+  softmax: Record<string, never>;
+  logSoftmax: Record<string, never>;
+  /** `[x [..., C], target]` → loss `[...]`; target int32 labels `[...]` or float rows `[..., C]`, smoothed by ε. */
+  crossEntropy: { fromLogits: boolean; smoothing: number };
+  /** `[y [..., C], bias [C]]` → `activation(y + bias)`. */
+  biasActivation: { activation: FusedActivation };
+  /** `[x [..., C], gamma [C] if scale, beta [C] if center]` → per-row layer norm. */
+  layerNorm: { epsilon: number; scale: boolean; center: boolean };
 };
 
 export type Prim = keyof PrimParams;
