@@ -10,6 +10,7 @@
 export { Layer, resetLayerNames, type LayerOptions, type AddWeightOptions } from './layer.js';
 export { registerLayer, layerFromConfig, serializeLayer, registeredLayerNames, type LayerClass } from './layer-registry.js';
 export { functionalCall } from './functional-call.js';
+export { getMask, setMask, registerMaskPassthrough } from './mask.js';
 export { assignInPlace } from './assign.js';
 export { formatSummary, layerSummary, type SummaryRow, type SummaryTotals } from './summary.js';
 export type { LoadStateDictResult } from './state-dict.js';

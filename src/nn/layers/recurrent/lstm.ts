@@ -1,0 +1,80 @@
+import type { Tensor } from '../../../tensor/tensor.js';
+import { add, mul } from '../../../ops/binary.js';
+import { matmul } from '../../../ops/matmul.js';
+import { split } from '../../../ops/movement.js';
+import { getActivation, serializeActivation, type ActivationFn } from '../../activations.js';
+import type { Config } from '../../config.js';
+import { registerLayer } from '../../layer-registry.js';
+import { RNNBase, type RNNOptions, type StepFn } from './rnn-base.js';
+
+/** Options of `LSTM`. */
+export interface LSTMOptions extends RNNOptions {
+  /** Activation of the gates i, f, o (default `'sigmoid'`). */
+  recurrentActivation?: string | ActivationFn | null;
+  /** Start the forget-gate bias at 1 (Jozefowicz et al. 2015), as Keras (default true). */
+  unitForgetBias?: boolean;
+}
+
+/**
+ * Long short-term memory (Hochreiter & Schmidhuber 1997), as Keras' `LSTM`. Gates in the order
+ * i, f, c, o along the last axis of kernel `[in, 4·units]`, recurrentKernel `[units, 4·units]`
+ * and bias `[4·units]`; with `z = x_t·W + h_{t−1}·U + b`:
+ * `i = σ(z_i)`, `f = σ(z_f)`, `c_t = f·c_{t−1} + i·tanh(z_c)`, `o = σ(z_o)`, `h_t = o·tanh(c_t)`
+ * (σ = recurrentActivation, tanh = activation). States `[h, c]`.
+ *
+ * @example
+ * const lstm = new nn.layers.LSTM(32, { returnSequences: true });
+ * lstm.apply(nb.randn([4, 20, 8]))          // [4, 20, 32]
+ * lstm.callWithState(x).states              // [h, c], each [4, 32]
+ */
+export class LSTM extends RNNBase {
+  protected readonly stateCount = 2;
+  protected readonly gateCount = 4;
+  readonly recurrentActivation: ActivationFn;
+  readonly unitForgetBias: boolean;
+
+  constructor(units: number, opts: LSTMOptions = {}) {
+    super(units, opts);
+    this.recurrentActivation = getActivation(opts.recurrentActivation === undefined ? 'sigmoid' : opts.recurrentActivation);
+    this.unitForgetBias = opts.unitForgetBias ?? true;
+  }
+
+  protected override addBias(): void {
+    const bias = this.addWeight('bias', [4 * this.units], this.biasInitializer, { regularizer: this.biasRegularizer });
+    if (!this.unitForgetBias) return;
+    // Keras: [biasInitializer(units), ones(units), biasInitializer(2·units)]
+    const u = this.units;
+    const rest = this.biasInitializer.call([2 * u], { dtype: this.dtype }).data();
+    const first = this.biasInitializer.call([u], { dtype: this.dtype }).data();
+    bias.storage.set(first, 0);
+    bias.storage.fill(1, u, 2 * u);
+    bias.storage.set(rest, 2 * u);
+  }
+
+  protected stepFunction(hDrop: Tensor | null): StepFn {
+    const u = this.recurrentKernel;
+    const act = this.activation;
+    const ract = this.recurrentActivation;
+    return (xt, [h, c]) => {
+      const hIn = hDrop ? mul(h!, hDrop) : h!;
+      const [zi, zf, zc, zo] = split(add(xt, matmul(hIn, u)), 4, 1);
+      const cNext = add(mul(ract(zf!), c!), mul(ract(zi!), act(zc!)));
+      return [mul(ract(zo!), act(cNext)), cNext];
+    };
+  }
+
+  override getConfig(): Config {
+    return {
+      ...super.getConfig(),
+      recurrentActivation: serializeActivation(this.recurrentActivation, this.describe()),
+      unitForgetBias: this.unitForgetBias,
+    };
+  }
+
+  static override fromConfig(config: Config): LSTM {
+    const { units, ...opts } = config;
+    return new LSTM(units as number, opts as LSTMOptions);
+  }
+}
+
+registerLayer(LSTM);
