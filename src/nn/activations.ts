@@ -2,6 +2,7 @@
  * Activations by name, as `keras.activations`: layers accept `activation: 'relu'` or a function.
  * Names match case-insensitively and with or without underscores (`'leaky_relu'` = `'leakyRelu'`).
  */
+import type { FusedActivation } from '../backend/fused-kernels.js';
 import { ValueError } from '../tensor/errors.js';
 import { lookupKey } from './config.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -23,8 +24,30 @@ export const gelu: ActivationFn = (x) => geluOp(x);
 export const sigmoid: ActivationFn = (x) => sigmoidOp(x);
 /** Hyperbolic tangent. */
 export const tanh: ActivationFn = (x) => tanhOp(x);
-/** Softmax over the last axis. */
-export const softmax: ActivationFn = (x) => softmaxOp(x, -1);
+const softmaxLogits = new WeakMap<Tensor, Tensor>();
+
+/** Softmax over the last axis. Its output remembers its input (see `softmaxLogitsOf`). */
+export const softmax: ActivationFn = (x) => {
+  const y = softmaxOp(x, -1);
+  softmaxLogits.set(y, x);
+  return y;
+};
+
+/**
+ * The logits an output of the `softmax` activation was computed from (Keras' `_keras_logits`):
+ * the cross-entropy losses use them instead of the probabilities, exact and cheaper.
+ */
+export function softmaxLogitsOf(probs: Tensor): Tensor | undefined {
+  return softmaxLogits.get(probs);
+}
+
+/**
+ * The fused form (`biasActivation`) of an activation, or null when it has none: the registered
+ * `relu`, `sigmoid`, `tanh`, `gelu` (exact) and `linear`.
+ */
+export function fusedActivationOf(fn: ActivationFn): FusedActivation | null {
+  return fn === relu ? 'relu' : fn === sigmoid ? 'sigmoid' : fn === tanh ? 'tanh' : fn === gelu ? 'gelu' : fn === linear ? 'linear' : null;
+}
 /** log(1 + eˣ). */
 export const softplus: ActivationFn = (x) => softplusOp(x);
 /** x·σ(x). */

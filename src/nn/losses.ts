@@ -2,13 +2,13 @@ import { isFloat } from '../tensor/dtype.js';
 import { DTypeError, ShapeError, ValueError } from '../tensor/errors.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { logSoftmax } from '../ops/activations.js';
 import { abs, log, log1p, exp } from '../ops/unary.js';
-import { add, cast, clamp, div, lt, maximum, mul, sub, where } from '../ops/binary.js';
+import { add, cast, clamp, lt, maximum, mul, sub, where } from '../ops/binary.js';
 import { mean, sum } from '../ops/reduce.js';
-import { takeAlongAxis } from '../ops/indexing.js';
-import { reshape, unsqueeze } from '../ops/movement.js';
+import { reshape } from '../ops/movement.js';
+import { checkLabels, crossEntropy } from '../ops/nn.js';
 import { assertTensor } from '../ops/scalar.js';
+import { softmaxLogitsOf } from './activations.js';
 
 /** How per-sample losses are combined: `'mean'` (Keras' default), `'sum'`, or `'none'` (one per sample). */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -101,6 +101,16 @@ export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, opts: Crossentr
 }
 
 /**
+ * The per-sample cross-entropy, one fused pass each way (`crossEntropy`). Probabilities that came
+ * out of the `softmax` activation are replaced by the logits it was given, as Keras does: the
+ * loss is then exact where the clipped probabilities would saturate, and cheaper.
+ */
+function fusedCrossentropy(yPred: Tensor, target: Tensor, fromLogits: boolean, smoothing: number): Tensor {
+  const logits = fromLogits ? undefined : softmaxLogitsOf(yPred);
+  return logits ? crossEntropy(logits, target, { fromLogits: true, smoothing }) : crossEntropy(yPred, target, { fromLogits, smoothing });
+}
+
+/**
  * Cross-entropy against one-hot (or soft) targets along the last axis. From logits:
  * `−Σ y·logSoftmax(x)`; from probabilities, p is renormalised and clipped as in Keras.
  */
@@ -108,9 +118,7 @@ export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opts: Cros
   const eps = smoothing('categoricalCrossentropy', opts);
   const y0 = checkPair('categoricalCrossentropy', yTrue, yPred);
   if (yPred.ndim === 0) throw new ShapeError('categoricalCrossentropy: yPred needs a class axis, got a scalar');
-  const y = eps === 0 ? y0 : add(mul(y0, 1 - eps), eps / yPred.shape[yPred.ndim - 1]!);
-  const logp = opts.fromLogits ? logSoftmax(yPred, -1) : log(clamp(div(yPred, sum(yPred, -1, true)), EPSILON, 1 - EPSILON));
-  return reduce('categoricalCrossentropy', mul(sum(mul(y, logp), -1), -1), opts.reduction);
+  return reduce('categoricalCrossentropy', fusedCrossentropy(yPred, y0, opts.fromLogits ?? false, eps), opts.reduction);
 }
 
 /**
@@ -133,16 +141,6 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opts
     throw new ShapeError(`${op}: labels of shape ${fmt(yTrue.shape)} do not match predictions ${fmt(yPred.shape)}; expected labels of shape ${fmt(lead)}`);
   }
   const numClasses = yPred.shape[yPred.ndim - 1]!;
-  const labelData = labels.data();
-  for (const v of labelData) {
-    if (v < 0 || v >= numClasses) {
-      throw new ValueError(`${op}: label ${v} is out of range for ${numClasses} classes (valid: 0..${numClasses - 1})`);
-    }
-  }
-  const logp = opts.fromLogits ? logSoftmax(yPred, -1) : log(clamp(div(yPred, sum(yPred, -1, true)), EPSILON, 1 - EPSILON));
-  const picked = takeAlongAxis(logp, unsqueeze(labels, -1), -1);
-  const nll = mul(reshape(picked, lead), -1);
-  // smoothed target (1 − ε)·onehot + ε/C: the loss mixes the label's term with the mean over classes
-  const loss = eps === 0 ? nll : add(mul(nll, 1 - eps), mul(mean(logp, -1), -eps));
-  return reduce(op, loss, opts.reduction);
+  checkLabels(op, labels, numClasses);
+  return reduce(op, fusedCrossentropy(yPred, labels, opts.fromLogits ?? false, eps), opts.reduction);
 }

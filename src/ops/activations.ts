@@ -3,6 +3,7 @@ import { ValueError } from '../tensor/errors.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, div, gt, maximum, mul, pow, sub, where } from './binary.js';
+import { apply } from './dispatch.js';
 import { logSumExp, max, sum } from './reduce.js';
 import { assertTensor } from './scalar.js';
 import { abs, erf, exp, expm1, log1p, sigmoid, tanh } from './unary.js';
@@ -63,6 +64,8 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   checkFloat('softmax', x);
   if (x.ndim === 0) throw new ValueError('softmax: needs at least 1 dim, got a scalar');
   const a = normalizeAxis('softmax', axis, x.ndim);
+  // the last axis runs fused (one pass each way); other axes as the composite below
+  if (a === x.ndim - 1) return apply('softmax', [x], {});
   const e = exp(sub(x, max(x, a, true).detach()));
   return div(e, sum(e, a, true));
 }
@@ -72,5 +75,6 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkFloat('logSoftmax', x);
   if (x.ndim === 0) throw new ValueError('logSoftmax: needs at least 1 dim, got a scalar');
   const a = normalizeAxis('logSoftmax', axis, x.ndim);
+  if (a === x.ndim - 1) return apply('logSoftmax', [x], {});
   return sub(x, logSumExp(x, a, true));
 }

@@ -1,3 +1,4 @@
+import { backend } from '../backend/index.js';
 import { BASE_OPTION_KEYS, Optimizer, type OptimizerConfig, type OptimizerOptions } from './optimizer.js';
 import type { FloatArray, ParamsInput } from './params.js';
 import { booleanOption, checkOptionKeys, numberOption, splitArgs } from './validate.js';
@@ -38,6 +39,8 @@ const ADAMW_KEYS = [...ADAM_KEYS, 'weightDecay'];
  * ε is added to the uncorrected √v, so this equals PyTorch's Adam (ε added to √v̂ after bias
  * correction) with ε scaled by √(1 − β2ᵗ); the two differ only where √v is near ε. The step
  * count t is the optimizer's global `iterations`, as in Keras. Slots: `m`, `v` (and `vHat`).
+ * Each parameter is updated in one pass over memory by the backend's `adamUpdate` kernel, in the
+ * parameter's precision (float32 arithmetic for float32 weights).
  *
  * @example
  * const opt = new nb.optim.Adam({ learningRate: 1e-3 });
@@ -71,31 +74,16 @@ export class Adam extends Optimizer {
   }
 
   override updateStep(param: FloatArray, grad: FloatArray, slots: Record<string, FloatArray>, lr: number): void {
+    this.fusedStep(param, grad, slots, lr, 0);
+  }
+
+  /** The Adam update above in one pass over memory (the backend's fused kernel); `decay` is AdamW's lr·λ. */
+  protected fusedStep(param: FloatArray, grad: FloatArray, slots: Record<string, FloatArray>, lr: number, decay: number): void {
     const t = this.iterations + 1;
-    const b1 = this.beta1;
-    const b2 = this.beta2;
-    const eps = this.epsilon;
-    const lrT = (lr * Math.sqrt(1 - Math.pow(b2, t))) / (1 - Math.pow(b1, t));
-    const m = this.slot(slots, 'm');
-    const v = this.slot(slots, 'v');
-    const n = param.length;
-    if (this.amsgrad) {
-      const vHat = this.slot(slots, 'vHat');
-      for (let i = 0; i < n; i++) {
-        const g = grad[i]!;
-        m[i] = b1 * m[i]! + (1 - b1) * g;
-        v[i] = b2 * v[i]! + (1 - b2) * g * g;
-        if (v[i]! > vHat[i]!) vHat[i] = v[i]!;
-        param[i]! -= (lrT * m[i]!) / (Math.sqrt(vHat[i]!) + eps);
-      }
-      return;
-    }
-    for (let i = 0; i < n; i++) {
-      const g = grad[i]!;
-      m[i] = b1 * m[i]! + (1 - b1) * g;
-      v[i] = b2 * v[i]! + (1 - b2) * g * g;
-      param[i]! -= (lrT * m[i]!) / (Math.sqrt(v[i]!) + eps);
-    }
+    const lrT = (lr * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
+    const vHat = this.amsgrad ? this.slot(slots, 'vHat') : null;
+    const h = { lrT, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay };
+    backend().adamUpdate(param, grad, this.slot(slots, 'm'), this.slot(slots, 'v'), vHat, h);
   }
 
   override getConfig(): OptimizerConfig {
@@ -129,11 +117,7 @@ export class AdamW extends Adam {
   }
 
   override updateStep(param: FloatArray, grad: FloatArray, slots: Record<string, FloatArray>, lr: number): void {
-    const k = lr * this.weightDecay;
-    if (k !== 0) {
-      for (let i = 0; i < param.length; i++) param[i]! -= param[i]! * k;
-    }
-    super.updateStep(param, grad, slots, lr);
+    this.fusedStep(param, grad, slots, lr, lr * this.weightDecay);
   }
 
   override getConfig(): OptimizerConfig {

@@ -1,3 +1,4 @@
+import { backend } from '../backend/index.js';
 import { ValueError } from '../tensor/errors.js';
 import { BASE_OPTION_KEYS, Optimizer, type OptimizerConfig, type OptimizerOptions } from './optimizer.js';
 import type { FloatArray, ParamsInput } from './params.js';
@@ -27,7 +28,8 @@ const KEYS = [...BASE_OPTION_KEYS, 'momentum', 'nesterov', 'weightDecay'];
  *   nesterov:   v ← μ·v − lr·g;  w ← w + μ·v − lr·g
  *
  * With a constant learning rate this is the same trajectory as PyTorch's SGD (whose buffer is
- * −v/lr). Slot: `momentum` (only when μ > 0).
+ * −v/lr). Slot: `momentum` (only when μ > 0). Each parameter is updated in one pass over memory by
+ * the backend's `sgdUpdate` kernel.
  *
  * @example
  * const opt = new nb.optim.SGD([w, b], { learningRate: 0.1, momentum: 0.9, nesterov: true });
@@ -57,27 +59,8 @@ export class SGD extends Optimizer {
   }
 
   override updateStep(param: FloatArray, grad: FloatArray, slots: Record<string, FloatArray>, lr: number): void {
-    const n = param.length;
-    const wd = this.weightDecay;
-    const mu = this.momentum;
-    if (mu === 0) {
-      for (let i = 0; i < n; i++) param[i]! -= lr * (grad[i]! + wd * param[i]!);
-      return;
-    }
-    const v = this.slot(slots, 'momentum');
-    if (this.nesterov) {
-      for (let i = 0; i < n; i++) {
-        const g = grad[i]! + wd * param[i]!;
-        v[i] = mu * v[i]! - lr * g;
-        param[i]! += mu * v[i]! - lr * g;
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const g = grad[i]! + wd * param[i]!;
-        v[i] = mu * v[i]! - lr * g;
-        param[i]! += v[i]!;
-      }
-    }
+    const velocity = this.momentum > 0 ? this.slot(slots, 'momentum') : null;
+    backend().sgdUpdate(param, grad, velocity, { lr, momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay });
   }
 
   override getConfig(): OptimizerConfig {

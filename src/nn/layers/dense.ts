@@ -4,7 +4,8 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { isFloat } from '../../tensor/dtype.js';
 import { add, cast } from '../../ops/binary.js';
 import { linearMatmul } from '../../ops/matmul.js';
-import { getActivation, serializeActivation, type ActivationFn } from '../activations.js';
+import { biasActivation } from '../../ops/nn.js';
+import { fusedActivationOf, getActivation, serializeActivation, type ActivationFn } from '../activations.js';
 import type { Config, SerializedObject } from '../config.js';
 import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';
@@ -83,6 +84,9 @@ export class Dense extends Layer {
     const x = isFloat(inputs.dtype) ? inputs : cast(inputs, this.dtype);
     let y = linearMatmul(x, kernel);
     const bias = this.bias;
+    // relu/sigmoid/tanh/gelu/linear: bias and activation in one pass each way
+    const fused = fusedActivationOf(this.activation);
+    if (bias && fused) return biasActivation(y, bias, fused);
     if (bias) y = add(y, bias);
     return this.activation(y);
   }

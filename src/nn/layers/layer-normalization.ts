@@ -4,6 +4,8 @@ import { add, mul, sub } from '../../ops/binary.js';
 import { mean, variance } from '../../ops/reduce.js';
 import { reshape } from '../../ops/movement.js';
 import { rsqrt } from '../../ops/unary.js';
+import { layerNorm } from '../../ops/nn.js';
+import { isFloat } from '../../tensor/dtype.js';
 import type { Config, SerializedObject } from '../config.js';
 import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';
@@ -80,6 +82,8 @@ export class LayerNormalization extends Layer {
   call(inputs: Tensor): Tensor {
     const axes = resolveAxes(this.describe(), this.axis, inputs.ndim);
     checkFeatureDims(this.describe(), inputs.shape, axes, this.featureDims);
+    // the usual case, the last axis alone, runs fused (one pass each way)
+    if (axes.length === 1 && axes[0] === inputs.ndim - 1 && isFloat(inputs.dtype)) return layerNorm(inputs, this.gamma, this.beta, this.epsilon);
     const mu = mean(inputs, axes, true);
     const inv = rsqrt(add(variance(inputs, axes, true), this.epsilon));
     let y = mul(sub(inputs, mu), inv);

@@ -62,23 +62,30 @@ export const unaryPrims: PrimTable<UnaryOp> = {
   expm1: { forward: unaryForward('expm1'), vjp: (g, _, out) => [mul(g, add(out, 1))] },
 };
 
+// Gradients are only computed for inputs that require them (a constant operand costs nothing).
 export const binaryPrims: PrimTable<BinaryOp> = {
   // d(a+b) = da + db; broadcast dims are summed back (sumTo)
-  add: { forward: binaryForward('add'), vjp: (g, [a, b]) => [sumTo(g, a!.shape), sumTo(g, b!.shape)] },
+  add: { forward: binaryForward('add'), vjp: (g, [a, b]) => [a!.requiresGrad ? sumTo(g, a!.shape) : null, b!.requiresGrad ? sumTo(g, b!.shape) : null] },
   // d(a−b) = da − db
-  sub: { forward: binaryForward('sub'), vjp: (g, [a, b]) => [sumTo(g, a!.shape), sumTo(neg(g), b!.shape)] },
+  sub: { forward: binaryForward('sub'), vjp: (g, [a, b]) => [a!.requiresGrad ? sumTo(g, a!.shape) : null, b!.requiresGrad ? sumTo(neg(g), b!.shape) : null] },
   // d(a·b) = b·da + a·db
-  mul: { forward: binaryForward('mul'), vjp: (g, [a, b]) => [sumTo(mul(g, b!), a!.shape), sumTo(mul(g, a!), b!.shape)] },
+  mul: {
+    forward: binaryForward('mul'),
+    vjp: (g, [a, b]) => [a!.requiresGrad ? sumTo(mul(g, b!), a!.shape) : null, b!.requiresGrad ? sumTo(mul(g, a!), b!.shape) : null],
+  },
   // d(a/b) = da/b − a/b²·db
   div: {
     forward: binaryForward('div'),
-    vjp: (g, [a, b]) => [sumTo(div(g, b!), a!.shape), sumTo(neg(div(mul(g, a!), mul(b!, b!))), b!.shape)],
+    vjp: (g, [a, b]) => [
+      a!.requiresGrad ? sumTo(div(g, b!), a!.shape) : null,
+      b!.requiresGrad ? sumTo(neg(div(mul(g, a!), mul(b!, b!))), b!.shape) : null,
+    ],
   },
   // d aᵇ = b·aᵇ⁻¹·da + aᵇ·log(a)·db   (the db term is taken as 0 where a ≤ 0)
   pow: {
     forward: binaryForward('pow'),
     vjp: (g, [a, b], out) => [
-      sumTo(mul(g, mul(b!, pow(a!, sub(b!, 1)))), a!.shape),
+      a!.requiresGrad ? sumTo(mul(g, mul(b!, pow(a!, sub(b!, 1)))), a!.shape) : null,
       b!.requiresGrad ? sumTo(mul(g, where(gt(a!, 0), mul(out, log(a!)), 0)), b!.shape) : null,
     ],
   },
