@@ -11,7 +11,16 @@
         "native/gemm_avx2.c",
         "native/gemm_avx512.c",
         "native/elementwise.c",
-        "native/reduce.c"
+        "native/reduce.c",
+        "native/movement.c",
+        "native/im2col.c",
+        "native/batchnorm.c",
+        "native/addon_movement.c",
+        "native/attention.c",
+        "native/addon_attention.c",
+        "native/optim.c",
+        "native/fused.c",
+        "native/addon_fused.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-O3", "-std=gnu11", "-fno-math-errno", "-ffp-contract=off", "-Wall", "-Wextra", "-Wno-unused-parameter"],

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <node_api.h>
 #include "nabla.h"
+#include "movement.h"
+#include "attention.h"
+#include "fused.h"
 
 #define MAX_ARGS 16
 
@@ -270,5 +273,8 @@ NAPI_MODULE_INIT() {
     if (napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn, NULL, &f) != napi_ok) return NULL;
     if (napi_set_named_property(env, exports, fns[i].name, f) != napi_ok) return NULL;
   }
+  if (!nb_movement_register(env, exports)) return NULL;
+  if (!nb_attention_register(env, exports)) return NULL;
+  if (!nb_fused_register(env, exports)) return NULL;
   return exports;
 }

@@ -3,13 +3,15 @@
  * (one per group) multiplies it with the flattened kernel. Their gradients come from the
  * primitives' VJPs (`im2col` ↔ `col2im`, `matmul`); no gradient code lives here.
  */
+import { FUSED_ACTIVATION_CODES, type FusedActivation } from '../backend/fused-kernels.js';
 import { DTypeError, ShapeError, ValueError } from '../tensor/errors.js';
 import { isFloat } from '../tensor/dtype.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { add } from './binary.js';
+import { empty } from './dispatch.js';
 import { matmul } from './matmul.js';
 import { permute, reshape } from './movement.js';
+import { biasActivation } from './nn.js';
 import type { WindowParams } from './primitives/types.js';
 import { assertTensor } from './scalar.js';
 import {
@@ -34,6 +36,11 @@ export interface ConvOptions extends WindowOptions {
   kernelLayout?: KernelLayout;
   /** Added to every output position: one value per output channel. Default none. */
   bias?: Tensor | null;
+  /**
+   * Applied to the output in the same pass as the bias, and differentiated in one pass too:
+   * `'relu'`, `'sigmoid'`, `'tanh'`, `'gelu'` or `'linear'`. Default none.
+   */
+  activation?: FusedActivation | null;
 }
 
 /** The axis names of a kernel of `rank` spatial dims for error messages: `[kh, kw, A, B]` or `[A, B, kh, kw]`. */
@@ -62,14 +69,20 @@ export function checkGroups(op: string, groups: number | undefined): number {
   return g;
 }
 
-/** `y [N, H, W, F]` plus the per-channel `bias` (validated: shape `[F]`). */
-export function addBias(op: string, y: Tensor, bias: Tensor | null | undefined, channels: number): Tensor {
-  if (bias === null || bias === undefined) return y;
+/**
+ * `activation(y + bias)` for `y [N, H, W, F]` and the per-channel `bias` (validated: shape
+ * `[F]`), in one fused pass; `y` itself when there is neither.
+ */
+export function addBias(op: string, y: Tensor, bias: Tensor | null | undefined, channels: number, activation?: FusedActivation | null): Tensor {
+  if (activation && !(activation in FUSED_ACTIVATION_CODES)) {
+    throw new ValueError(`${op}: activation must be one of ${Object.keys(FUSED_ACTIVATION_CODES).join(', ')}, got ${JSON.stringify(activation)}`);
+  }
+  if (bias === null || bias === undefined) return activation ? biasActivation(y, empty(y.dtype, [channels]), activation) : y;
   assertTensor(op, bias, 'bias');
   if (bias.ndim !== 1 || bias.shape[0] !== channels) {
     throw new ShapeError(`${op}: bias must have shape [${channels}] (one value per output channel), got ${fmt(bias.shape)}`);
   }
-  return add(y, bias);
+  return biasActivation(y, bias, activation ?? 'linear');
 }
 
 /** A Keras-order kernel of 1 or 2 spatial dims as a 2-D one (a 1-D kernel is one row high). */
@@ -107,7 +120,7 @@ function convolve(op: string, rank: number, x: Tensor, k: Tensor, groups: number
   if (f % groups !== 0) throw new ValueError(`${op}: groups (${groups}) must divide the kernel's ${f} output channels`);
   const w = slidingWindow(op, 'kernel', spatial, k.shape.slice(0, rank), opts);
   const y = convNHWC(toNHWC(x, format), kernel2d(k), groups, windowParams(w));
-  return fromNHWC(addBias(op, y, opts.bias, f), format, rank);
+  return fromNHWC(addBias(op, y, opts.bias, f, opts.activation), format, rank);
 }
 
 function convNd(op: string, rank: number, x: Tensor, kernel: Tensor, opts: ConvOptions): Tensor {

@@ -1,16 +1,14 @@
 /**
- * Pooling as composites: `im2col` lays every window out as its own `[kh, kw]` block, then a sum
- * (average pooling) or a gather at the arg-max (max pooling) reduces it. Max pooling pads with
- * −∞, so padding never wins; its gradient goes to the first maximum of each window (as in
- * PyTorch and TensorFlow) through gather's VJP and `col2im`.
+ * Pooling: average pooling as a composite (`im2col` lays every window out as its own `[kh, kw]`
+ * block, a sum reduces it); max pooling as the `maxPool` primitive, which finds each window's
+ * first maximum and where it is in one pass. Padding never wins a max; its gradient goes to the
+ * first maximum of each window (as in PyTorch and TensorFlow), one scatter.
  */
 import { ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { add, div, mul } from './binary.js';
-import { empty } from './dispatch.js';
-import { gather } from './indexing.js';
-import { reshape } from './movement.js';
-import { argmax, max, mean, sum } from './reduce.js';
+import { div } from './binary.js';
+import { apply, empty } from './dispatch.js';
+import { max, mean, sum } from './reduce.js';
 import type { WindowParams } from './primitives/types.js';
 import {
   checkInput, fromNHWC, im2col, perDim, slidingWindow, splitShape, toNHWC, windowParams,
@@ -27,6 +25,13 @@ export interface PoolOptions {
   dilation?: number | readonly number[];
   /** Default `'channelsLast'`. */
   dataFormat?: DataFormat;
+  /**
+   * Count window positions rounding up, as PyTorch's `ceil_mode` (default false: rounding down):
+   * a last window may start inside the input or its left padding and run past the end (its cells
+   * beyond the padding count as padding); a window that would start in the right padding is
+   * dropped. `(n + padBefore + padAfter − span) / stride + 1`, rounded up instead of down.
+   */
+  ceilMode?: boolean;
 }
 
 /** Options of the average pools. */
@@ -53,33 +58,46 @@ function poolWindow(op: string, rank: number, x: Tensor, poolSize: number | read
       }
     });
   }
-  return w;
+  return opts.ceilMode ? ceilWindow(w) : w;
+}
+
+/**
+ * `w` with window positions counted as PyTorch's `ceil_mode` does: rounding up, minus a last
+ * window that would start in the right padding; the overhang past the padded input is added to
+ * the after-padding, so the kernels see an ordinary (wider) padding.
+ */
+export function ceilWindow(w: WindowSpec): WindowSpec {
+  const pads = w.pads.map((p) => [p[0], p[1]] as [number, number]);
+  const grid = w.grid.map((_, i) => {
+    const [before, after] = pads[i]!, stride = w.strides[i]!;
+    const padded = w.size[i]! + before + after;
+    const span = w.dilation[i]! * (w.kernel[i]! - 1) + 1;
+    let g = Math.ceil((padded - span) / stride) + 1;
+    if ((g - 1) * stride >= w.size[i]! + before) g--;
+    pads[i]![1] += Math.max(0, (g - 1) * stride + span - padded);
+    return g;
+  });
+  return { ...w, pads, grid };
 }
 
 function maxPoolNd(op: string, rank: number, x: Tensor, poolSize: number | readonly number[], opts: PoolOptions): Tensor {
   const p = windowParams(poolWindow(op, rank, x, poolSize, opts));
   const format = opts.dataFormat ?? 'channelsLast';
-  const x4 = toNHWC(x, format);
-  const [n, , , c] = x4.shape as [number, number, number, number];
-  const m = n * p.grid[0] * p.grid[1];
-  const kk = p.kernel[0] * p.kernel[1];
-  const patches = reshape(im2col(x4, p, -Infinity), [m, kk, c]);
-  // Gather each window's first arg-max rather than reduce with `max`: the gradient is then one
-  // scatter to that cell (gather's VJP), not `max`'s mask-and-share over every window cell.
-  const rowStart = empty('int32', [m, c]);
-  for (let i = 0; i < m; i++) for (let j = 0; j < c; j++) rowStart.storage[i * c + j] = i * kk * c + j;
-  const at = add(mul(argmax(patches, 1), c), rowStart); // (m·kk + arg)·C + channel
-  const best = gather(reshape(patches, [m * kk * c]), reshape(at, [m * c]), 0);
-  return fromNHWC(reshape(best, [n, p.grid[0], p.grid[1], c]), format, rank);
+  // One kernel finds each window's first maximum and where it is, rather than a reduce with
+  // `max`: the gradient is then one scatter to that cell, not a mask over every cell.
+  return fromNHWC(apply('maxPool', [toNHWC(x, format)], p), format, rank);
 }
 
-/** How many cells of each window lie inside the image: `[gridH, gridW, 1]`. */
-function windowCounts(p: WindowParams, dtype: Tensor['dtype']): Tensor {
+/**
+ * How many cells of each window lie inside the image, or inside the image and `around` cells of
+ * padding before/after it per 2-D axis: `[gridH, gridW, 1]`.
+ */
+function windowCounts(p: WindowParams, dtype: Tensor['dtype'], around: [number, number][] = [[0, 0], [0, 0]]): Tensor {
   const inside = (axis: 0 | 1, i: number): number => {
     let n = 0;
     for (let a = 0; a < p.kernel[axis]; a++) {
       const at = i * p.strides[axis] - p.padBefore[axis] + a * p.dilation[axis];
-      if (at >= 0 && at < p.size[axis]) n++;
+      if (at >= -around[axis]![0] && at < p.size[axis] + around[axis]![1]) n++;
     }
     return n;
   };
@@ -91,12 +109,18 @@ function windowCounts(p: WindowParams, dtype: Tensor['dtype']): Tensor {
 }
 
 function avgPoolNd(op: string, rank: number, x: Tensor, poolSize: number | readonly number[], opts: AvgPoolOptions): Tensor {
-  const w = poolWindow(op, rank, x, poolSize, opts);
+  const plain = poolWindow(op, rank, x, poolSize, { ...opts, ceilMode: false });
+  const w = opts.ceilMode ? ceilWindow(plain) : plain;
   const p = windowParams(w);
   const format = opts.dataFormat ?? 'channelsLast';
   const sums = sum(im2col(toNHWC(x, format), p, 0), [3, 4]);
   const padded = w.pads.some(([b, a]) => b > 0 || a > 0);
-  const count = padded && !opts.countIncludePad ? windowCounts(p, x.dtype) : p.kernel[0] * p.kernel[1];
+  // countIncludePad counts the user's padding but never ceilMode's overhang past it (PyTorch)
+  const around: [number, number][] = rank === 1 ? [[0, 0], plain.pads[0]!] : plain.pads;
+  const overhang = w.pads.some((q, i) => q[1] !== plain.pads[i]![1]);
+  const count = !padded ? p.kernel[0] * p.kernel[1]
+    : !opts.countIncludePad ? windowCounts(p, x.dtype)
+    : overhang ? windowCounts(p, x.dtype, around) : p.kernel[0] * p.kernel[1];
   return fromNHWC(div(sums, count), format, rank);
 }
 

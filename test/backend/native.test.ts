@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { jsBackend, type Backend, type BinaryOp, type ReduceOp, type UnaryOp, type View } from '../../src/backend/index.js';
 import { nativeBackend, nativeKernelInfo, nativeUnavailableReason, setNativeThreads } from '../../src/backend/index.js';
 import { loadAddon } from '../../src/backend/native/addon.js';
-import { gemmFailures } from './gemm-check.js';
+import { checkGemm, gemmFailures, sharedPackingCases } from './gemm-check.js';
 
 // Every supported call goes to C, however small.
 const native = nativeBackend({ minElements: 0, minGemm: 0 });
@@ -105,6 +105,19 @@ describe('native backend', { skip }, () => {
 
   test('GEMM matches a naive triple loop (all transposes, odd sizes, leading dims, offsets, float32/float64)', () => {
     assert.deepEqual(gemmFailures(b), []);
+  });
+
+  test('GEMM matches a naive triple loop on 1, 2 and 3 threads where threads share packing (small m, evened blocks)', () => {
+    const threads = nativeKernelInfo()!.threads;
+    try {
+      for (const t of [1, 2, 3]) {
+        setNativeThreads(t);
+        const failures = sharedPackingCases().map((c) => checkGemm(b, c)).filter((f) => f !== undefined);
+        assert.deepEqual(failures, [], `${t} threads`);
+      }
+    } finally {
+      setNativeThreads(threads);
+    }
   });
 
   test('GEMM gives the same bits on 1 thread and on all threads', () => {
@@ -228,7 +241,7 @@ describe('native backend', { skip }, () => {
     const r = child({ NABLA_BACKEND: '' });
     assert.equal(r.backend, 'native');
     assert.equal(r.info.addon, 'loaded');
-    assert.ok(r.info.kernels.includes('gemm:native') && r.info.kernels.includes('gather:js'));
+    assert.ok(r.info.kernels.includes('gemm:native') && r.info.kernels.includes('im2col:native'), r.info.kernels.join(' '));
     assert.equal(r.info.simd, r.kernel!.simd);
     assert.equal(r.stderr, '');
   });

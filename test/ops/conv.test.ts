@@ -107,6 +107,26 @@ for (const backend of BACKENDS) {
       assertClose(nb.permute(yf, NCHW_TO_NHWC), { shape: ref.shape, data: ref.data.map((v, i) => v + [1, -2, 0.5][i % 3]!) });
     });
 
+    test('conv2d activation runs with the bias: the direct loop then the activation, both formats; gradcheck', () => {
+      const x = rnd([2, 5, 4, 2], 15);
+      const k = rnd([3, 3, 2, 3], 16);
+      const b = [0.3, -0.4, 0.1];
+      const bias = nb.tensor(b, { dtype: 'float64' });
+      const ref = refConv2d(arr(x), arr(k), win([1, 1], [[1, 1], [1, 1]]));
+      const z = ref.data.map((v, i) => v + b[i % 3]!);
+      const acts: [NonNullable<ConvOptions['activation']>, (v: number) => number][] = [
+        ['relu', (v) => Math.max(v, 0)], ['tanh', Math.tanh], ['sigmoid', (v) => 1 / (1 + Math.exp(-v))], ['linear', (v) => v],
+      ];
+      for (const [activation, f] of acts) {
+        assertClose(conv2d(x, k, { bias, padding: 1, activation }), { shape: ref.shape, data: z.map(f) });
+        const yf = conv2d(nb.permute(x, NHWC_TO_NCHW), k, { bias, padding: 1, activation, dataFormat: 'channelsFirst' });
+        assertClose(nb.permute(yf, NCHW_TO_NHWC), { shape: ref.shape, data: z.map(f) });
+      }
+      // without a bias the activation still applies
+      assertClose(conv2d(x, k, { padding: 1, activation: 'relu' }), { shape: ref.shape, data: ref.data.map((v) => Math.max(v, 0)) });
+      gradcheck((a, kk, bb) => conv2d(a!, kk!, { bias: bb!, strides: 2, padding: 'same', activation: 'tanh' }), [x, k, bias]);
+    });
+
     test('conv2d reads non-contiguous inputs and kernels', () => {
       const base = rnd([2, 6, 5, 3], 7);
       const x = nb.slice(base, '::1, ::2, :, :');
@@ -252,6 +272,7 @@ for (const backend of BACKENDS) {
 }
 
 test('conv errors name the op, the shapes and the remedy', () => {
+  assert.throws(() => conv2d(nb.zeros([1, 4, 4, 1]), nb.zeros([3, 3, 1, 2]), { activation: 'elu' as never }), /conv2d: activation must be one of linear, relu, sigmoid, tanh, gelu, got "elu"/);
   const x = nb.zeros([2, 8, 8, 3]);
   assert.throws(() => conv2d(x, nb.zeros([3, 3, 1, 32])), { name: 'ShapeError', message: 'conv2d: input has 3 channels but the kernel expects 1 (kernel shape [3,3,1,32])' });
   assert.throws(() => conv2d(nb.zeros([2, 8, 8]), nb.zeros([3, 3, 1, 4])), { name: 'ShapeError', message: /^conv2d: expected a 4-D input \[batch, height, width, channels\], got shape \[2,8,8\]/ });

@@ -10,8 +10,9 @@ import { jsBackend, setBackend, type Backend, type Tensor } from '../../src/inde
 import { nativeBackend } from '../../src/backend/native/index.js';
 import {
   avgPool1d, avgPool2d, globalAvgPool1d, globalAvgPool2d, globalMaxPool1d, globalMaxPool2d, maxPool1d, maxPool2d,
-  type AvgPoolOptions,
+  type AvgPoolOptions, type PoolOptions,
 } from '../../src/ops/pool.js';
+import { im2col, slidingWindow, windowParams } from '../../src/ops/window.js';
 import { upsampleNearest2d } from '../../src/ops/upsample.js';
 import { arr, refPool2d, samePads, transposeArr, withAxis, withoutAxis, type Arr, type RefWindow } from './conv-ref.js';
 
@@ -145,6 +146,62 @@ for (const backend of BACKENDS) {
       const flat = nb.ones([1, 2, 2, 1]).requireGrad();
       nb.sum(maxPool2d(flat, 2)).backward();
       assert.deepEqual(Array.from(flat.grad!.data()), [1, 0, 0, 0]);
+    });
+
+    test('the max pool primitive (maxima and arg-max in one kernel pass) agrees with the composite (im2col, argmax, gather): values, NaNs, gradients', () => {
+      // the composite: every window laid out with −∞ padding, the first arg-max gathered
+      const composite = (x: Tensor, pool: [number, number], opts: PoolOptions): Tensor => {
+        const [n, h, w, c] = x.shape as [number, number, number, number];
+        const p = windowParams(slidingWindow('test', 'pool window', [h, w], pool, { ...opts, strides: opts.strides ?? pool }));
+        const kk = pool[0] * pool[1];
+        const m = n * p.grid[0] * p.grid[1];
+        const patches = nb.reshape(im2col(x, p, -Infinity), [m, kk, c]);
+        const rowStart = nb.tensor(Array.from({ length: m * c }, (_, i) => Math.floor(i / c) * kk * c + (i % c)), { shape: [m, c], dtype: 'int32' });
+        const at = nb.add(nb.mul(nb.argmax(patches, 1), c), rowStart);
+        return nb.reshape(nb.gather(nb.reshape(patches, [m * kk * c]), nb.reshape(at, [m * c]), 0), [n, p.grid[0], p.grid[1], c]);
+      };
+      const cases: [number[], [number, number], PoolOptions][] = [
+        [[3, 9, 8, 5], [2, 2], {}],
+        [[2, 7, 7, 3], [3, 3], { strides: 2, padding: 'same' }],
+        [[1, 8, 9, 4], [2, 3], { strides: [1, 2], padding: 1, dilation: [2, 1] }],
+      ];
+      for (const [dtype, seed] of [['float32', 1], ['float64', 2]] as const) {
+        for (const [shape, pool, opts] of cases) {
+          const base = rnd(shape, seed, dtype).data();
+          // ties (rounded values) and a few NaNs: the first maximum wins, a NaN wins
+          const vals = Array.from(base, (v, i) => (i % 17 === 3 ? NaN : Math.round(v * 2) / 2));
+          const x1 = nb.tensor(vals, { shape, dtype }).requireGrad();
+          const x2 = nb.tensor(vals, { shape, dtype }).requireGrad();
+          const y1 = maxPool2d(x1, pool, opts), y2 = composite(x2, pool, opts);
+          assert.deepEqual(Array.from(y1.data()), Array.from(y2.data()), `${dtype} ${JSON.stringify(opts)} values`);
+          const g = rnd([...y1.shape], seed + 5, dtype);
+          nb.sum(nb.mul(y1, g)).backward();
+          nb.sum(nb.mul(y2, g)).backward();
+          assert.deepEqual(Array.from(x1.grad!.data()), Array.from(x2.grad!.data()), `${dtype} ${JSON.stringify(opts)} gradients`);
+        }
+      }
+    });
+
+    test('max pooling over more channels than one kernel block (64): values and gradients against the direct loop', () => {
+      // 70 channels: a full block of 64 and a short one of 6; odd image sizes, a cut-off last window
+      const x = rnd([2, 7, 5, 70], 21).requireGrad();
+      const y = maxPool2d(x, 2, { padding: 'same' });
+      assertClose(y, refPool2d(arr(x), 'max', [2, 2], win([2, 2], [samePads(7, 2, 2, 1), samePads(5, 2, 2, 1)])));
+      nb.sum(y).backward();
+      // each window's maximum collects 1, every other cell 0: the gradient sums to the output count
+      const gx = Array.from(x.grad!.data());
+      assert.equal(gx.reduce((a, b) => a + b, 0), y.size);
+      assert.ok(gx.every((v) => v === 0 || v === 1));
+    });
+
+    test('the max-pool gradient is differentiable again (second order, through the scatter)', () => {
+      const w = rnd([1, 4, 6, 2], 23);
+      // d/dv Σ w·∂/∂x Σ(maxPool(x)·v) = w gathered at each window's arg-max
+      const second = (x: Tensor, v: Tensor): Tensor => {
+        const gx = nb.grad((a: Tensor) => nb.sum(nb.mul(maxPool2d(a, 2), v)), { argnums: 0 })(x, v) as Tensor;
+        return nb.sum(nb.mul(gx, w));
+      };
+      gradcheck(second, [rnd([1, 4, 6, 2], 24), rnd([1, 2, 3, 2], 25)]);
     });
 
     test('gradcheck (float64): max and average pools, strides and padding modes', () => {

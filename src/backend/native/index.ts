@@ -3,6 +3,9 @@ import type { TypedArray } from '../../tensor/dtype.js';
 import { jsBackend } from '../js/index.js';
 import { coalesce } from '../js/strided.js';
 import { loadAddon, type NativeAddon, type NativeKernelInfo } from './addon.js';
+import { nativeAttentionKernels } from './attention.js';
+import { FUSED_KERNELS, hasFused, nativeFused } from './fused.js';
+import { hasMovement, movementKernels, MOVEMENT_KERNELS } from './movement.js';
 import { BINARY_CODES, COMPARISONS, REDUCE_CODES, UNARY_CODES } from './ops.js';
 
 export type { NativeKernelInfo } from './addon.js';
@@ -21,7 +24,7 @@ export interface NativeThresholds {
 const DEFAULT_THRESHOLDS: NativeThresholds = { minElements: 512, minGemm: 512 };
 
 /** The Backend entries the addon replaces; the rest are the JS kernels. */
-export const NATIVE_KERNELS: ReadonlySet<keyof Backend> = new Set(['gemm', 'unary', 'binary', 'reduce']);
+export const NATIVE_KERNELS: ReadonlySet<keyof Backend> = new Set(['gemm', 'unary', 'binary', 'reduce', 'attentionForward', 'attentionBackward', ...MOVEMENT_KERNELS, ...FUSED_KERNELS]);
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -62,8 +65,12 @@ export function isNativeBackend(b: Backend): boolean {
  */
 export function createNativeBackend(addon: NativeAddon, thresholds: Partial<NativeThresholds> = {}): Backend {
   const { minElements, minGemm } = { ...DEFAULT_THRESHOLDS, ...thresholds };
+  const { reduceMiddle, ...movement } = hasMovement(addon) ? movementKernels(addon, minElements) : { reduceMiddle: undefined };
   const b: Backend = {
     ...jsBackend,
+    ...movement,
+    ...nativeAttentionKernels(addon, minElements),
+    ...(hasFused(addon) ? nativeFused(addon, minElements) : {}),
     name: 'native',
     gemm(transA, transB, m, n, k, a, aOff, lda, bm, bOff, ldb, c, cOff, ldc) {
       const same = isFloatArray(c) && a.constructor === c.constructor && bm.constructor === c.constructor;
@@ -86,6 +93,7 @@ export function createNativeBackend(addon: NativeAddon, thresholds: Partial<Nati
       addon.binary(BINARY_CODES[op], a.data as FloatArray, a.offset, ars, acs, bv.data as FloatArray, bv.offset, brs, bcs, l.rows, l.cols, out as FloatArray);
     },
     reduce(op: ReduceOp, x: TypedArray, offset: number, outer: number, n: number, inner: number, out: TypedArray) {
+      if (inner !== 1 && reduceMiddle?.(op, x, offset, outer, n, inner, out)) return;
       if (inner !== 1 || outer * n < minElements || !isFloatArray(x) || x.constructor !== out.constructor) {
         return jsBackend.reduce(op, x, offset, outer, n, inner, out);
       }

@@ -2,7 +2,9 @@ import { ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { noGrad } from '../../autograd/mode.js';
 import { add, mul, sub } from '../../ops/binary.js';
-import { mean, variance } from '../../ops/reduce.js';
+import { batchNormTraining } from '../../ops/batch-norm.js';
+import { mean } from '../../ops/reduce.js';
+import { ones, zeros } from '../../tensor/creation.js';
 import { reshape } from '../../ops/movement.js';
 import { rsqrt } from '../../ops/unary.js';
 import { assignInPlace } from '../assign.js';
@@ -117,22 +119,34 @@ export class BatchNormalization extends Layer {
     checkFeatureDims(this.describe(), inputs.shape, featureAxes, this.featureDims);
     const reduceAxes = inputs.shape.map((_, i) => i).filter((i) => !featureAxes.includes(i));
     const paramShape = broadcastParamShape(inputs.shape, featureAxes);
-    let mu: Tensor;
-    let varx: Tensor;
-    if (training && this.trainable) {
-      mu = mean(inputs, reduceAxes, true);
-      varx = variance(inputs, reduceAxes, true);
-      this.updateMovingStats(mu, varx);
-    } else {
-      mu = reshape(this.movingMean, paramShape);
-      varx = reshape(this.movingVariance, paramShape);
-    }
-    let y = mul(sub(inputs, mu), rsqrt(add(varx, this.epsilon)));
     const gamma = this.gamma;
     const beta = this.beta;
-    if (gamma) y = mul(y, reshape(gamma, paramShape));
-    if (beta) y = add(y, reshape(beta, paramShape));
-    return y;
+    // γ/√(σ² + ε) and β are per-feature: folding them into one scale and one shift leaves two
+    // passes over the input (and a centring pass when training) instead of five
+    const scaleOf = (varx: Tensor) => {
+      const r = rsqrt(add(varx, this.epsilon));
+      return gamma ? mul(r, reshape(gamma, paramShape)) : r;
+    };
+    const last = featureAxes.length === 1 && featureAxes[0] === inputs.ndim - 1;
+    if (training && this.trainable && last && inputs.dtype === this.movingMean.dtype && inputs.size > 0) {
+      // channels last: statistics, normalization and their gradients in fused passes
+      const c = inputs.shape[inputs.ndim - 1]!;
+      const { y, mean: mu, variance } = batchNormTraining(inputs, gamma ?? ones([c], { dtype: inputs.dtype }), beta ?? zeros([c], { dtype: inputs.dtype }), this.epsilon);
+      this.updateMovingStats(mu, variance);
+      return y;
+    }
+    if (training && this.trainable) {
+      const mu = mean(inputs, reduceAxes, true);
+      const centred = sub(inputs, mu);
+      const varx = mean(mul(centred, centred), reduceAxes, true);
+      this.updateMovingStats(mu, varx);
+      const y = mul(centred, scaleOf(varx));
+      return beta ? add(y, reshape(beta, paramShape)) : y;
+    }
+    const scale = scaleOf(reshape(this.movingVariance, paramShape));
+    // y = (x − μ)·scale + β = x·scale + (β − μ·scale)
+    const shift = sub(beta ? reshape(beta, paramShape) : 0, mul(reshape(this.movingMean, paramShape), scale));
+    return add(mul(inputs, scale), shift);
   }
 
   /** moving ← moving·momentum + batch·(1 − momentum), in place, outside the graph. */

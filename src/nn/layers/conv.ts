@@ -4,7 +4,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { cast } from '../../ops/binary.js';
 import { conv1d, conv2d, type ConvOptions } from '../../ops/conv.js';
 import { slidingWindow } from '../../ops/window.js';
-import { getActivation, serializeActivation, type ActivationFn } from '../activations.js';
+import { fusedActivationOf, getActivation, serializeActivation, type ActivationFn } from '../activations.js';
 import type { Config, SerializedObject } from '../config.js';
 import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';
@@ -90,8 +90,14 @@ export abstract class BaseConv extends Layer {
   call(inputs: Tensor): Tensor {
     const x = isFloat(inputs.dtype) ? inputs : cast(inputs, this.dtype);
     const w = this.window;
-    const opts: ConvOptions = { strides: w.strides, padding: w.padding, dilation: w.dilationRate, groups: this.groups, dataFormat: w.dataFormat, bias: this.bias };
-    return this.activation(this.rank === 1 ? conv1d(x, this.kernel, opts) : conv2d(x, this.kernel, opts));
+    // relu/sigmoid/tanh/gelu/linear run with the bias in one pass each way
+    const fused = fusedActivationOf(this.activation);
+    const opts: ConvOptions = {
+      strides: w.strides, padding: w.padding, dilation: w.dilationRate, groups: this.groups, dataFormat: w.dataFormat, bias: this.bias,
+      activation: this.bias ? fused : null,
+    };
+    const y = this.rank === 1 ? conv1d(x, this.kernel, opts) : conv2d(x, this.kernel, opts);
+    return opts.activation ? y : this.activation(y);
   }
 
   override computeOutputShape(inputShape: number[]): number[] {

@@ -1,6 +1,10 @@
+import { isGradEnabled } from '../../autograd/mode.js';
 import { backend } from '../../backend/index.js';
 import type { Window2d } from '../../backend/backend.js';
-import { contiguousCopy, empty } from '../dispatch.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { contiguousCopy, empty, uninitialized } from '../dispatch.js';
+import { scatterAdd } from '../indexing.js';
+import { reshape } from '../movement.js';
 import { col2im, im2col } from '../window.js';
 import type { PrimTable, WindowParams } from './types.js';
 
@@ -29,12 +33,18 @@ function windowOf(p: WindowParams): WindowParams {
   return { size: p.size, grid: p.grid, kernel: p.kernel, strides: p.strides, dilation: p.dilation, padBefore: p.padBefore };
 }
 
-export const convPrims: PrimTable<'im2col' | 'col2im'> = {
+/**
+ * Where each max-pooling output's maximum was found (flat indices into the contiguous input),
+ * kept for its VJP. Keyed by the output tensor, so it lives as long as the graph.
+ */
+const savedArgMax = new WeakMap<Tensor, Tensor>();
+
+export const convPrims: PrimTable<'im2col' | 'col2im' | 'maxPool'> = {
   im2col: {
     // [N,H,W,C] → [N,gH,gW,kH,kW,C], read through x's strides (a channels-first view costs no copy)
     forward: ([x], p) => {
       const [n, , , c] = x!.shape as [number, number, number, number];
-      const out = empty(x!.dtype, [n, p.grid[0], p.grid[1], p.kernel[0], p.kernel[1], c]);
+      const out = uninitialized(x!.dtype, [n, p.grid[0], p.grid[1], p.kernel[0], p.kernel[1], c]);
       backend().im2col(x!.strided(), geometry(n, c, p), p.padValue, out.storage);
       return out;
     },
@@ -52,5 +62,24 @@ export const convPrims: PrimTable<'im2col' | 'col2im'> = {
     },
     // col2im is linear with im2col as its adjoint: each patch entry's gradient is its pixel's
     vjp: (gg, _, __, p) => [im2col(gg, p, 0)],
+  },
+  maxPool: {
+    // [N,H,W,C] → [N,gH,gW,C]: each window's first maximum; the kernel finds it and where it is
+    // (a flat index into x made contiguous) in one pass, and the index is kept for the VJP
+    forward: ([x], p) => {
+      const c = contiguousCopy(x!);
+      const [n, , , ch] = c.shape as [number, number, number, number];
+      const shape = [n, p.grid[0], p.grid[1], ch];
+      const out = uninitialized(c.dtype, shape);
+      const at = uninitialized('int32', shape);
+      backend().maxPoolIndices(c.storage, c.offset, geometry(n, ch, p), at.storage as Int32Array, out.storage);
+      if (isGradEnabled() && x!.requiresGrad) savedArgMax.set(out, at);
+      return out;
+    },
+    // d max(window) = g at the window's first maximum, 0 elsewhere: a scatter of g to the arg-max
+    vjp: (g, [x], out) => {
+      const at = savedArgMax.get(out)!;
+      return [reshape(scatterAdd(reshape(g, [g.size]), reshape(at, [at.size]), 0, x!.size), x!.shape)];
+    },
   },
 };
