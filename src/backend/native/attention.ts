@@ -1,0 +1,66 @@
+import type { AttentionGeometry, Backend, View } from '../backend.js';
+import type { TypedArray } from '../../tensor/dtype.js';
+import { jsBackend } from '../js/index.js';
+
+type FloatArray = Float32Array | Float64Array;
+
+/**
+ * The addon's fused attention functions (native/addon_attention.c). `dims` packs the sizes,
+ * offsets and strides (see `attentionDims`); arrays are used in place.
+ */
+export interface NativeAttentionAddon {
+  attentionForward(dims: Float64Array, q: FloatArray, k: FloatArray, v: FloatArray, mask: FloatArray | Uint8Array | null, out: FloatArray, lse: FloatArray): void;
+  attentionBackward(
+    dims: Float64Array, q: FloatArray, k: FloatArray, v: FloatArray, mask: FloatArray | Uint8Array | null,
+    out: FloatArray, lse: FloatArray, dOut: FloatArray, dq: FloatArray, dk: FloatArray, dv: FloatArray,
+  ): void;
+}
+
+/**
+ * The 30 numbers the C wrappers read: `[batch, heads, kvHeads, queries, keys, depth, valueDepth,
+ * scale, causal, q offset + 3 strides, k offset + 3 strides, v offset + 3 strides, mask offset +
+ * 4 strides, dOut offset + 3 strides]` (last-axis strides of q, k, v, dOut are 1).
+ */
+export function attentionDims(q: View, k: View, v: View, mask: View | null, g: AttentionGeometry, dOut?: View): Float64Array {
+  const head = (x: View | null | undefined) => (x ? [x.offset, x.strides[0]!, x.strides[1]!, x.strides[2]!] : [0, 0, 0, 0]);
+  return Float64Array.from([
+    g.batch, g.heads, g.kvHeads, g.queries, g.keys, g.depth, g.valueDepth, g.scale, g.causal ? 1 : 0,
+    ...head(q), ...head(k), ...head(v),
+    ...head(mask), mask ? mask.strides[3]! : 0,
+    ...head(dOut),
+  ]);
+}
+
+const isFloatArray = (a: TypedArray): a is FloatArray => a instanceof Float32Array || a instanceof Float64Array;
+
+/** Whether the C kernels take these arrays: one float type throughout, a byte or same-type mask. */
+function sameFloat(first: TypedArray, rest: readonly TypedArray[], mask: View | null): boolean {
+  if (!isFloatArray(first) || rest.some((a) => a.constructor !== first.constructor)) return false;
+  return mask === null || mask.data instanceof Uint8Array || mask.data.constructor === first.constructor;
+}
+
+/**
+ * The attention entries of the native backend: the addon's kernels for float32/float64 calls of
+ * at least `minElements` scores (batch·heads·queries·keys), the JS kernels otherwise or when the
+ * addon was built without them.
+ */
+export function nativeAttentionKernels(addon: object, minElements: number): Pick<Backend, 'attentionForward' | 'attentionBackward'> {
+  const a = addon as Partial<NativeAttentionAddon>;
+  const fwd = a.attentionForward?.bind(addon);
+  const bwd = a.attentionBackward?.bind(addon);
+  if (!fwd || !bwd) return { attentionForward: jsBackend.attentionForward, attentionBackward: jsBackend.attentionBackward };
+  const small = (g: AttentionGeometry) => g.batch * g.heads * g.queries * g.keys < minElements;
+  return {
+    attentionForward(q, k, v, mask, g, out, lse) {
+      if (small(g) || !sameFloat(q.data, [k.data, v.data, out, lse], mask)) return jsBackend.attentionForward(q, k, v, mask, g, out, lse);
+      fwd(attentionDims(q, k, v, mask, g), q.data as FloatArray, k.data as FloatArray, v.data as FloatArray, mask?.data as FloatArray | Uint8Array | null ?? null, out as FloatArray, lse as FloatArray);
+    },
+    attentionBackward(q, k, v, mask, g, out, lse, dOut, dq, dk, dv) {
+      if (small(g) || !sameFloat(q.data, [k.data, v.data, out, lse, dOut.data, dq, dk, dv], mask)) {
+        return jsBackend.attentionBackward(q, k, v, mask, g, out, lse, dOut, dq, dk, dv);
+      }
+      const f = (x: TypedArray) => x as FloatArray;
+      bwd(attentionDims(q, k, v, mask, g, dOut), f(q.data), f(k.data), f(v.data), mask ? (mask.data as FloatArray | Uint8Array) : null, f(out), f(lse), f(dOut.data), f(dq), f(dk), f(dv));
+    },
+  };
+}
