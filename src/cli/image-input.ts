@@ -1,34 +1,28 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { PNG } from 'pngjs';
+import { matmul } from '../ops/matmul.js';
+import { mul } from '../ops/binary.js';
+import { reshape, slice } from '../ops/movement.js';
+import { decodeImageAs } from '../image/decode.js';
+import { resize } from '../image/resize.js';
 import { tensor } from '../tensor/creation.js';
 import { ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+const IMAGE_KINDS: Record<string, string> = { png: 'PNG', jpg: 'JPEG', jpeg: 'JPEG' };
+
 /**
- * Reads `file` as model input of `sampleShape` (one sample, no batch dim): a PNG (converted to
- * grayscale in [0, 1] and resized bilinearly to a square of the input size) or a CSV of numbers
- * (one sample per line).
+ * Reads `file` as model input of `sampleShape` (one sample, no batch dim). An image (PNG or JPEG,
+ * read with `nb.image`) is resized bilinearly to the model's input: to `[H, W]` with `C`
+ * channels for a model taking images `[H, W, C]`, or to a gray square (transparent pixels
+ * black, as MNIST's background) for a model taking `side²` values. A CSV holds one sample of
+ * numbers per line. A missing, corrupt or unsupported file raises an error naming it.
  */
 export function readInputFile(file: string, sampleShape: number[]): Tensor {
   const width = sampleShape.reduce((a, b) => a * b, 1);
   if (!existsSync(file)) throw new ValueError(`predict: ${file} does not exist`);
-  if (/\.png$/i.test(file)) {
-    let png: PNG;
-    try {
-      png = PNG.sync.read(readFileSync(file));
-    } catch (e) {
-      throw new ValueError(`predict: cannot read ${file} as a PNG image (${(e as Error).message})`);
-    }
-    const side = Math.round(Math.sqrt(width));
-    if (side * side !== width) throw new ValueError(`predict: the model takes ${width} inputs, which is not a square image; pass a CSV instead`);
-    const gray = new Float32Array(png.width * png.height);
-    for (let i = 0; i < gray.length; i++) {
-      const r = png.data[4 * i]!, g = png.data[4 * i + 1]!, b = png.data[4 * i + 2]!, a = png.data[4 * i + 3]!;
-      gray[i] = ((0.299 * r + 0.587 * g + 0.114 * b) / 255) * (a / 255);
-    }
-    return tensor(resizeBilinear(gray, png.width, png.height, side, side), { shape: [1, ...sampleShape] });
-  }
-  if (/\.csv$/i.test(file)) {
+  const ext = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase() ?? '';
+  if (ext in IMAGE_KINDS) return readImageInput(file, IMAGE_KINDS[ext]!, sampleShape);
+  if (ext === 'csv') {
     const rows = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
     const values = rows.map((line, r) =>
       line.split(',').map((v, c) => {
@@ -42,22 +36,24 @@ export function readInputFile(file: string, sampleShape: number[]): Tensor {
     }
     return tensor(values.flat(), { shape: [values.length, ...sampleShape] });
   }
-  throw new ValueError(`predict: ${file}: expected a .png image or a .csv file`);
+  throw new ValueError(`predict: ${file}: expected a .png or .jpg image or a .csv file`);
 }
 
-function resizeBilinear(src: Float32Array, w: number, h: number, W: number, H: number): Float32Array {
-  if (w === W && h === H) return src;
-  const out = new Float32Array(W * H);
-  for (let y = 0; y < H; y++) {
-    const sy = Math.min(h - 1, Math.max(0, ((y + 0.5) * h) / H - 0.5));
-    const y0 = Math.floor(sy), y1 = Math.min(h - 1, y0 + 1), fy = sy - y0;
-    for (let x = 0; x < W; x++) {
-      const sx = Math.min(w - 1, Math.max(0, ((x + 0.5) * w) / W - 0.5));
-      const x0 = Math.floor(sx), x1 = Math.min(w - 1, x0 + 1), fx = sx - x0;
-      const top = src[y0 * w + x0]! * (1 - fx) + src[y0 * w + x1]! * fx;
-      const bottom = src[y1 * w + x0]! * (1 - fx) + src[y1 * w + x1]! * fx;
-      out[y * W + x] = top * (1 - fy) + bottom * fy;
-    }
+/** An image file as a batch of one sample of `sampleShape`. */
+function readImageInput(file: string, kind: string, sampleShape: number[]): Tensor {
+  const who = `predict: cannot read ${file} as a ${kind} image`;
+  const [h, w, c] = sampleShape;
+  if (sampleShape.length === 3 && (c === 1 || c === 3 || c === 4)) {
+    const image = decodeImageAs(who, readFileSync(file), { channels: c });
+    return reshape(resize(image, [h!, w!]), [1, ...sampleShape]);
   }
-  return out;
+  const side = Math.round(Math.sqrt(sampleShape[0]!));
+  if (sampleShape.length !== 1 || side * side !== sampleShape[0]) {
+    throw new ValueError(`predict: the model takes samples of shape [${sampleShape.join(', ')}], which is not an image [H, W, C] nor a square of pixels; pass a CSV instead`);
+  }
+  const rgba = decodeImageAs(who, readFileSync(file), { channels: 4 });
+  // luma of the colour, times alpha: a transparent background reads as black
+  const luma = matmul(slice(rgba, [null, null, [0, 3]]), tensor([0.299, 0.587, 0.114], { shape: [3, 1] }));
+  const gray = mul(luma, slice(rgba, [null, null, [3, 4]]));
+  return reshape(resize(gray, [side, side]), [1, ...sampleShape]);
 }

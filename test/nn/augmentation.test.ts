@@ -228,3 +228,49 @@ test('augmentation layers check the input rank and cast integer pixels', () => {
   assert.deepEqual(Array.from(y.data()), [4, 3, 2, 1]);
   assert.throws(() => new layers.RandomZoom(0.1, null, { seed: Number.NaN }), /RandomZoom: seed must be a finite number or null/);
 });
+
+/** Every augmentation layer with one seed, in either data format. */
+const inFormat: [string, (dataFormat: 'channelsLast' | 'channelsFirst') => Layer][] = [
+  ['RandomFlip', (dataFormat) => new layers.RandomFlip('horizontal_and_vertical', { seed: 3, dataFormat })],
+  ['RandomCrop', (dataFormat) => new layers.RandomCrop(3, 4, { seed: 3, dataFormat })],
+  ['RandomTranslation', (dataFormat) => new layers.RandomTranslation(0.3, 0.2, { fillMode: 'constant', fillValue: 0.5, seed: 3, dataFormat })],
+  ['RandomRotation', (dataFormat) => new layers.RandomRotation(0.2, { seed: 3, dataFormat })],
+  ['RandomZoom', (dataFormat) => new layers.RandomZoom(0.3, 0.2, { seed: 3, dataFormat })],
+  ['RandomContrast', (dataFormat) => new layers.RandomContrast(0.5, { valueRange: null, seed: 3, dataFormat })],
+];
+
+test("dataFormat 'channelsFirst': the same draws give the channels-last result, transposed", () => {
+  const last = nb.rand([3, 5, 6, 2], { generator: new nb.Generator(12) });
+  const first = last.permute([0, 3, 1, 2]).contiguous();
+  for (const [name, make] of inFormat) {
+    const expected = make('channelsLast').apply(last, true);
+    const got = make('channelsFirst').apply(first, true);
+    assert.deepEqual(got.shape, [expected.shape[0], expected.shape[3], expected.shape[1], expected.shape[2]], `${name} shape`);
+    assertClose(got.permute([0, 2, 3, 1]).contiguous(), Array.from(expected.data()), 1e-6);
+    assert.notDeepEqual(got.toArray(), first.toArray(), `${name} changes the images`);
+    // one image [C, H, W]
+    const one = make('channelsFirst').apply(first.slice([0]), true);
+    assert.equal(one.ndim, 3, `${name} on one image`);
+    assert.equal(one.shape[0], 2, `${name} keeps the channels first`);
+    assert.equal(make('channelsFirst').getConfig().dataFormat, 'channelsFirst');
+    assert.equal(make('channelsLast').getConfig().dataFormat, 'channelsLast');
+  }
+});
+
+test("channels-first by hand: a horizontal flip mirrors the last axis of [N, C, H, W], a crop cuts H and W", () => {
+  // two channels of a 2×3 image: channel 0 holds 0..5, channel 1 holds 10..15
+  const x = nb.tensor([0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15], { shape: [1, 2, 2, 3] });
+  const flip = (seed: number) => new layers.RandomFlip('horizontal', { seed, dataFormat: 'channelsFirst' }).apply(x, true);
+  const outcomes = new Set([0, 1, 2, 3, 4, 5, 6, 7].map((s) => JSON.stringify(Array.from(flip(s).data()))));
+  assert.deepEqual([...outcomes].sort(), [
+    JSON.stringify([0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15]),
+    JSON.stringify([2, 1, 0, 5, 4, 3, 12, 11, 10, 15, 14, 13]),
+  ].sort());
+  const crop = new layers.RandomCrop(1, 1, { dataFormat: 'channelsFirst' });
+  // inference: the centred 1×1 window at row floor(1/2) = 0, column floor(2/2) = 1
+  assert.deepEqual(Array.from(crop.apply(x).data()), [1, 11]);
+  assert.deepEqual(crop.computeOutputShape([7, 3, 9, 9]), [7, 3, 1, 1]);
+  assert.deepEqual(crop.computeOutputShape([3, 9, 9]), [3, 1, 1]);
+  assert.throws(() => new layers.RandomZoom(0.1, null, { dataFormat: 'NCHW' as 'channelsFirst' }), /RandomZoom: dataFormat must be 'channelsLast' or 'channelsFirst', got "NCHW"/);
+  assert.throws(() => new layers.RandomFlip('vertical', { dataFormat: 'channelsFirst' }).apply(nb.zeros([4, 4]), true), /expects channels-first images \[N, C, H, W\] \(or one image \[C, H, W\]\), got shape \[4,4\]/);
+});

@@ -171,7 +171,7 @@ test('conv layers validate their options and inputs', () => {
   assert.throws(() => new layers.DepthwiseConv2D(3, { depthMultiplier: 0 }), /DepthwiseConv2D: depthMultiplier must be a positive integer, got 0/);
   assert.throws(() => new layers.MaxPooling2D(2, { padding: 'causal' }), /MaxPooling2D: 'causal' padding is only for 1-D/);
   assert.throws(() => new layers.ZeroPadding2D(-1), /ZeroPadding2D: padding must be a non-negative integer, \[ph, pw\] or \[\[top, bottom\], \[left, right\]\], got -1/);
-  assert.throws(() => new layers.UpSampling2D(2, { interpolation: 'bilinear' as never }), /UpSampling2D: interpolation "bilinear" is not supported; only 'nearest' is/);
+  assert.throws(() => new layers.UpSampling2D(2, { interpolation: 'bicubic' as never }), /UpSampling2D: interpolation must be 'nearest' or 'bilinear', got "bicubic"/);
   const conv = new layers.Conv2D(4, 3, { name: 'c' });
   assert.throws(() => conv.apply(nb.zeros([2, 8, 8])), /Conv2D 'c': expected a 4-D input \[batch, height, width, channels\], got shape \[2,8,8\]/);
   conv.apply(nb.zeros([1, 8, 8, 3]));

@@ -1,6 +1,6 @@
 import { ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { avgPool1d, avgPool2d, maxPool1d, maxPool2d, type PoolOptions } from '../../ops/pool.js';
+import { avgPool1d, avgPool2d, ceilWindow, maxPool1d, maxPool2d, type PoolOptions } from '../../ops/pool.js';
 import { checkPadding, perDim, slidingWindow, type DataFormat, type Padding } from '../../ops/window.js';
 import type { Config } from '../config.js';
 import { Layer, type LayerOptions } from '../layer.js';
@@ -15,6 +15,11 @@ export interface PoolingOptions extends LayerOptions {
   padding?: Padding;
   /** Default `'channelsLast'`. */
   dataFormat?: DataFormat;
+  /**
+   * Round the number of windows up, as PyTorch's `ceil_mode` (default false): a last, partial
+   * window covers the end of the input (see `PoolOptions.ceilMode`).
+   */
+  ceilMode?: boolean;
 }
 
 /** A max or average pooling layer of `rank` spatial dims. */
@@ -23,6 +28,7 @@ abstract class BasePooling extends Layer {
   readonly strides: number[];
   readonly padding: Padding;
   readonly dataFormat: DataFormat;
+  readonly ceilMode: boolean;
 
   constructor(readonly rank: 1 | 2, poolSize: number | readonly number[], opts: PoolingOptions) {
     super(opts);
@@ -36,15 +42,18 @@ abstract class BasePooling extends Layer {
     if (this.dataFormat !== 'channelsLast' && this.dataFormat !== 'channelsFirst') {
       throw new ValueError(`${cls}: dataFormat must be 'channelsLast' or 'channelsFirst', got ${JSON.stringify(this.dataFormat)}`);
     }
+    this.ceilMode = opts.ceilMode ?? false;
+    if (typeof this.ceilMode !== 'boolean') throw new ValueError(`${cls}: ceilMode must be true or false, got ${JSON.stringify(opts.ceilMode)}`);
   }
 
   protected get poolOptions(): PoolOptions {
-    return { strides: this.strides, padding: this.padding, dataFormat: this.dataFormat };
+    return { strides: this.strides, padding: this.padding, dataFormat: this.dataFormat, ceilMode: this.ceilMode };
   }
 
   override computeOutputShape(inputShape: number[]): number[] {
     const { spatial, channels } = inputDims(this.describe(), inputShape, this.rank, this.dataFormat);
-    const win = slidingWindow(this.describe(), 'pool window', spatial, this.poolSize, this.poolOptions);
+    const floor = slidingWindow(this.describe(), 'pool window', spatial, this.poolSize, this.poolOptions);
+    const win = this.ceilMode ? ceilWindow(floor) : floor;
     return outputShape(inputShape[0]!, win.grid, channels, this.dataFormat);
   }
 
@@ -55,6 +64,7 @@ abstract class BasePooling extends Layer {
       strides: this.strides.slice(),
       padding: typeof this.padding === 'object' ? this.padding.map((p) => [p[0], p[1]]) : this.padding,
       dataFormat: this.dataFormat,
+      ceilMode: this.ceilMode,
     };
   }
 }

@@ -1,6 +1,8 @@
 import { ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { permute } from '../../ops/movement.js';
 import { upsampleNearest2d } from '../../ops/upsample.js';
+import { resize } from '../../image/resize.js';
 import { perDim, type DataFormat } from '../../ops/window.js';
 import type { Config } from '../config.js';
 import { Layer, type LayerOptions } from '../layer.js';
@@ -11,21 +13,30 @@ import { inputDims, outputShape } from './conv-options.js';
 export interface UpSampling2DOptions extends LayerOptions {
   /** Default `'channelsLast'`. */
   dataFormat?: DataFormat;
-  /** Only `'nearest'` (the default) for now. */
-  interpolation?: 'nearest';
+  /**
+   * `'nearest'` (default): every pixel becomes a `size` block; `'bilinear'`: as Keras, that is
+   * `tf.image.resize` with half-pixel centres (output pixel `j` reads the input at
+   * `(j + ½)/s − ½`, clamped to the image, weighing its two nearest pixels per axis).
+   */
+  interpolation?: UpSamplingInterpolation;
 }
 
+/** How `UpSampling2D` fills the new pixels. */
+export type UpSamplingInterpolation = 'nearest' | 'bilinear';
+
 /**
- * Repeats every row `size[0]` times and every column `size[1]` times (nearest-neighbour
- * upsampling): `[N, H, W, C] → [N, H·sh, W·sw, C]`.
+ * Upsamples images by whole factors: `[N, H, W, C] → [N, H·sh, W·sw, C]` (or channels first).
+ * `'nearest'` repeats every row `size[0]` times and every column `size[1]` times; `'bilinear'`
+ * interpolates between pixel centres (Keras semantics). Differentiable in both modes.
  *
  * @example
- * new nn.layers.UpSampling2D(2).apply(nb.randn([1, 7, 7, 16]))   // [1, 14, 14, 16]
+ * new nn.layers.UpSampling2D(2).apply(nb.randn([1, 7, 7, 16]))                              // [1, 14, 14, 16]
+ * new nn.layers.UpSampling2D(2, { interpolation: 'bilinear' }).apply(nb.randn([1, 7, 7, 16]))
  */
 export class UpSampling2D extends Layer {
   readonly size: [number, number];
   readonly dataFormat: DataFormat;
-  readonly interpolation: 'nearest';
+  readonly interpolation: UpSamplingInterpolation;
 
   constructor(size: number | readonly number[] = 2, opts: UpSampling2DOptions = {}) {
     super(opts);
@@ -35,14 +46,18 @@ export class UpSampling2D extends Layer {
       throw new ValueError(`UpSampling2D: dataFormat must be 'channelsLast' or 'channelsFirst', got ${JSON.stringify(this.dataFormat)}`);
     }
     this.interpolation = opts.interpolation ?? 'nearest';
-    if (this.interpolation !== 'nearest') {
-      throw new ValueError(`UpSampling2D: interpolation ${JSON.stringify(this.interpolation)} is not supported; only 'nearest' is`);
+    if (this.interpolation !== 'nearest' && this.interpolation !== 'bilinear') {
+      throw new ValueError(`UpSampling2D: interpolation must be 'nearest' or 'bilinear', got ${JSON.stringify(this.interpolation)}`);
     }
   }
 
   call(inputs: Tensor): Tensor {
-    inputDims(this.describe(), inputs.shape, 2, this.dataFormat);
-    return upsampleNearest2d(inputs, this.size, { dataFormat: this.dataFormat });
+    const { spatial } = inputDims(this.describe(), inputs.shape, 2, this.dataFormat);
+    if (this.interpolation === 'nearest') return upsampleNearest2d(inputs, this.size, { dataFormat: this.dataFormat });
+    const first = this.dataFormat === 'channelsFirst';
+    const size = [spatial[0]! * this.size[0], spatial[1]! * this.size[1]];
+    const out = resize(first ? permute(inputs, [0, 2, 3, 1]) : inputs, size, { method: 'bilinear' });
+    return first ? permute(out, [0, 3, 1, 2]) : out;
   }
 
   override computeOutputShape(inputShape: number[]): number[] {

@@ -2,9 +2,10 @@ import { ValueError } from '../../../tensor/errors.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { Generator } from '../../../tensor/random.js';
 import { affineTransform, checkFillMode, checkInterpolation, type Affine, type FillMode, type Interpolation } from '../../../image/sample.js';
+import type { DataFormat } from '../../../ops/window.js';
 import type { Config } from '../../config.js';
 import { Layer, type LayerOptions } from '../../layer.js';
-import { asImageBatch, layerGenerator } from './image-batch.js';
+import { asImageBatch, checkDataFormat, layerGenerator } from './image-batch.js';
 
 /** Options shared by `RandomTranslation`, `RandomRotation` and `RandomZoom` (Keras defaults). */
 export interface AffineAugmentationOptions extends LayerOptions {
@@ -16,10 +17,13 @@ export interface AffineAugmentationOptions extends LayerOptions {
   fillValue?: number;
   /** Seed of this layer's own generator; default: draw from the global one (`nb.manualSeed`). */
   seed?: number | null;
+  /** `'channelsLast'` (default: `[N, H, W, C]`) or `'channelsFirst'` (`[N, C, H, W]`). */
+  dataFormat?: DataFormat;
 }
 
 /**
- * The geometric augmentations: in training, each image of an `[N, H, W, C]` batch is resampled
+ * The geometric augmentations: in training, each image of an `[N, H, W, C]` batch (or
+ * `[N, C, H, W]` with `dataFormat: 'channelsFirst'`) is resampled
  * through its own random affine map (output pixel → source point, pixel centres at integers);
  * in inference the layer is the identity. Gradients flow to the images (not to the random
  * parameters), so the layer may sit anywhere in a model, though it belongs at the input.
@@ -29,6 +33,7 @@ export abstract class AffineAugmentation extends Layer {
   readonly interpolation: Interpolation;
   readonly fillValue: number;
   readonly seed: number | null;
+  readonly dataFormat: DataFormat;
   private readonly generator: Generator | null;
 
   constructor(cls: string, opts: AffineAugmentationOptions) {
@@ -41,6 +46,7 @@ export abstract class AffineAugmentation extends Layer {
     }
     this.seed = opts.seed ?? null;
     this.generator = layerGenerator(cls, this.seed);
+    this.dataFormat = checkDataFormat(cls, opts.dataFormat);
   }
 
   /** The map of one image of `height × width`, drawing its random parameters from `generator`. */
@@ -48,7 +54,7 @@ export abstract class AffineAugmentation extends Layer {
 
   call(inputs: Tensor, training = false): Tensor {
     if (!training) return inputs;
-    const { images, restore } = asImageBatch(this.describe(), inputs, this.dtype);
+    const { images, restore } = asImageBatch(this.describe(), inputs, this.dtype, this.dataFormat);
     const [n, h, w] = images.shape as [number, number, number, number];
     const transforms: Affine[] = [];
     for (let i = 0; i < n; i++) transforms.push(this.randomTransform(h, w, this.generator));
@@ -60,6 +66,6 @@ export abstract class AffineAugmentation extends Layer {
   }
 
   override getConfig(): Config {
-    return { ...super.getConfig(), fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue, seed: this.seed };
+    return { ...super.getConfig(), fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue, seed: this.seed, dataFormat: this.dataFormat };
   }
 }

@@ -4,27 +4,54 @@ import { fmt } from '../../../tensor/shape.js';
 import { defaultGenerator, Generator } from '../../../tensor/random.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { cast } from '../../../ops/binary.js';
-import { reshape } from '../../../ops/movement.js';
+import { permute, reshape } from '../../../ops/movement.js';
+import type { DataFormat } from '../../../ops/window.js';
 
-/** Images as the augmentation layers work on them, and the way back to the caller's rank. */
+/** Images as the augmentation layers work on them, and the way back to the caller's layout. */
 export interface ImageBatch {
   /** `[N, H, W, C]`, float. */
   images: Tensor;
-  /** Gives a result of the same rank as the input (drops the batch dim again for one image). */
+  /** Gives a result in the input's layout and rank (channels first again, no batch dim for one image). */
   restore: (t: Tensor) => Tensor;
 }
 
+/** The layout of images an augmentation layer takes, as words for its errors. */
+function layout(format: DataFormat): string {
+  return format === 'channelsLast' ? 'channels-last images [N, H, W, C] (or one image [H, W, C])' : 'channels-first images [N, C, H, W] (or one image [C, H, W])';
+}
+
 /**
- * Checks that `inputs` are channels-last images, `[N, H, W, C]` or one image `[H, W, C]`, and
- * returns them as a float batch (integer pixels are cast to `dtype`).
+ * Checks that `inputs` are images in `format` — `[N, H, W, C]` / one image `[H, W, C]`, or
+ * `[N, C, H, W]` / `[C, H, W]` — and returns them as a float channels-last batch (integer pixels
+ * are cast to `dtype`) with the way back.
  */
-export function asImageBatch(who: string, inputs: Tensor, dtype: 'float32' | 'float64'): ImageBatch {
-  if (inputs.ndim !== 3 && inputs.ndim !== 4) {
-    throw new ShapeError(`${who}: expects channels-last images [N, H, W, C] (or one image [H, W, C]), got shape ${fmt(inputs.shape)}`);
-  }
+export function asImageBatch(who: string, inputs: Tensor, dtype: 'float32' | 'float64', format: DataFormat = 'channelsLast'): ImageBatch {
+  if (inputs.ndim !== 3 && inputs.ndim !== 4) throw new ShapeError(`${who}: expects ${layout(format)}, got shape ${fmt(inputs.shape)}`);
   const x = isFloat(inputs.dtype) ? inputs : cast(inputs, dtype);
-  if (inputs.ndim === 4) return { images: x, restore: (t) => t };
-  return { images: reshape(x, [1, ...x.shape]), restore: (t) => reshape(t, t.shape.slice(1)) };
+  const batch = inputs.ndim === 4 ? x : reshape(x, [1, ...x.shape]);
+  const first = format === 'channelsFirst';
+  const images = first ? permute(batch, [0, 2, 3, 1]) : batch;
+  return {
+    images,
+    restore: (t) => {
+      const back = first ? permute(t, [0, 3, 1, 2]) : t;
+      return inputs.ndim === 4 ? back : reshape(back, back.shape.slice(1));
+    },
+  };
+}
+
+/** Validates a layer's `dataFormat` option (default `'channelsLast'`). */
+export function checkDataFormat(who: string, format: unknown): DataFormat {
+  const f = format ?? 'channelsLast';
+  if (f !== 'channelsLast' && f !== 'channelsFirst') throw new ValueError(`${who}: dataFormat must be 'channelsLast' or 'channelsFirst', got ${JSON.stringify(format)}`);
+  return f;
+}
+
+/** The `[height, width]` axes of an image shape of rank 3 or 4 in `format`, checked. */
+export function spatialAxes(who: string, shape: readonly number[], format: DataFormat): [number, number] {
+  if (shape.length !== 3 && shape.length !== 4) throw new ShapeError(`${who}: expects ${layout(format)}, got shape ${fmt(shape)}`);
+  const h = format === 'channelsLast' ? shape.length - 3 : shape.length - 2;
+  return [h, h + 1];
 }
 
 /** A Keras factor option: `f` means `[−f, f]`; a pair is `[lower, upper]`. */

@@ -4,10 +4,11 @@ import { allocate } from '../../../tensor/dtype.js';
 import { Tensor } from '../../../tensor/tensor.js';
 import { add, clamp, mul, sub } from '../../../ops/binary.js';
 import { mean } from '../../../ops/reduce.js';
+import type { DataFormat } from '../../../ops/window.js';
 import type { Config } from '../../config.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { registerLayer } from '../../layer-registry.js';
-import { asImageBatch, layerGenerator, uniform, type Factor } from './image-batch.js';
+import { asImageBatch, checkDataFormat, layerGenerator, uniform, type Factor } from './image-batch.js';
 
 /** Options of `RandomContrast`. */
 export interface RandomContrastOptions extends LayerOptions {
@@ -18,10 +19,12 @@ export interface RandomContrastOptions extends LayerOptions {
   valueRange?: readonly [number, number] | null;
   /** Seed of this layer's own generator; default: draw from the global one (`nb.manualSeed`). */
   seed?: number | null;
+  /** `'channelsLast'` (default: `[N, H, W, C]`) or `'channelsFirst'` (`[N, C, H, W]`). */
+  dataFormat?: DataFormat;
 }
 
 /**
- * In training, scales the contrast of each image of an `[N, H, W, C]` batch by a random factor
+ * In training, scales the contrast of each image of an `[N, H, W, C]` (or `[N, C, H, W]`) batch by a random factor
  * `c`: `(x − m)·c + m`, where `m` is the image's mean per channel, then clips to `valueRange`.
  * `c` is uniform in `[1 − lower, 1 + upper]`, where `factor` is a number (lower = upper = it)
  * or `[lower, upper]`, each in [0, 1]. The identity in inference.
@@ -33,6 +36,7 @@ export class RandomContrast extends Layer {
   readonly factor: Factor;
   readonly valueRange: [number, number] | null;
   readonly seed: number | null;
+  readonly dataFormat: DataFormat;
   private readonly lower: number;
   private readonly upper: number;
   private readonly generator: Generator | null;
@@ -53,11 +57,12 @@ export class RandomContrast extends Layer {
     this.valueRange = range === null ? null : [range[0]!, range[1]!];
     this.seed = opts.seed ?? null;
     this.generator = layerGenerator('RandomContrast', this.seed);
+    this.dataFormat = checkDataFormat('RandomContrast', opts.dataFormat);
   }
 
   call(inputs: Tensor, training = false): Tensor {
     if (!training) return inputs;
-    const { images, restore } = asImageBatch(this.describe(), inputs, this.dtype);
+    const { images, restore } = asImageBatch(this.describe(), inputs, this.dtype, this.dataFormat);
     const n = images.shape[0]!;
     const factors = allocate(images.dtype, n);
     for (let i = 0; i < n; i++) factors[i] = uniform(this.generator, 1 - this.lower, 1 + this.upper);
@@ -71,7 +76,7 @@ export class RandomContrast extends Layer {
   }
 
   override getConfig(): Config {
-    return { ...super.getConfig(), factor: this.factor, valueRange: this.valueRange, seed: this.seed };
+    return { ...super.getConfig(), factor: this.factor, valueRange: this.valueRange, seed: this.seed, dataFormat: this.dataFormat };
   }
 
   static override fromConfig(config: Config): RandomContrast {

@@ -1,22 +1,24 @@
-import { ShapeError, ValueError } from '../../../tensor/errors.js';
-import { fmt } from '../../../tensor/shape.js';
+import { ValueError } from '../../../tensor/errors.js';
 import type { Generator } from '../../../tensor/random.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { slice } from '../../../ops/movement.js';
 import { resize } from '../../../image/resize.js';
+import type { DataFormat } from '../../../ops/window.js';
 import type { Config } from '../../config.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { registerLayer } from '../../layer-registry.js';
-import { asImageBatch, layerGenerator, uniform } from './image-batch.js';
+import { asImageBatch, checkDataFormat, layerGenerator, spatialAxes, uniform } from './image-batch.js';
 
 /** Options of `RandomCrop`. */
 export interface RandomCropOptions extends LayerOptions {
   /** Seed of this layer's own generator; default: draw from the global one (`nb.manualSeed`). */
   seed?: number | null;
+  /** `'channelsLast'` (default: `[N, H, W, C]`) or `'channelsFirst'` (`[N, C, H, W]`). */
+  dataFormat?: DataFormat;
 }
 
 /**
- * Crops images `[N, H, W, C]` to `[N, height, width, C]`. In training the window is placed at
+ * Crops images `[N, H, W, C]` to `[N, height, width, C]` (or `[N, C, H, W]` to `[N, C, height, width]`). In training the window is placed at
  * random (one place for the whole batch, as in Keras); in inference it is the centred window
  * (offsets rounded down). An input smaller than the window in either dimension is, in both
  * modes, cropped to the largest centred window of the target aspect ratio and resized to it
@@ -31,6 +33,7 @@ export class RandomCrop extends Layer {
   readonly height: number;
   readonly width: number;
   readonly seed: number | null;
+  readonly dataFormat: DataFormat;
   private readonly generator: Generator | null;
 
   constructor(height: number, width: number, opts: RandomCropOptions = {}) {
@@ -41,10 +44,11 @@ export class RandomCrop extends Layer {
     this.width = width;
     this.seed = opts.seed ?? null;
     this.generator = layerGenerator('RandomCrop', this.seed);
+    this.dataFormat = checkDataFormat('RandomCrop', opts.dataFormat);
   }
 
   call(inputs: Tensor, training = false): Tensor {
-    const { images, restore } = asImageBatch(this.describe(), inputs, this.dtype);
+    const { images, restore } = asImageBatch(this.describe(), inputs, this.dtype, this.dataFormat);
     const [, h, w] = images.shape as [number, number, number, number];
     if (h < this.height || w < this.width) return restore(this.resizedCentre(images, h, w));
     const top = training ? Math.floor(uniform(this.generator, 0, h - this.height + 1)) : Math.floor((h - this.height) / 2);
@@ -63,17 +67,15 @@ export class RandomCrop extends Layer {
   }
 
   override computeOutputShape(inputShape: number[]): number[] {
-    if (inputShape.length !== 3 && inputShape.length !== 4) {
-      throw new ShapeError(`${this.describe()}: expects channels-last images [N, H, W, C] (or one image [H, W, C]), got shape ${fmt(inputShape)}`);
-    }
+    const [hAxis, wAxis] = spatialAxes(this.describe(), inputShape, this.dataFormat);
     const out = inputShape.slice();
-    out[out.length - 3] = this.height;
-    out[out.length - 2] = this.width;
+    out[hAxis] = this.height;
+    out[wAxis] = this.width;
     return out;
   }
 
   override getConfig(): Config {
-    return { ...super.getConfig(), height: this.height, width: this.width, seed: this.seed };
+    return { ...super.getConfig(), height: this.height, width: this.width, seed: this.seed, dataFormat: this.dataFormat };
   }
 
   static override fromConfig(config: Config): RandomCrop {

@@ -2,10 +2,11 @@ import { ValueError } from '../../../tensor/errors.js';
 import type { Generator } from '../../../tensor/random.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { sampleImages } from '../../../image/sample.js';
+import type { DataFormat } from '../../../ops/window.js';
 import type { Config } from '../../config.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { registerLayer } from '../../layer-registry.js';
-import { asImageBatch, layerGenerator, uniform } from './image-batch.js';
+import { asImageBatch, checkDataFormat, layerGenerator, uniform } from './image-batch.js';
 
 /** Which flips `RandomFlip` may apply (Keras' names). */
 export type FlipMode = 'horizontal' | 'vertical' | 'horizontal_and_vertical';
@@ -16,10 +17,12 @@ const MODES: readonly FlipMode[] = ['horizontal', 'vertical', 'horizontal_and_ve
 export interface RandomFlipOptions extends LayerOptions {
   /** Seed of this layer's own generator; default: draw from the global one (`nb.manualSeed`). */
   seed?: number | null;
+  /** `'channelsLast'` (default: `[N, H, W, C]`) or `'channelsFirst'` (`[N, C, H, W]`). */
+  dataFormat?: DataFormat;
 }
 
 /**
- * In training, flips each image of an `[N, H, W, C]` batch left–right (`'horizontal'`),
+ * In training, flips each image of an `[N, H, W, C]` batch (or `[N, C, H, W]`) left–right (`'horizontal'`),
  * top–bottom (`'vertical'`) or both (default `'horizontal_and_vertical'`), each flip with
  * probability ½ independently per image. The identity in inference. Exact (pixels are moved,
  * not interpolated); gradients flow to the images.
@@ -30,6 +33,7 @@ export interface RandomFlipOptions extends LayerOptions {
 export class RandomFlip extends Layer {
   readonly mode: FlipMode;
   readonly seed: number | null;
+  readonly dataFormat: DataFormat;
   private readonly generator: Generator | null;
 
   constructor(mode: FlipMode = 'horizontal_and_vertical', opts: RandomFlipOptions = {}) {
@@ -38,11 +42,12 @@ export class RandomFlip extends Layer {
     this.mode = mode;
     this.seed = opts.seed ?? null;
     this.generator = layerGenerator('RandomFlip', this.seed);
+    this.dataFormat = checkDataFormat('RandomFlip', opts.dataFormat);
   }
 
   call(inputs: Tensor, training = false): Tensor {
     if (!training) return inputs;
-    const { images, restore } = asImageBatch(this.describe(), inputs, this.dtype);
+    const { images, restore } = asImageBatch(this.describe(), inputs, this.dtype, this.dataFormat);
     const [n, h, w] = images.shape as [number, number, number, number];
     const flipRows: boolean[] = [];
     const flipCols: boolean[] = [];
@@ -62,7 +67,7 @@ export class RandomFlip extends Layer {
   }
 
   override getConfig(): Config {
-    return { ...super.getConfig(), mode: this.mode, seed: this.seed };
+    return { ...super.getConfig(), mode: this.mode, seed: this.seed, dataFormat: this.dataFormat };
   }
 
   static override fromConfig(config: Config): RandomFlip {
