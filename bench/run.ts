@@ -1,62 +1,116 @@
 /**
- * `npm run bench`: the benchmark suite. Prints a markdown table to stdout and writes the raw
- * numbers as JSON to bench/results/latest.json. Medians of several repetitions after warm-up.
- *
- * Workloads so far, on each backend (JS kernels, and the native addon when it is built): SGEMM
- * GFLOP/s at 256, 512, 1024; elementwise `add` throughput at 1M and 16M float32 elements (GB/s
- * counts the two inputs read and the output written). Later workloads (peers side by side,
- * training throughput) are added here.
+ * `npm run bench [-- --only sgemm,mlp] [--quick] [--skip tfjs-cpu] [--rounds N]`: nabla side by
+ * side with NumPy, PyTorch and TensorFlow.js (CPU and WASM). Every case of every workload runs
+ * each contender in the same invocation, alternating (a rotated order each round), for several
+ * rounds after warm-up; the report gives medians and nabla ÷ peer ratios as markdown on stdout
+ * (progress goes to stderr) and everything, samples included, as JSON in bench/results/latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as nb from '../src/index.js';
-import { nativeBackend } from '../src/backend/index.js';
-import { markdownTable, time } from './harness.js';
+import { startContenders } from './contenders.js';
+import { formatNumber, measureCase, parseArgs, toValue, USAGE, type Entry, type SuiteOptions } from './harness.js';
+import { addRatios, renderContenders, renderWorkload, type Cell } from './report.js';
+import { WORKLOADS } from './workloads/index.js';
+import { CONTENDERS, CONTENDER_TITLES, type ContenderName, type Workload } from './workloads/types.js';
 
-interface Row {
-  workload: string;
-  backend: string;
-  value: number;
-  unit: string;
-  medianMs: number;
-  reps: number;
+const defaultOut = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
+let opts: SuiteOptions;
+try {
+  opts = parseArgs(process.argv.slice(2), WORKLOADS.map((w) => w.name), defaultOut);
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(2);
 }
-
-const rows: Row[] = [];
-nb.manualSeed(0);
-const native = nativeBackend();
-const backends: nb.Backend[] = [nb.jsBackend, ...(native ? [native] : [])];
-
-for (const b of backends) {
-  nb.setBackend(b);
-  runWorkloads();
+if (opts.help) {
+  console.log(`${USAGE}\nworkloads: ${WORKLOADS.map((w) => `${w.name} (${w.title})`).join(', ')}`);
+  process.exit(0);
 }
+const workloads = WORKLOADS.filter((w) => !opts.only || opts.only.includes(w.name));
+const needed = CONTENDERS.filter((c) => !opts.skip.includes(c) && workloads.some((w) => w.cases(opts).some((k) => w.plan(c, k, opts) !== undefined)));
+const loadBefore = loadavg();
+const t0 = performance.now();
+console.error(`starting ${needed.join(', ')}…`);
+const contenders = await startContenders(needed);
+for (const c of contenders.values()) console.error(`  ${c.status.title}: ${c.status.available ? String(c.status.info['blas'] ?? 'ok') : `not available: ${c.status.reason}`}`);
 
-function runWorkloads(): void {
-for (const n of [256, 512, 1024]) {
-  const a = nb.randn([n, n]);
-  const b = nb.randn([n, n]);
-  const t = time(() => nb.matmul(a, b), { warmup: 1, minReps: 3, minSeconds: 2 });
-  rows.push({ workload: `sgemm ${n}×${n}×${n}`, backend: nb.backend().name, value: (2 * n ** 3) / t.median / 1e9, unit: 'GFLOP/s', medianMs: t.median * 1e3, reps: t.reps });
-}
+const cells: Cell[] = [];
+const sections: string[] = [];
+for (const w of workloads) sections.push(await runWorkload(w));
+for (const c of contenders.values()) c.close();
 
-for (const n of [1 << 20, 1 << 24]) {
-  const a = nb.randn([n]);
-  const b = nb.randn([n]);
-  const t = time(() => nb.add(a, b), { warmup: 2, minReps: 5, minSeconds: 1 });
-  const label = n === 1 << 20 ? '1M' : '16M';
-  rows.push({ workload: `add ${label} float32`, backend: nb.backend().name, value: (3 * 4 * n) / t.median / 1e9, unit: 'GB/s', medianMs: t.median * 1e3, reps: t.reps });
-}
-}
+const capped = workloads.filter((w) => (w.maxRounds ?? Infinity) < opts.rounds).map((w) => `${w.name}: ${w.maxRounds}`);
+const header = [
+  `## nabla benchmark suite (${opts.quick ? 'quick check: small sizes, few rounds' : 'full'})`,
+  '',
+  `${new Date().toISOString()} · ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores · Node ${process.version} · load average ${loadBefore[0]!.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end · ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+  '',
+  `Medians of ${opts.rounds} rounds${capped.length > 0 ? ` (${capped.join(', ')})` : ''}; in each round every contender is timed once, in a rotated order. Peer cells show the value and, in parentheses, nabla ÷ peer.`,
+  ...(loadBefore[0]! > cpus().length / 2
+    ? ['', `**The machine was loaded** (load average ${loadBefore[0]!.toFixed(1)} on ${cpus().length} cores): every number is a lower bound, multi-threaded ones most of all (PyTorch's OpenMP threads spin while waiting for a core).`]
+    : []),
+  '',
+  renderContenders([...contenders.values()].map((c) => c.status)),
+];
+console.log([...header, '', ...sections.flatMap((s) => [s, ''])].join('\n'));
+mkdirSync(dirname(opts.out), { recursive: true });
+const json = {
+  date: new Date().toISOString(),
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadAverageStart: loadBefore, loadAverageEnd: loadavg() },
+  options: opts,
+  contenders: [...contenders.values()].map((c) => c.status),
+  cells,
+};
+writeFileSync(opts.out, `${JSON.stringify(json, null, 2)}\n`);
+console.error(`raw numbers: ${opts.out}`);
 
-console.log(
-  markdownTable(
-    ['workload', 'backend', 'result', 'median time', 'reps'],
-    rows.map((r) => [r.workload, r.backend, `${r.value.toFixed(2)} ${r.unit}`, `${r.medianMs.toFixed(2)} ms`, String(r.reps)]),
-  ),
-);
-const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2));
-console.log(`\nraw numbers: ${out}`);
+/** Runs every case of `w` with its contenders and returns its markdown section. */
+async function runWorkload(w: Workload): Promise<string> {
+  const cases = w.cases(opts);
+  const mine: Cell[] = [];
+  for (const k of cases) {
+    const entries: Entry[] = [];
+    const base = { workload: w.name, case: k.label };
+    for (const name of needed) {
+      const plan = w.plan(name, k, opts);
+      if (plan === undefined) continue;
+      const c = contenders.get(name)!;
+      if (!c.status.available || !c.setup) {
+        mine.push({ ...base, contender: name, status: 'not available', reason: c.status.reason });
+      } else if ('skip' in plan) {
+        mine.push({ ...base, contender: name, status: 'skipped', reason: plan.skip });
+      } else {
+        try {
+          entries.push({ contender: name, runner: await c.setup(w, plan.params), work: plan.work });
+          mine.push({ ...base, contender: name, status: 'ok', work: plan.work, ...(plan.note ? { note: plan.note } : {}) });
+        } catch (e) {
+          mine.push({ ...base, contender: name, status: 'failed', reason: (e as Error).message });
+        }
+      }
+    }
+    const rounds = Math.min(opts.rounds, w.maxRounds ?? opts.rounds);
+    const measured = await measureCase(entries, { warmup: w.warmup, rounds, targetSeconds: w.targetSeconds, pauseMs: w.pauseMs });
+    for (const e of entries) await e.runner.close();
+    const line: string[] = [];
+    for (const m of measured) {
+      const cell = mine.find((c) => c.case === k.label && c.contender === m.contender)!;
+      if ('error' in m) {
+        cell.status = 'failed';
+        cell.reason = m.error;
+        line.push(`${m.contender} failed`);
+        continue;
+      }
+      cell.value = toValue(w.unit, cell.work!, m.median);
+      cell.secondsPerCall = m.median;
+      cell.samples = m.samples;
+      cell.reps = m.reps;
+      line.push(`${m.contender} ${formatNumber(cell.value)}`);
+    }
+    console.error(`${w.name} ${k.label}: ${line.join(', ')} ${w.unit.label}`);
+  }
+  addRatios(mine);
+  cells.push(...mine);
+  const columns = CONTENDERS.map((name: ContenderName) => ({ name, title: CONTENDER_TITLES[name] }));
+  return renderWorkload(w, cases.map((c) => c.label), columns, mine);
+}

@@ -1,0 +1,110 @@
+"""PyTorch peer of nabla's benchmark suite.
+
+Run by /usr/bin/python3 with LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp, so that
+Debian's PyTorch loads the OpenMP build of OpenBLAS (the pthread build fights PyTorch's own OpenMP
+threads); bench/peers/peers.ts starts it that way and info() reports what was really loaded.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import worker  # noqa: E402
+
+try:
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+except ImportError as e:
+    worker._reply({"ok": False, "error": "%s; install it with apt-get install -y python3-torch" % e})
+    sys.exit(1)
+
+torch.mm(torch.ones(64, 64), torch.ones(64, 64))  # loads the BLAS, so info() sees it
+_blas = worker.openblas()
+
+
+def set_threads(n):
+    torch.set_num_threads(n)
+    if _blas is not None:
+        _blas.openblas_set_num_threads(n)
+
+
+def info():
+    return {
+        "version": "PyTorch %s, Python %s" % (torch.__version__, sys.version.split()[0]),
+        "blas": worker.blas_summary(),
+        "threads": "torch.set_num_threads per case (default here: %d)" % torch.get_num_threads(),
+    }
+
+
+def sgemm(p):
+    g = torch.Generator().manual_seed(0)
+    a = torch.randn(p["n"], p["n"], generator=g)
+    b = torch.randn(p["n"], p["n"], generator=g)
+    return lambda: torch.mm(a, b)
+
+
+def add(p):
+    a = torch.randn(p["n"])
+    b = torch.randn(p["n"])
+    return lambda: torch.add(a, b)
+
+
+def overhead(p):
+    a = torch.randn(16, requires_grad=p["autograd"])
+    b = torch.randn(16, requires_grad=p["autograd"])
+    count = p["count"]
+
+    def step():
+        for _ in range(count):
+            torch.add(a, b)
+
+    return step
+
+
+def _trainer(model, x, y, batch, shuffle):
+    """One pass over (x, y) in batches: forward, cross-entropy from logits, backward, Adam step."""
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    rows = x.shape[0]
+
+    def epoch():
+        order = torch.randperm(rows) if shuffle else torch.arange(rows)
+        for i in range(0, rows, batch):
+            idx = order[i : i + batch]
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+            loss.item()
+
+    return epoch
+
+
+def mlp(p):
+    torch.manual_seed(0)
+    xs, ys = worker.fashion_mnist_rows(p["data"], p["rows"], np)
+    x, y = torch.from_numpy(xs), torch.from_numpy(ys)
+    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+    batch = p["batch"]
+    _trainer(model, x[: 4 * batch], y[: 4 * batch], batch, True)()  # warm-up
+    return _trainer(model, x, y, batch, True)
+
+
+def cnn(p):
+    torch.manual_seed(0)
+    batch = p["batch"]
+    rows = p["steps"] * batch
+    xs, ys = worker.fashion_mnist_rows(p["data"], rows, np)
+    x, y = torch.from_numpy(xs).reshape(rows, 1, 28, 28), torch.from_numpy(ys)
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10),
+    )
+    _trainer(model, x[: 2 * batch], y[: 2 * batch], batch, True)()  # warm-up
+    return _trainer(model, x, y, batch, True)
+
+
+import char_gpt  # noqa: E402  (the GPT workloads of issue #7)
+
+worker.serve({"sgemm": sgemm, "add": add, "overhead": overhead, "mlp": mlp, "cnn": cnn, "char_gpt": char_gpt.char_gpt_step}, set_threads, info)
