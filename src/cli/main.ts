@@ -2,10 +2,10 @@
 /**
  * The `nabla` command: train, evaluate and run models from a terminal.
  *
- *   nabla train [--data mnist|fashion-mnist] [--epochs N] [--batch-size N] [--lr X]
+ *   nabla train [--model mlp|cnn] [--data mnist|fashion-mnist] [--epochs N] [--batch-size N] [--lr X]
  *               [--optimizer adam|sgd|adamw|rmsprop|adagrad] [--seed N] [--save DIR]
  *   nabla evaluate DIR [--data …]
- *   nabla predict DIR FILE.png|FILE.csv [--top K]
+ *   nabla predict DIR FILE.png|FILE.jpg|FILE.csv [--top K]
  *   nabla plot HISTORY.json|DIR [--out FILE] | nabla plot --confusion DIR
  *   nabla finetune [--model FILE.onnx] [--train-size N] [--epochs N] …
  *   nabla info
@@ -15,15 +15,20 @@ import { performance } from 'node:perf_hooks';
 import * as nb from '../index.js';
 import { intOption, numberOption } from './args.js';
 import { DATASETS, loadNamedData } from './data.js';
+import { classifierModel, MODELS } from './cnn.js';
 import { readInputFile } from './image-input.js';
 import { finetune, FINETUNE_USAGE } from './finetune.js';
 import { PLOT_USAGE, runPlot } from './plot.js';
+import { isGptTrain, trainGpt, TRAIN_GPT_USAGE } from './train-gpt.js';
+import { generateCommand, GENERATE_USAGE } from './generate.js';
 
 const USAGE = `usage:
-  nabla train [--data mnist|fashion-mnist] [--epochs N] [--batch-size N] [--lr X]
-              [--optimizer adam|sgd|adamw|rmsprop|adagrad] [--seed N] [--save DIR]
+  nabla train [--model mlp|cnn] [--data mnist|fashion-mnist] [--epochs N] [--batch-size N] [--lr X]
+              [--optimizer adam|sgd|adamw|rmsprop|adagrad] [--seed N] [--save DIR] [--limit N]
   nabla evaluate DIR [--data mnist|fashion-mnist]
-  nabla predict DIR FILE.png|FILE.csv [--top K]
+  nabla predict DIR FILE.png|FILE.jpg|FILE.csv [--top K]
+${TRAIN_GPT_USAGE}
+${GENERATE_USAGE}
 ${PLOT_USAGE}
 ${FINETUNE_USAGE}
   nabla info`;
@@ -41,24 +46,24 @@ async function train(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       save: { type: 'string', default: 'nabla-model' },
       'keep-last': { type: 'boolean' },
+      model: { type: 'string', default: 'mlp' },
+      limit: { type: 'string' },
     },
   });
   const data = values.data!;
+  if (!(MODELS as readonly string[]).includes(values.model!)) throw new nb.ValueError(`--model must be one of ${[...MODELS, 'gpt'].join(', ')}, got '${values.model}'`);
   if (!(DATASETS as readonly string[]).includes(data)) throw new nb.ValueError(`--data must be one of ${DATASETS.join(', ')}, got '${data}'`);
   const epochs = intOption(values.epochs, 'epochs', data === 'mnist' ? 5 : 10);
-  const batchSize = intOption(values['batch-size'], 'batch-size', 128);
+  const batchSize = intOption(values['batch-size'], 'batch-size', values.model === 'cnn' ? 64 : 128);
   const lr = numberOption(values.lr, 'lr', 1e-3);
   const seed = values.seed === undefined ? 0 : Number(values.seed);
   nb.manualSeed(seed);
-  console.log(`nabla train: ${data}, ${epochs} epochs, batch ${batchSize}, ${values.optimizer} lr ${lr}, seed ${seed} (backend ${nb.backend().name})`);
-  const { train: tr, test } = await loadNamedData(data, values['data-dir']);
-  console.log(`data: ${tr.x.shape[0]} training and ${test.x.shape[0]} test samples`);
-  const { Dense } = nb.layers;
-  const model = new nb.Sequential([
-    new Dense(256, { activation: 'relu' }),
-    new Dense(128, { activation: 'relu' }),
-    new Dense(10, { activation: 'softmax' }),
-  ]);
+  console.log(`nabla train: ${data}, ${epochs} epochs, batch ${batchSize}, ${values.optimizer} lr ${lr}, seed ${seed}, model ${values.model} (backend ${nb.backend().name})`);
+  const { train: full, test } = await loadNamedData(data, values['data-dir']);
+  const limit = Math.min(intOption(values.limit, 'limit', full.x.shape[0]!), full.x.shape[0]!);
+  const tr = limit < full.x.shape[0]! ? { x: full.x.slice([[0, limit]]), y: full.y.slice([[0, limit]]) } : full;
+  console.log(`data: ${tr.x.shape[0]} training${limit < full.x.shape[0]! ? ` (the first of ${full.x.shape[0]}, --limit)` : ''} and ${test.x.shape[0]} test samples`);
+  const model = classifierModel(values.model!);
   model.compile({ optimizer: nb.optim.getOptimizer(values.optimizer!, { learningRate: lr }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const t0 = performance.now();
   // keep the weights of the epoch with the best validation accuracy (the held-out 10%, never the test set)
@@ -110,7 +115,10 @@ async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
     case 'train':
+      if (isGptTrain(rest)) return void (await trainGpt(rest));
       return train(rest);
+    case 'generate':
+      return void generateCommand(rest);
     case 'evaluate':
       return evaluate(rest);
     case 'predict':

@@ -6,6 +6,7 @@
  * const bpe = ByteLevelBPE.train(corpus, { vocabSize: 1000 });
  */
 export { CharTokenizer, type CharTokenizerOptions } from './char-tokenizer.js';
+export { CharCorpus, type CharCorpusOptions, type CorpusSplit } from './char-corpus.js';
 export {
   ByteLevelBPE,
   type ByteLevelBPEOptions,

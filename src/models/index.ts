@@ -1,0 +1,13 @@
+/**
+ * Ready-made models and model tools (`nb.models`): the fine-tuning helpers of `model/`, and the
+ * GPT language model with its training loop.
+ *
+ * @example
+ * const gpt = new nb.models.GPT({ vocabSize: 65, contextLength: 64 });
+ */
+export * from '../model/models.js';
+export { GPT, type GPTOptions, type GPTCache } from './gpt.js';
+export {
+  trainLanguageModel, languageModelStep, estimateLoss, lmLoss, warmupCosineLr, type LanguageModelStepOptions,
+  type LanguageModel, type TrainLanguageModelOptions, type LanguageModelHistory, type LanguageModelTrainResult,
+} from './gpt-train.js';
