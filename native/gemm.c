@@ -4,8 +4,12 @@
  * there, into one shared buffer of NR-wide micro-panels that the micro-kernel reads
  * sequentially; then C tasks (MC rows of A, in narrower column chunks when rows are few) are
  * handed out from an atomic counter, each thread packing its A block into MR-tall micro-panels
- * (sized for L2) and sweeping the micro-kernel over it. Packing also absorbs transposition and
- * zero-pads the edges; partial tiles go through a small buffer.
+ * (sized for L2) and sweeping the micro-kernel over it. When m is small (fewer row blocks than
+ * tasks, as for a batch of 128 rows) the tasks are column chunks of the same rows, so A's slice
+ * is packed once, by all threads, next to B's, instead of by every thread. The KC and MC blocks
+ * are evened out over k and m so that no step is a sliver. Packing also absorbs transposition and
+ * zero-pads the edges (an ISA may supply a transposing packer); partial tiles go through a small
+ * buffer.
  *
  * Threads only ever wait for work that has been claimed (no barrier counts heads), so a worker
  * that the OS schedules late costs nothing: the caller packs and computes what is left. Each C
@@ -20,6 +24,8 @@
 
 /* Below this many multiply-adds a GEMM stays on the calling thread: waking the pool costs more. */
 #define PARALLEL_MIN_MNK (1L << 19)
+/* Largest A slice the threads pack together (see share_a). */
+#define SHARED_A_MAX_BYTES (8L << 20)
 /* B micro-panels packed per claim. */
 #define PACK_GRAIN 4
 
@@ -30,10 +36,11 @@ typedef struct {
   char pad[64 - 4 * sizeof(long)];
 } nb_gemm_step;
 
-/* Per-thread packing buffers that grow as needed and are kept between calls. */
+/* Per-thread packing buffers that grow as needed and are kept between calls: slot 0 a thread's own
+ * A block, 1 the shared B panels and 2 the shared A slice (both in the calling thread's slots). */
 static void *thread_buffer(int slot, size_t bytes) {
-  static __thread void *buf[2];
-  static __thread size_t cap[2];
+  static __thread void *buf[3];
+  static __thread size_t cap[3];
   if (cap[slot] < bytes) {
     free(buf[slot]);
     buf[slot] = NULL;
@@ -56,6 +63,21 @@ static inline long round_up(long x, long m) {
 static int gemm_threads(long m, long n, long k) {
   if (m * n * k < PARALLEL_MIN_MNK) return 1;
   return nb_pool_threads();
+}
+
+/* A block size for `total` of at most `block` (a multiple of `mult`), evened out so that the last
+ * block is not a sliver: 784 in blocks of ≤ 256 is 3 × 262, not 256, 256, 256, 16. */
+static long even_block(long total, long block, long mult) {
+  long blocks = (total + block - 1) / block;
+  return round_up((total + blocks - 1) / blocks, mult);
+}
+
+/* Whether the threads pack all of A's kc-slice once, together, into one shared buffer instead of
+ * each packing the row blocks it works on. Worth it when there are too few row blocks for one per
+ * task (small m: the tasks are column chunks of the same rows, so every thread would pack the
+ * same A), and the slice is not large. */
+static int share_a(long m_padded, long row_blocks, long kc, size_t elem, int nth) {
+  return nth > 1 && row_blocks < 4L * nth && (size_t)m_padded * (size_t)kc * elem <= SHARED_A_MAX_BYTES;
 }
 
 /* Column-chunk width of one task (a multiple of nr): whole NC blocks when there are enough row

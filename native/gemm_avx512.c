@@ -73,7 +73,7 @@ TARGET static void dgemm_12x16(long kc, const double *a, const double *b, double
 }
 
 /* kc×nr panels of B are 24 KiB (fits a 32–48 KiB L1); mc×kc blocks of A ~110–220 KiB (L2). */
-const nb_sgemm_desc nb_sgemm_avx512 = {"avx512f 12x32", 12, 32, 144, 192, 4096, sgemm_12x32};
-const nb_dgemm_desc nb_dgemm_avx512 = {"avx512f 12x16", 12, 16, 144, 192, 2048, dgemm_12x16};
+const nb_sgemm_desc nb_sgemm_avx512 = {"avx512f 12x32", 12, 32, 144, 192, 4096, sgemm_12x32, NULL};
+const nb_dgemm_desc nb_dgemm_avx512 = {"avx512f 12x16", 12, 16, 144, 192, 2048, dgemm_12x16, NULL};
 
 #endif

@@ -21,5 +21,5 @@
 PORTABLE_KERNEL(sgemm_4x8, float)
 PORTABLE_KERNEL(dgemm_4x8, double)
 
-const nb_sgemm_desc nb_sgemm_portable = {"portable 4x8", MR, NR, 64, 256, 2048, sgemm_4x8};
-const nb_dgemm_desc nb_dgemm_portable = {"portable 4x8", MR, NR, 64, 256, 1024, dgemm_4x8};
+const nb_sgemm_desc nb_sgemm_portable = {"portable 4x8", MR, NR, 64, 256, 2048, sgemm_4x8, NULL};
+const nb_dgemm_desc nb_dgemm_portable = {"portable 4x8", MR, NR, 64, 256, 1024, dgemm_4x8, NULL};

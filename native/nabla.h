@@ -20,12 +20,17 @@ typedef enum { ISA_PORTABLE = 0, ISA_AVX2 = 1, ISA_AVX512 = 2 } nb_isa;
  * where Apanel holds kc columns of mr values and Bpanel kc rows of nr values, both packed. */
 typedef void (*nb_sgemm_kernel)(long kc, const float *a, const float *b, float *c, long ldc, int accumulate);
 typedef void (*nb_dgemm_kernel)(long kc, const double *a, const double *b, double *c, long ldc, int accumulate);
+/* Optional packing helper: dst[p*rows + r] = src[r*ld + p] for r < rows, p < kc (rows = mr or nr:
+ * a row-major A block or a transposed B block); NULL where plain loops are used. */
+typedef void (*nb_spack_fn)(const float *src, long ld, int rows, long kc, float *dst);
+typedef void (*nb_dpack_fn)(const double *src, long ld, int rows, long kc, double *dst);
 
 typedef struct {
   const char *name; /* e.g. "avx2-fma 6x16" */
   int mr, nr;       /* register block */
   int mc, kc, nc;   /* cache blocks: A is packed mc×kc (L2), B kc×nc (L3) */
   nb_sgemm_kernel kernel;
+  nb_spack_fn pack_rows; /* may be NULL */
 } nb_sgemm_desc;
 
 typedef struct {
@@ -33,6 +38,7 @@ typedef struct {
   int mr, nr;
   int mc, kc, nc;
   nb_dgemm_kernel kernel;
+  nb_dpack_fn pack_rows; /* may be NULL */
 } nb_dgemm_desc;
 
 /* Detects the CPU once; `request` ("avx512", "avx2", "portable" or NULL) may only lower the ISA. */

@@ -92,6 +92,28 @@ export function gemmCases(): GemmCase[] {
   return cases;
 }
 
+/**
+ * Shapes where the threads share the packing of A (few row blocks: the tasks are column chunks of
+ * the same rows) and where k or m is split into evened-out cache blocks: the seed MLP's products
+ * (batch 128, 784-256-128-10) in every transpose combination, a k just over two blocks, an m over
+ * several row blocks with a ragged edge, and n over one column block with k over one step (A's
+ * slice packed again per column block).
+ */
+export function sharedPackingCases(): GemmCase[] {
+  const shapes: [number, number, number][] = [
+    [128, 256, 784], [784, 256, 128], [128, 128, 256], [128, 10, 128], [128, 128, 10],
+    [5, 33, 520], [301, 70, 45], [20, 4200, 300], [37, 4111, 60],
+  ];
+  const cases: GemmCase[] = [];
+  for (const transA of [false, true]) {
+    for (const transB of [false, true]) {
+      for (const [m, n, k] of shapes) cases.push({ transA, transB, m, n, k, dtype: 'float32' });
+      cases.push({ transA, transB, m: 130, n: 70, k: 300, dtype: 'float64' });
+    }
+  }
+  return cases;
+}
+
 /** Every failure of the GEMM suite on `b` (empty when all pass). */
 export function gemmFailures(b: Backend): string[] {
   const out: string[] = [];

@@ -2,7 +2,7 @@ import type { TypedArray } from '../../tensor/dtype.js';
 import { ShapeError, ValueError } from '../../tensor/errors.js';
 import { fmt } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { fitsShape, sameShape, type Scores } from './metric.js';
+import { fitsShape, readElements, sameShape, type Scores } from './metric.js';
 
 // The class side of classification metrics: predictions `yPred [..., C]` with the classes on the
 // last axis, and the true class of each row read from one-hot or integer targets.
@@ -46,7 +46,7 @@ export function oneHotClasses(metric: string, yTrue: Tensor, yPred: Tensor, spar
   if (!sameShape(yTrue.shape, yPred.shape)) {
     throw new ShapeError(`${metric}: yTrue ${fmt(yTrue.shape)} and yPred ${fmt(yPred.shape)} must have the same shape (one-hot targets); for integer labels use ${sparseName}`);
   }
-  const t = yTrue.data();
+  const t = readElements(yTrue);
   const labels = new Int32Array(t.length / c);
   for (let r = 0; r < labels.length; r++) labels[r] = argmaxRow(t, r * c, c);
   return { labels, c };
@@ -61,7 +61,7 @@ export function sparseClasses(metric: string, yTrue: Tensor, yPred: Tensor): Tru
   const lead = yPred.shape.slice(0, -1);
   const t = yTrue.shape;
   if (!fitsShape(t, lead)) throw new ShapeError(`${metric}: labels yTrue ${fmt(t)} do not match predictions yPred ${fmt(yPred.shape)}; expected labels of shape ${fmt(lead)}`);
-  const labels = yTrue.data();
+  const labels = readElements(yTrue);
   for (const v of labels) {
     if (!Number.isInteger(v) || v < 0 || v >= c) throw new ValueError(`${metric}: label ${v} is not a class index for ${c} classes (valid: 0..${c - 1})`);
   }
@@ -73,7 +73,7 @@ export function sparseClasses(metric: string, yTrue: Tensor, yPred: Tensor): Tru
  * and its true class, else 0. The shape is `yPred`'s without the class axis.
  */
 export function rowScores(yPred: Tensor, { labels, c }: TrueClasses, hit: (p: TypedArray, start: number, label: number) => boolean): Scores {
-  const p = yPred.data();
+  const p = readElements(yPred);
   const values = new Float64Array(labels.length);
   for (let r = 0; r < labels.length; r++) values[r] = hit(p, r * c, labels[r]!) ? 1 : 0;
   return { values, shape: yPred.shape.slice(0, -1) };

@@ -103,6 +103,17 @@ export function expandWeights(metric: string, sampleWeight: Tensor | undefined, 
   return out;
 }
 
+/**
+ * The elements of `t` in row-major order, for reading only: a view of its storage when it is
+ * contiguous (no copy, as for every batch in `fit`), else a fresh copy (`t.data()`).
+ *
+ * @example
+ * const labels = readElements(yTrue); // Int32Array view; do not write into it
+ */
+export function readElements(t: Tensor): TypedArray {
+  return t.isContiguous ? t.storage.subarray(t.offset, t.offset + t.size) : t.data();
+}
+
 /** One checked element-wise batch: targets, predictions and one weight per value (`null`: all ones). */
 export interface ElementwiseBatch {
   t: TypedArray;
@@ -127,8 +138,8 @@ export interface Scores {
 /** Scores an element-wise batch value by value (shapes as `alignedShape`). */
 export function elementwiseScores(metric: string, yTrue: Tensor, yPred: Tensor, score: (t: number, p: number) => number): Scores {
   const shape = alignedShape(metric, yTrue, yPred);
-  const t = yTrue.data();
-  const p = yPred.data();
+  const t = readElements(yTrue);
+  const p = readElements(yPred);
   const values = new Float64Array(p.length);
   for (let i = 0; i < p.length; i++) values[i] = score(t[i]!, p[i]!);
   return { values, shape };
