@@ -25,6 +25,7 @@ import { generateCommand, GENERATE_USAGE } from './generate.js';
 const USAGE = `usage:
   nabla train [--model mlp|cnn] [--data mnist|fashion-mnist] [--epochs N] [--batch-size N] [--lr X]
               [--optimizer adam|sgd|adamw|rmsprop|adagrad] [--seed N] [--save DIR] [--limit N]
+              [--lr-schedule constant|cosine]
   nabla evaluate DIR [--data mnist|fashion-mnist]
   nabla predict DIR FILE.png|FILE.jpg|FILE.csv [--top K]
 ${TRAIN_GPT_USAGE}
@@ -48,6 +49,7 @@ async function train(argv: string[]): Promise<void> {
       'keep-last': { type: 'boolean' },
       model: { type: 'string', default: 'mlp' },
       limit: { type: 'string' },
+      'lr-schedule': { type: 'string', default: 'constant' },
     },
   });
   const data = values.data!;
@@ -64,7 +66,10 @@ async function train(argv: string[]): Promise<void> {
   const tr = limit < full.x.shape[0]! ? { x: full.x.slice([[0, limit]]), y: full.y.slice([[0, limit]]) } : full;
   console.log(`data: ${tr.x.shape[0]} training${limit < full.x.shape[0]! ? ` (the first of ${full.x.shape[0]}, --limit)` : ''} and ${test.x.shape[0]} test samples`);
   const model = classifierModel(values.model!);
-  model.compile({ optimizer: nb.optim.getOptimizer(values.optimizer!, { learningRate: lr }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const steps = epochs * Math.ceil(Math.round(0.9 * tr.x.shape[0]!) / batchSize);
+  const learningRate = learningRateOption(values['lr-schedule']!, lr, steps);
+  if (typeof learningRate !== 'number') console.log(`learning rate: cosine decay from ${lr} to 0 over ${steps} steps`);
+  model.compile({ optimizer: nb.optim.getOptimizer(values.optimizer!, { learningRate }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const t0 = performance.now();
   // keep the weights of the epoch with the best validation accuracy (the held-out 10%, never the test set)
   const best = new nb.callbacks.EarlyStopping({ monitor: 'val_accuracy', patience: Infinity, restoreBestWeights: values['keep-last'] !== true });
@@ -76,6 +81,16 @@ async function train(argv: string[]): Promise<void> {
   await model.save(values.save!);
   nb.io.writeFileAtomic(`${values.save}/history.json`, JSON.stringify(history.toJSON()) + '\n');
   console.log(`model saved to ${values.save}/ (model.json, weights.safetensors, history.json)`);
+}
+
+/**
+ * `--lr-schedule`: `constant` keeps `lr`; `cosine` decays it to 0 along a half cosine over all
+ * `steps` of the run (Loshchilov & Hutter's SGDR without restarts).
+ */
+function learningRateOption(name: string, lr: number, steps: number): number | nb.optim.LearningRateSchedule {
+  if (name === 'constant') return lr;
+  if (name === 'cosine') return nb.optim.cosineDecay({ initialLearningRate: lr, decaySteps: steps });
+  throw new nb.ValueError(`--lr-schedule must be constant or cosine, got '${name}'`);
 }
 
 async function evaluate(argv: string[]): Promise<void> {

@@ -67,3 +67,13 @@ test('nabla train refuses an unknown --model and a bad --limit', () => {
   assert.equal(limit.code, 1);
   assert.match(limit.err, /--limit must be a positive integer, got '0'/);
 });
+
+test('nabla train --lr-schedule cosine decays over every step of the run; unknown schedules are refused', () => {
+  const run = nabla('train', '--data', 'mnist', '--limit', '500', '--epochs', '2', '--batch-size', '32', '--lr-schedule', 'cosine', '--save', join(dir, 'mlp-cosine'));
+  assert.equal(run.code, 0, run.err);
+  // 450 training images (10 % held out) in batches of 32: 15 steps an epoch, 30 in all
+  assert.match(run.out, /^learning rate: cosine decay from 0\.001 to 0 over 30 steps$/m);
+  const bad = nabla('train', '--data', 'mnist', '--lr-schedule', 'linear');
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /--lr-schedule must be constant or cosine, got 'linear'/);
+});
