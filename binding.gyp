@@ -4,6 +4,7 @@
       "target_name": "nabla_native",
       "sources": [
         "native/addon.c",
+        "native/napi_args.c",
         "native/cpu.c",
         "native/pool.c",
         "native/gemm.c",
