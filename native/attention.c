@@ -7,13 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "attention.h"
+#include "vec_math.h"
 
 /* Query rows per forward task: enough to amortise packing the keys, few enough to spread a long
  * sequence over threads. */
 #define ROW_BLOCK 64
 
-/* Accumulators of a register tile (64 bytes of floats: two AVX2 vectors, four SSE ones). */
-#define TILE 16
+/* Accumulators of a register tile (128 bytes of floats: four AVX2 vectors, eight SSE ones; enough
+ * independent sums to hide the adds' latency). */
+#define TILE 32
 
 /* Key rows of the packed (transposed) keys and values, rounded up to whole tiles. */
 static long padded_keys(long keys) {
@@ -27,22 +29,37 @@ static long visible_keys(const nb_attention_geom *g, long i) {
   return n < 0 ? 0 : n > g->keys ? g->keys : n;
 }
 
+/* s[j] = e^(s[j] − shift) for j < n (shift ≥ every s[j], up to rounding): float rows through
+ * vec_math.h's vectorisable exponential (relative error a few float roundings, exactly 0 for
+ * masked −∞ scores), double rows through libm. */
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math")
+static void exp_row_f32(float *restrict s, long n, float shift) {
+  for (long j = 0; j < n; j++) s[j] = nb_exp_nonpos_f(s[j] - shift);
+}
+#ifdef NB_X86
+__attribute__((target("avx2"))) static void exp_row_f32_avx2(float *restrict s, long n, float shift) {
+  for (long j = 0; j < n; j++) s[j] = nb_exp_nonpos_f(s[j] - shift);
+}
+#endif
+#pragma GCC pop_options
+static void exp_row_f64(double *restrict s, long n, double shift) {
+  for (long j = 0; j < n; j++) s[j] = exp(s[j] - shift);
+}
+#define exp_row_f64_avx2 exp_row_f64
+
 #define ATTR
 #define T float
 #define FN(name) name##_f32
-#define EXP expf
 #include "attention.inc"
 #undef T
 #undef FN
-#undef EXP
 
 #define T double
 #define FN(name) name##_f64
-#define EXP exp
 #include "attention.inc"
 #undef T
 #undef FN
-#undef EXP
 #undef ATTR
 
 #ifdef NB_X86
@@ -50,19 +67,15 @@ static long visible_keys(const nb_attention_geom *g, long i) {
 #define ATTR __attribute__((target("avx2")))
 #define T float
 #define FN(name) name##_f32_avx2
-#define EXP expf
 #include "attention.inc"
 #undef T
 #undef FN
-#undef EXP
 
 #define T double
 #define FN(name) name##_f64_avx2
-#define EXP exp
 #include "attention.inc"
 #undef T
 #undef FN
-#undef EXP
 #undef ATTR
 #define WIDE (nb_cpu_isa() >= ISA_AVX2)
 #else

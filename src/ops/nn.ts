@@ -69,18 +69,22 @@ const COMPOSITE: Record<FusedActivation, (x: Tensor) => Tensor> = {
 };
 
 /**
- * `activation(y + bias)` in one pass (bias `[C]` along the last axis of y), with the bias
- * gradient summed in the same pass backward. Dense layers use it.
+ * `activation(y + bias)` in one pass (bias `[C]` along the last axis of y, or null for the
+ * activation alone), with the bias gradient summed in the same pass backward. Dense layers and
+ * the transformer MLP use it.
  *
  * @example
  * nb.biasActivation(nb.matmul(x, w), b, 'relu')
+ * nb.biasActivation(h, null, 'gelu')   // exact GELU in one pass each way
  */
-export function biasActivation(y: Tensor, bias: Tensor, activation: FusedActivation): Tensor {
+export function biasActivation(y: Tensor, bias: Tensor | null, activation: FusedActivation): Tensor {
   assertTensor('biasActivation', y, 'y');
-  assertTensor('biasActivation', bias, 'bias');
+  if (bias !== null) assertTensor('biasActivation', bias, 'bias');
   if (!(activation in COMPOSITE)) throw new ValueError(`biasActivation: unknown activation '${String(activation)}'; use ${Object.keys(COMPOSITE).join(', ')}`);
   const cols = y.shape[y.ndim - 1];
-  if (y.ndim === 0 || bias.ndim !== 1 || bias.shape[0] !== cols) {
+  if (y.ndim === 0) throw new ShapeError('biasActivation: y needs at least 1 dim, got a scalar');
+  if (bias === null) return isFloat(y.dtype) ? apply('biasActivation', [y], { activation }) : COMPOSITE[activation](y);
+  if (bias.ndim !== 1 || bias.shape[0] !== cols) {
     throw new ShapeError(`biasActivation: bias ${fmt(bias.shape)} must be [C] for y ${fmt(y.shape)} with C its last dimension`);
   }
   if (!isFloat(y.dtype) || y.dtype !== bias.dtype) return COMPOSITE[activation](add(y, bias));

@@ -161,3 +161,17 @@ test('nb.checkpoint over a decoder block (fused attention, dropout) gives the sa
   const plain = grads(false);
   grads(true).forEach((t, i) => assert.equal(maxDiff(t, plain[i]!), 0));
 });
+
+test('a block without biases applies its GELU itself (one fused op) and matches the plain-loop reference', () => {
+  const x = nb.randn([2, 4, 6], { generator: g(5), dtype: 'float64' });
+  const opts = { numHeads: 2, ffDim: 5, dtype: 'float64' as const };
+  const plain = new layers.TransformerDecoderBlock({ ...opts, useBias: false });
+  const y = plain.apply(x);
+  // the reference reads biases: the same weights in a block with biases, all of them zero
+  const twin = new layers.TransformerDecoderBlock(opts);
+  twin.apply(x);
+  const weights = plain.stateDict();
+  twin.loadStateDict(Object.fromEntries(Object.entries(twin.stateDict()).map(([k, v]) => [k, weights[k] ?? nb.zeros(v.shape, { dtype: 'float64' })])));
+  assert.ok(maxDiff(y, asTensor(blockRef(twin, x, true))) < 1e-10);
+  assert.ok(maxDiff(y, twin.apply(x)) < 1e-12);
+});

@@ -84,9 +84,9 @@ export class Dense extends Layer {
     const x = isFloat(inputs.dtype) ? inputs : cast(inputs, this.dtype);
     let y = linearMatmul(x, kernel);
     const bias = this.bias;
-    // relu/sigmoid/tanh/gelu/linear: bias and activation in one pass each way
+    // relu/sigmoid/tanh/gelu/linear: bias (if any) and activation in one pass each way
     const fused = fusedActivationOf(this.activation);
-    if (bias && fused) return biasActivation(y, bias, fused);
+    if (fused && (bias || fused !== 'linear')) return biasActivation(y, bias, fused);
     if (bias) y = add(y, bias);
     return this.activation(y);
   }

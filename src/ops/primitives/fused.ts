@@ -12,7 +12,7 @@ import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { add, cast, clamp, div, ge, gt, le, mul, sub } from '../binary.js';
 import { sumTo } from '../broadcast.js';
-import { contiguousCopy, empty } from '../dispatch.js';
+import { contiguousCopy, empty, uninitialized } from '../dispatch.js';
 import { oneHot } from '../indexing.js';
 import { unsqueeze } from '../movement.js';
 import { logSumExp, mean, sum, variance } from '../reduce.js';
@@ -44,7 +44,7 @@ function rowsCols(t: Tensor): [number, number] {
 function softmaxPrim(log: boolean) {
   return {
     forward: ([x]: readonly Tensor[]): Tensor => {
-      const out = empty(x!.dtype, x!.shape);
+      const out = uninitialized(x!.dtype, x!.shape);
       const [rows, cols] = rowsCols(x!);
       backend().softmax(dense(x!), rows, cols, log, out.storage as FloatArray);
       return out;
@@ -54,7 +54,7 @@ function softmaxPrim(log: boolean) {
       if (isGradEnabled()) {
         return [log ? sub(g, mul(exp(out), sum(g, -1, true))) : mul(out, sub(g, sum(mul(g, out), -1, true)))];
       }
-      const dx = empty(out.dtype, out.shape);
+      const dx = uninitialized(out.dtype, out.shape);
       const [rows, cols] = rowsCols(out);
       backend().softmaxBackward(dense(out), dense(g), rows, cols, log, dx.storage as FloatArray);
       return [dx];
@@ -89,7 +89,7 @@ function crossEntropyGradOps(g: Tensor, x: Tensor, target: Tensor, fromLogits: b
 }
 
 /** g·act'(z) as tensor ops, z = y + bias, out = act(z). */
-function activationGradOps(act: FusedActivation, g: Tensor, y: Tensor, bias: Tensor, out: Tensor): Tensor {
+function activationGradOps(act: FusedActivation, g: Tensor, y: Tensor, bias: Tensor | null, out: Tensor): Tensor {
   switch (act) {
     case 'relu':
       return mul(g, cast(gt(out, 0), g.dtype));
@@ -99,7 +99,7 @@ function activationGradOps(act: FusedActivation, g: Tensor, y: Tensor, bias: Ten
       return mul(g, sub(1, mul(out, out)));
     case 'gelu': {
       // d/dz z·Φ(z) = Φ(z) + z·φ(z)
-      const z = add(y, bias);
+      const z = bias ? add(y, bias) : y;
       const cdf = mul(add(erf(mul(z, Math.SQRT1_2)), 1), 0.5);
       const pdf = mul(exp(mul(mul(z, z), -0.5)), INV_SQRT_2PI);
       return mul(g, add(cdf, mul(z, pdf)));
@@ -129,7 +129,7 @@ export const fusedPrims: PrimTable<'softmax' | 'logSoftmax' | 'crossEntropy' | '
       if (!x!.requiresGrad) return [null, dTarget];
       if (isGradEnabled()) return [crossEntropyGradOps(g, x!, target!, fromLogits, smoothing), dTarget];
       const [rows, cols] = rowsCols(x!);
-      const dx = empty(x!.dtype, x!.shape);
+      const dx = uninitialized(x!.dtype, x!.shape);
       const sparse = target!.dtype === 'int32';
       const t = { labels: sparse ? labelsOf(target!) : null, targets: sparse ? null : dense(target!), smoothing, fromLogits };
       backend().crossEntropyBackward(dense(x!), rows, cols, t, dense(g), dx.storage as FloatArray);
@@ -137,25 +137,27 @@ export const fusedPrims: PrimTable<'softmax' | 'logSoftmax' | 'crossEntropy' | '
     },
   },
   biasActivation: {
-    // [y [..., C], bias [C]] → act(y + bias)
+    // [y [..., C]] or [y, bias [C]] → act(y + bias)
     forward: ([y, bias], { activation }) => {
-      const out = empty(y!.dtype, y!.shape);
+      const out = uninitialized(y!.dtype, y!.shape);
       const [rows, cols] = rowsCols(y!);
-      backend().biasActivation(activation, dense(y!), dense(bias!), rows, cols, out.storage as FloatArray);
+      backend().biasActivation(activation, dense(y!), bias ? dense(bias) : null, rows, cols, out.storage as FloatArray);
       return out;
     },
     // dz = g·act'(z); dy = dz; dbias = Σ_rows dz
     vjp: (g, [y, bias], out, { activation }) => {
       if (isGradEnabled()) {
-        const dz = activationGradOps(activation, g, y!, bias!, out);
-        return [y!.requiresGrad ? dz : null, bias!.requiresGrad ? sumTo(dz, bias!.shape) : null];
+        const dz = activationGradOps(activation, g, y!, bias ?? null, out);
+        if (!bias) return [y!.requiresGrad ? dz : null];
+        return [y!.requiresGrad ? dz : null, bias.requiresGrad ? sumTo(dz, bias.shape) : null];
       }
       const [rows, cols] = rowsCols(y!);
-      const dz = empty(y!.dtype, y!.shape);
-      const dbias = bias!.requiresGrad ? empty(bias!.dtype, bias!.shape) : null;
+      const dz = uninitialized(y!.dtype, y!.shape);
+      const dbias = bias?.requiresGrad ? empty(bias.dtype, bias.shape) : null;
       backend().biasActivationBackward(
-        activation, dense(y!), dense(bias!), dense(out), dense(g), rows, cols, dz.storage as FloatArray, (dbias?.storage ?? null) as FloatArray | null,
+        activation, dense(y!), bias ? dense(bias) : null, dense(out), dense(g), rows, cols, dz.storage as FloatArray, (dbias?.storage ?? null) as FloatArray | null,
       );
+      if (!bias) return [y!.requiresGrad ? dz : null];
       return [y!.requiresGrad ? dz : null, dbias];
     },
   },
@@ -164,7 +166,7 @@ export const fusedPrims: PrimTable<'softmax' | 'logSoftmax' | 'crossEntropy' | '
     forward: ([x, ...rest], { epsilon, scale, center }) => {
       const gamma = scale ? rest[0]! : null;
       const beta = center ? rest[scale ? 1 : 0]! : null;
-      const out = empty(x!.dtype, x!.shape);
+      const out = uninitialized(x!.dtype, x!.shape);
       const [rows, cols] = rowsCols(x!);
       backend().layerNorm(dense(x!), gamma && dense(gamma), beta && dense(beta), rows, cols, epsilon, out.storage as FloatArray);
       return out;
@@ -184,7 +186,7 @@ export const fusedPrims: PrimTable<'softmax' | 'logSoftmax' | 'crossEntropy' | '
         return grads;
       }
       const [rows, cols] = rowsCols(x!);
-      const dx = x!.requiresGrad ? empty(x!.dtype, x!.shape) : null;
+      const dx = x!.requiresGrad ? uninitialized(x!.dtype, x!.shape) : null;
       const dgamma = gamma?.requiresGrad ? empty(gamma.dtype, gamma.shape) : null;
       const dbeta = beta?.requiresGrad ? empty(beta.dtype, beta.shape) : null;
       const arr = (t: Tensor | null) => (t ? (t.storage as FloatArray) : null);

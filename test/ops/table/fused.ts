@@ -72,8 +72,9 @@ type Act = keyof typeof ACTS;
 
 const biasActivation = defineOp<{ act: Act }>({
   name: 'biasActivation',
-  fn: ([y, b], { act }) => nb.biasActivation(y!, b!, act),
-  reference: ([y, b], { act }) => zip([y!, b!], (u, v) => ACTS[act](u + v)),
+  // samples with one argument run without a bias: the activation alone
+  fn: ([y, b], { act }) => nb.biasActivation(y!, b ?? null, act),
+  reference: ([y, b], { act }) => (b ? zip([y!, b], (u, v) => ACTS[act](u + v)) : zip([y!], (u) => ACTS[act](u))),
   grad: true,
   samples: [
     // relu(y + b); ∂/∂y = [y + b > 0], ∂/∂b = column sums of that
@@ -85,11 +86,20 @@ const biasActivation = defineOp<{ act: Act }>({
     { label: 'size-1 rows', args: [rnd([1, 3]), rnd([3], { seed: 1 })], params: { act: 'sigmoid' } },
     { label: 'empty', args: [rnd([0, 3]), rnd([3], { seed: 1 })], params: { act: 'gelu' } },
     { label: 'expanded bias', args: [rnd([2, 3]), expanded([3], [1], { seed: 1 })], params: { act: 'tanh' } },
+    // no bias: gelu(z) = z·Φ(z): gelu(1) = 0.841345, gelu(−1) = −0.158655, gelu(2) = 1.954500;
+    // d/dz = Φ(z) + z·φ(z): 1.083315 at 1, −0.083315 at −1, 0.5 at 0, 1.085232 at 2
+    { label: 'no bias, hand-checked gelu', args: [lit([[1, -1], [0, 2]])], params: { act: 'gelu' }, expected: [[0.841345, -0.158655], [0, 1.9545]], expectedGrad: [[[1.083315, -0.083315], [0.5, 1.085232]]] },
+    ...(['relu', 'sigmoid', 'tanh', 'gelu'] as const).flatMap((act) => [
+      { label: `no bias, ${act}, 3-D`, args: [rnd([2, 3, 4], { lo: -3, hi: 3 })], params: { act } },
+      { label: `no bias, ${act}, transposed y, float64`, args: [transposed([3, 2], { lo: -3, hi: 3, dtype: 'float64' })], params: { act } },
+    ]),
+    { label: 'no bias, expanded y', args: [expanded([2, 3], [1, 3], { lo: -3, hi: 3 })], params: { act: 'gelu' } },
   ],
   errors: [
     { label: 'bias of the wrong size', call: () => nb.biasActivation(nb.zeros([2, 3]), nb.zeros([2]), 'relu'), type: 'ShapeError', message: /^biasActivation: bias \[2\] must be \[C\] for y \[2,3\]/ },
     { label: 'unknown activation', call: () => nb.biasActivation(nb.zeros([2, 3]), nb.zeros([3]), bad('swish')), type: 'ValueError', message: /^biasActivation: unknown activation 'swish'/ },
     { label: 'not a tensor', call: () => nb.biasActivation(bad<Tensor>(null), nb.zeros([3]), 'relu'), type: 'DTypeError', message: /^biasActivation: expected y to be a Tensor/ },
+    { label: 'scalar y without a bias', call: () => nb.biasActivation(nb.tensor(1), null, 'gelu'), type: 'ShapeError', message: /^biasActivation: y needs at least 1 dim, got a scalar/ },
   ],
   skip: { scalar: 'y needs a last axis for the bias (a scalar y is a bad-input case)' },
 });
