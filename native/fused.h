@@ -1,9 +1,10 @@
 /* Fused kernels of the addon: optimizer updates (optim.c), softmax and cross-entropy, bias plus
  * activation, layer norm (fused.c), and their N-API registration (addon_fused.c). As everywhere
  * in the addon, the kernels trust their arguments: the wrappers check every array first. Arrays
- * are dense and start at the pointer given. Math is done in double and rounded once on store
- * (Adam on floats: in float), as the JS reference kernels (src/backend/js/fused-*.ts) do, so both
- * backends agree to rounding. */
+ * are dense and start at the pointer given. Math is done in double and rounded once on store,
+ * as the JS reference kernels (src/backend/js/fused-*.ts) do, so both backends agree to rounding —
+ * except Adam on floats (in float, as the JS reference) and float GELU (vec_math.h's float exp and
+ * normal CDF, relative error < 5e-8, so float results may differ from JS in the last bits). */
 #ifndef NABLA_FUSED_H
 #define NABLA_FUSED_H
 
