@@ -2,15 +2,13 @@ import type { Tensor } from '../../../tensor/tensor.js';
 import { add, mul, sub } from '../../../ops/binary.js';
 import { linearMatmul, matmul } from '../../../ops/matmul.js';
 import { slice, split } from '../../../ops/movement.js';
-import { getActivation, serializeActivation, type ActivationFn } from '../../activations.js';
 import type { Config } from '../../config.js';
 import { registerLayer } from '../../layer-registry.js';
-import { RNNBase, type RNNOptions, type StepFn } from './rnn-base.js';
+import { GatedRNN, type GatedRNNOptions } from './gated-rnn.js';
+import type { StepFn } from './rnn-base.js';
 
 /** Options of `GRU`. */
-export interface GRUOptions extends RNNOptions {
-  /** Activation of the gates z, r (default `'sigmoid'`). */
-  recurrentActivation?: string | ActivationFn | null;
+export interface GRUOptions extends GatedRNNOptions {
   /** Apply the reset gate after the recurrent matmul (default true, Keras 3 and cuDNN's form). */
   resetAfter?: boolean;
 }
@@ -26,15 +24,13 @@ export interface GRUOptions extends RNNOptions {
  * @example
  * new nn.layers.GRU(16).apply(nb.randn([8, 10, 3]))   // [8, 16]
  */
-export class GRU extends RNNBase {
+export class GRU extends GatedRNN {
   protected readonly stateCount = 1;
   protected readonly gateCount = 3;
-  readonly recurrentActivation: ActivationFn;
   readonly resetAfter: boolean;
 
   constructor(units: number, opts: GRUOptions = {}) {
     super(units, opts);
-    this.recurrentActivation = getActivation(opts.recurrentActivation === undefined ? 'sigmoid' : opts.recurrentActivation);
     this.resetAfter = opts.resetAfter ?? true;
   }
 
@@ -84,7 +80,6 @@ export class GRU extends RNNBase {
   override getConfig(): Config {
     return {
       ...super.getConfig(),
-      recurrentActivation: serializeActivation(this.recurrentActivation, this.describe()),
       resetAfter: this.resetAfter,
     };
   }

@@ -2,15 +2,13 @@ import type { Tensor } from '../../../tensor/tensor.js';
 import { add, mul } from '../../../ops/binary.js';
 import { matmul } from '../../../ops/matmul.js';
 import { split } from '../../../ops/movement.js';
-import { getActivation, serializeActivation, type ActivationFn } from '../../activations.js';
 import type { Config } from '../../config.js';
 import { registerLayer } from '../../layer-registry.js';
-import { RNNBase, type RNNOptions, type StepFn } from './rnn-base.js';
+import { GatedRNN, type GatedRNNOptions } from './gated-rnn.js';
+import type { StepFn } from './rnn-base.js';
 
 /** Options of `LSTM`. */
-export interface LSTMOptions extends RNNOptions {
-  /** Activation of the gates i, f, o (default `'sigmoid'`). */
-  recurrentActivation?: string | ActivationFn | null;
+export interface LSTMOptions extends GatedRNNOptions {
   /** Start the forget-gate bias at 1 (Jozefowicz et al. 2015), as Keras (default true). */
   unitForgetBias?: boolean;
 }
@@ -27,15 +25,13 @@ export interface LSTMOptions extends RNNOptions {
  * lstm.apply(nb.randn([4, 20, 8]))          // [4, 20, 32]
  * lstm.callWithState(x).states              // [h, c], each [4, 32]
  */
-export class LSTM extends RNNBase {
+export class LSTM extends GatedRNN {
   protected readonly stateCount = 2;
   protected readonly gateCount = 4;
-  readonly recurrentActivation: ActivationFn;
   readonly unitForgetBias: boolean;
 
   constructor(units: number, opts: LSTMOptions = {}) {
     super(units, opts);
-    this.recurrentActivation = getActivation(opts.recurrentActivation === undefined ? 'sigmoid' : opts.recurrentActivation);
     this.unitForgetBias = opts.unitForgetBias ?? true;
   }
 
@@ -66,7 +62,6 @@ export class LSTM extends RNNBase {
   override getConfig(): Config {
     return {
       ...super.getConfig(),
-      recurrentActivation: serializeActivation(this.recurrentActivation, this.describe()),
       unitForgetBias: this.unitForgetBias,
     };
   }
