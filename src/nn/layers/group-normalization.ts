@@ -5,33 +5,17 @@ import { add, mul, sub } from '../../ops/binary.js';
 import { mean, variance } from '../../ops/reduce.js';
 import { reshape } from '../../ops/movement.js';
 import { rsqrt } from '../../ops/unary.js';
-import type { Config, SerializedObject } from '../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
-import { Layer, type LayerOptions } from '../layer.js';
+import type { Config } from '../config.js';
 import { registerLayer } from '../layer-registry.js';
-import { getRegularizer, serializeRegularizer, type Regularizer } from '../regularizers.js';
-import { broadcastParamShape, checkFeatureDims } from './normalization-axes.js';
+import { AffineNormalization, type AffineNormalizationOptions } from './affine-normalization.js';
+import { checkFeatureDims } from './normalization-axes.js';
 
 /** Options of `GroupNormalization` (Keras 3 defaults). */
-export interface GroupNormalizationOptions extends LayerOptions {
+export interface GroupNormalizationOptions extends AffineNormalizationOptions {
   /** Number of channel groups (default 32); must divide the channel count; −1 means one group per channel. */
   groups?: number;
   /** The channel axis (default −1, channels last; 1 for channels first). Cannot be the batch axis. */
   axis?: number;
-  /** Added to the variance (default 1e-3, as Keras; PyTorch uses 1e-5). */
-  epsilon?: number;
-  /** Learn a per-channel offset `beta` (default true). */
-  center?: boolean;
-  /** Learn a per-channel scale `gamma` (default true). */
-  scale?: boolean;
-  /** Default `'zeros'`. */
-  betaInitializer?: Initializer | string | SerializedObject;
-  /** Default `'ones'`. */
-  gammaInitializer?: Initializer | string | SerializedObject;
-  /** Penalty on `beta` added to the loss (default none). */
-  betaRegularizer?: Regularizer | string | SerializedObject | null;
-  /** Penalty on `gamma` added to the loss (default none). */
-  gammaRegularizer?: Regularizer | string | SerializedObject | null;
 }
 
 /**
@@ -44,34 +28,19 @@ export interface GroupNormalizationOptions extends LayerOptions {
  * @example
  * new nn.layers.GroupNormalization({ groups: 8 }).apply(nb.randn([4, 32, 32, 64]))  // 8 groups of 8 channels
  */
-export class GroupNormalization extends Layer {
+export class GroupNormalization extends AffineNormalization {
   readonly groups: number;
   readonly axis: number;
-  readonly epsilon: number;
-  readonly center: boolean;
-  readonly scale: boolean;
-  readonly betaInitializer: Initializer;
-  readonly gammaInitializer: Initializer;
-  readonly betaRegularizer: Regularizer | null;
-  readonly gammaRegularizer: Regularizer | null;
   private channels = 0;
 
   constructor(opts: GroupNormalizationOptions = {}) {
-    super(opts);
+    super(opts, 'GroupNormalization');
     this.groups = opts.groups ?? 32;
     if (!(Number.isInteger(this.groups) && (this.groups >= 1 || this.groups === -1))) {
       throw new ValueError(`GroupNormalization: groups must be a positive integer (or -1 for one group per channel), got ${this.groups}`);
     }
     this.axis = opts.axis ?? -1;
     if (!Number.isInteger(this.axis)) throw new ValueError(`GroupNormalization: axis must be an integer, got ${this.axis}`);
-    this.epsilon = opts.epsilon ?? 1e-3;
-    if (!(this.epsilon > 0)) throw new ValueError(`GroupNormalization: epsilon must be positive, got ${this.epsilon}`);
-    this.center = opts.center ?? true;
-    this.scale = opts.scale ?? true;
-    this.betaInitializer = getInitializer(opts.betaInitializer ?? 'zeros');
-    this.gammaInitializer = getInitializer(opts.gammaInitializer ?? 'ones');
-    this.betaRegularizer = getRegularizer(opts.betaRegularizer);
-    this.gammaRegularizer = getRegularizer(opts.gammaRegularizer);
   }
 
   /** The channel axis for inputs of rank `ndim`, checked to exist and not to be the batch axis. */
@@ -95,18 +64,7 @@ export class GroupNormalization extends Layer {
     const channels = inputShape[this.channelAxis(inputShape)]!;
     this.groupCount(channels);
     this.channels = channels;
-    if (this.scale) this.addWeight('gamma', [channels], this.gammaInitializer, { regularizer: this.gammaRegularizer });
-    if (this.center) this.addWeight('beta', [channels], this.betaInitializer, { regularizer: this.betaRegularizer });
-  }
-
-  /** The learned per-channel scale (after build), or null with `scale: false`. */
-  get gamma(): Tensor | null {
-    return this.scale ? this.getWeight('gamma') : null;
-  }
-
-  /** The learned per-channel offset (after build), or null with `center: false`. */
-  get beta(): Tensor | null {
-    return this.center ? this.getWeight('beta') : null;
+    this.addAffineWeights([channels]);
   }
 
   call(inputs: Tensor): Tensor {
@@ -121,13 +79,7 @@ export class GroupNormalization extends Layer {
     const xg = reshape(inputs, grouped);
     const mu = mean(xg, reduceAxes, true);
     const inv = rsqrt(add(variance(xg, reduceAxes, true), this.epsilon));
-    let y = reshape(mul(sub(xg, mu), inv), shape.slice());
-    const paramShape = broadcastParamShape(shape, [axis]);
-    const gamma = this.gamma;
-    const beta = this.beta;
-    if (gamma) y = mul(y, reshape(gamma, paramShape));
-    if (beta) y = add(y, reshape(beta, paramShape));
-    return y;
+    return this.applyAffine(reshape(mul(sub(xg, mu), inv), shape.slice()), [axis]);
   }
 
   override computeOutputShape(inputShape: number[]): number[] {
@@ -140,13 +92,6 @@ export class GroupNormalization extends Layer {
       ...super.getConfig(),
       groups: this.groups,
       axis: this.axis,
-      epsilon: this.epsilon,
-      center: this.center,
-      scale: this.scale,
-      betaInitializer: serializeInitializer(this.betaInitializer),
-      gammaInitializer: serializeInitializer(this.gammaInitializer),
-      betaRegularizer: serializeRegularizer(this.betaRegularizer),
-      gammaRegularizer: serializeRegularizer(this.gammaRegularizer),
     };
   }
 }
