@@ -8,7 +8,7 @@ import { DTypeError, ShapeError, ValueError } from '../tensor/errors.js';
 import { isFloat } from '../tensor/dtype.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { empty } from './dispatch.js';
+import { empty } from './primitives/alloc.js';
 import { matmul } from './matmul.js';
 import { permute, reshape } from './movement.js';
 import { biasActivation } from './nn.js';

@@ -3,7 +3,8 @@ import { fmt, normalizeAxis, sizeOf } from '../tensor/shape.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from './binary.js';
-import { apply, contiguousCopy, empty } from './dispatch.js';
+import { apply } from './dispatch.js';
+import { contiguousCopy, empty } from './primitives/alloc.js';
 import { permute, reshape } from './movement.js';
 import { assertTensor } from './scalar.js';
 

@@ -7,7 +7,8 @@
 import { ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { div } from './binary.js';
-import { apply, empty } from './dispatch.js';
+import { apply } from './dispatch.js';
+import { empty } from './primitives/alloc.js';
 import { max, mean, sum } from './reduce.js';
 import type { WindowParams } from './primitives/types.js';
 import {

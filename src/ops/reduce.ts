@@ -1,11 +1,11 @@
 import { assertFloat, isFloat } from '../tensor/dtype.js';
 import { ValueError } from '../tensor/errors.js';
-import { fmt, normalizeAxes, sizeOf } from '../tensor/shape.js';
+import { fmt, keptShape, normalizeAxes, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { backend } from '../backend/index.js';
 import { add, cast, div, lt, mul, sub, where } from './binary.js';
-import { apply, contiguousCopy, empty } from './dispatch.js';
-import { keptShape } from './primitives/reduce.js';
+import { apply } from './dispatch.js';
+import { contiguousCopy, empty } from './primitives/alloc.js';
 import { reshape } from './movement.js';
 import { assertTensor } from './scalar.js';
 import { abs, exp, log } from './unary.js';

@@ -7,7 +7,7 @@ import { isFloat } from '../tensor/dtype.js';
 import { fmt } from '../tensor/shape.js';
 import { defaultGenerator, Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { contiguousCopy } from './dispatch.js';
+import { contiguousCopy } from './primitives/alloc.js';
 import { assertTensor } from './scalar.js';
 
 /** Options of `multinomial` and `categorical`. */

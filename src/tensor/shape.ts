@@ -7,6 +7,11 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
+/** The shape of a reduction's output with the reduced `axes` kept as size 1. */
+export function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
 /** Row-major (C-order) strides of a shape. */
 export function contiguousStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);

@@ -5,7 +5,7 @@ import { isFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { attentionGradsComposite } from '../attention-composite.js';
 import { expandView } from '../broadcast.js';
-import { contiguousCopy, empty } from '../dispatch.js';
+import { contiguousCopy, empty } from './alloc.js';
 import type { AttentionParams, PrimTable } from './types.js';
 
 /**

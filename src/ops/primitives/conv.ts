@@ -2,10 +2,10 @@ import { isGradEnabled } from '../../autograd/mode.js';
 import { backend } from '../../backend/index.js';
 import type { Window2d } from '../../backend/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { contiguousCopy, empty, uninitialized } from '../dispatch.js';
 import { scatterAdd } from '../indexing.js';
 import { reshape } from '../movement.js';
 import { col2im, im2col } from '../window.js';
+import { contiguousCopy, empty, uninitialized } from './alloc.js';
 import type { PrimTable, WindowParams } from './types.js';
 
 /** The kernels' flat description of a window over an image with `batch` and `channels`. */

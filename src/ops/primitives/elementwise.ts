@@ -3,10 +3,10 @@ import type { BinaryOp, UnaryOp } from '../../backend/backend.js';
 import { allocate, type DType } from '../../tensor/dtype.js';
 import { broadcastShapes, shapesEqual, sizeOf } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { empty } from '../dispatch.js';
 import { add, cast, div, eq, gt, lt, mul, pow, sub, where } from '../binary.js';
 import { expandView, sumTo } from '../broadcast.js';
 import { cos, erfDerivative, log, neg, sign, sin } from '../unary.js';
+import { empty } from './alloc.js';
 import type { PrimDef, PrimTable } from './types.js';
 
 function unaryForward(op: UnaryOp) {

@@ -12,29 +12,20 @@ import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { add, cast, clamp, div, ge, gt, le, mul, sub } from '../binary.js';
 import { sumTo } from '../broadcast.js';
-import { contiguousCopy, empty, uninitialized } from '../dispatch.js';
 import { oneHot } from '../indexing.js';
 import { unsqueeze } from '../movement.js';
 import { logSumExp, mean, sum, variance } from '../reduce.js';
 import { erf, exp, log, neg, rsqrt } from '../unary.js';
+import { denseData, empty, uninitialized } from './alloc.js';
 import type { PrimTable } from './types.js';
 
 /** Keras' clip of probabilities in the cross-entropy. */
 const CE_EPS = 1e-7;
 const INV_SQRT_2PI = 0.3989422804014327;
 
-/** The elements of `t` as a dense array of exactly its size (copied only when not contiguous). */
-function dense(t: Tensor): FloatArray {
-  const c = contiguousCopy(t);
-  const s = c.storage as FloatArray;
-  return c.offset === 0 && s.length === c.size ? s : s.subarray(c.offset, c.offset + c.size);
-}
-
-function labelsOf(t: Tensor): Int32Array {
-  const c = contiguousCopy(t);
-  const s = c.storage as Int32Array;
-  return c.offset === 0 && s.length === c.size ? s : s.subarray(c.offset, c.offset + c.size);
-}
+/** The elements of a float tensor as a dense array of exactly its size. */
+const dense = (t: Tensor): FloatArray => denseData(t) as FloatArray;
+const labelsOf = (t: Tensor): Int32Array => denseData(t) as Int32Array;
 
 /** `[rows, cols]` of `t` seen as rows along its last axis. */
 function rowsCols(t: Tensor): [number, number] {

@@ -1,8 +1,8 @@
 import { backend } from '../../backend/index.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { contiguousCopy, empty } from '../dispatch.js';
 import { gather, scatterAdd } from '../indexing.js';
+import { contiguousCopy, empty } from './alloc.js';
 import type { PrimTable } from './types.js';
 
 export const indexingPrims: PrimTable<'gather' | 'scatterAdd'> = {

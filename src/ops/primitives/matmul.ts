@@ -1,9 +1,9 @@
 import { backend } from '../../backend/index.js';
 import { broadcastShapes, sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { contiguousCopy, empty } from '../dispatch.js';
 import { sumTo } from '../broadcast.js';
 import { matmul, transposeLast } from '../matmul.js';
+import { contiguousCopy, empty } from './alloc.js';
 import type { PrimTable } from './types.js';
 
 /**

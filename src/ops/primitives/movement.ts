@@ -1,9 +1,9 @@
 import { backend } from '../../backend/index.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { contiguousCopy, empty } from '../dispatch.js';
 import { sumTo } from '../broadcast.js';
 import { permute, reshape, sliceAdjoint, stridedSlice } from '../movement.js';
+import { contiguousCopy, empty } from './alloc.js';
 import type { PrimTable, SliceParams } from './types.js';
 
 /** The view of `t` that a slice reads (shares storage). */

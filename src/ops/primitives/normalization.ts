@@ -1,19 +1,12 @@
 import { isGradEnabled } from '../../autograd/mode.js';
 import { backend } from '../../backend/index.js';
-import type { TypedArray } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { add, mul, sub } from '../binary.js';
-import { contiguousCopy, empty } from '../dispatch.js';
 import { mean, sum } from '../reduce.js';
 import { rsqrt } from '../unary.js';
+import { denseData as dense, empty } from './alloc.js';
 import type { PrimTable } from './types.js';
-
-/** The elements of `t` as a dense array of exactly its size (copied only when not contiguous). */
-function dense(t: Tensor): TypedArray {
-  const c = contiguousCopy(t);
-  return c.offset === 0 && c.storage.length === c.size ? c.storage : c.storage.subarray(c.offset, c.offset + c.size);
-}
 
 /** `[rows, channels]`: every axis but the last, then the last. */
 function rowsCols(t: Tensor): [number, number] {

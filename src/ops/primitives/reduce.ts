@@ -1,18 +1,13 @@
 import { backend } from '../../backend/index.js';
 import type { ReduceOp } from '../../backend/backend.js';
 import type { DType } from '../../tensor/dtype.js';
-import { sizeOf } from '../../tensor/shape.js';
+import { keptShape, sizeOf } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { cast, div, eq, mul, where } from '../binary.js';
-import { contiguousCopy, empty } from '../dispatch.js';
 import { expand, reshape } from '../movement.js';
 import { prod, sum } from '../reduce.js';
+import { contiguousCopy, empty } from './alloc.js';
 import type { PrimTable, ReduceParams } from './types.js';
-
-/** The shape of a reduction's output with the reduced axes kept as size 1. */
-export function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
-  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
-}
 
 function outDType(op: ReduceOp, dtype: DType): DType {
   return dtype === 'bool' && (op === 'sum' || op === 'prod') ? 'int32' : dtype;

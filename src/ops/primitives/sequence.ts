@@ -2,8 +2,8 @@ import { backend } from '../../backend/index.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { cast, div, eq, mul, where } from '../binary.js';
-import { contiguousCopy, empty } from '../dispatch.js';
 import { cumprod, cumsum } from '../sequence.js';
+import { contiguousCopy, empty } from './alloc.js';
 import type { PrimTable } from './types.js';
 
 /** Runs the scan kernel along `axis`; integer and bool inputs give int32, as `sum` and `prod` do. */

@@ -10,21 +10,29 @@ import { reducePrims } from './reduce.js';
 import { sequencePrims } from './sequence.js';
 import type { PrimTable, Prim } from './types.js';
 
+let table: PrimTable<Prim> | undefined;
+
 /**
  * THE table of primitives. The compiler checks that every name in `PrimParams` has an entry with
  * a forward and a VJP (or an explicit `'none'`). Entries live in their family's file.
+ *
+ * Assembled on first use rather than when this module loads: a family's VJPs are written with the
+ * public ops, which dispatch through this table, so a family's file may be the first one loaded
+ * (its import of an op reaches this module before the family's own entries exist).
  */
-export const PRIMITIVES: PrimTable<Prim> = {
-  ...unaryPrims,
-  ...binaryPrims,
-  ...otherElementwisePrims,
-  ...reducePrims,
-  ...movementPrims,
-  ...indexingPrims,
-  ...matmulPrims,
-  ...convPrims,
-  ...normalizationPrims,
-  ...sequencePrims,
-  ...attentionPrims,
-  ...fusedPrims,
-};
+export function primitives(): PrimTable<Prim> {
+  return (table ??= {
+    ...unaryPrims,
+    ...binaryPrims,
+    ...otherElementwisePrims,
+    ...reducePrims,
+    ...movementPrims,
+    ...indexingPrims,
+    ...matmulPrims,
+    ...convPrims,
+    ...normalizationPrims,
+    ...sequencePrims,
+    ...attentionPrims,
+    ...fusedPrims,
+  });
+}
