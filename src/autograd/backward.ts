@@ -74,7 +74,7 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
         );
       }
       if (!targetSet || !targetSet.has(t)) grads.delete(t);
-      const inGrads = node.vjp(g);
+      const inGrads = createGraph && node.composite ? compositeVjp(node.composite, node.inputs, g) : node.vjp(g);
       node.inputs.forEach((input, i) => {
         const ig = inGrads[i];
         if (ig && input.requiresGrad) accumulate(grads, input, ig);
@@ -84,6 +84,22 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
     return targets ? targets.map((t) => grads.get(t) ?? null) : [];
   };
   return createGraph ? enableGrad(sweep) : noGrad(sweep);
+}
+
+/**
+ * The recorded VJP of an op with a composite form: the composite recomputed (recording) on
+ * stand-ins for the inputs — new leaves over the same storage, so that the inner sweep stops
+ * there and each input slot gets its own gradient even when one tensor fills two — and
+ * differentiated down to them. Each stand-in is then linked to its input, so that a gradient
+ * of these gradients flows on into the outer graph.
+ */
+function compositeVjp(composite: (inputs: readonly Tensor[]) => Tensor, inputs: readonly Tensor[], g: Tensor): (Tensor | null)[] {
+  const leaves = inputs.map((t) => (t.requiresGrad ? t.detach().requireGrad() : t));
+  const grads = runBackward([composite(leaves)], [g], leaves, { createGraph: true });
+  leaves.forEach((leaf, i) => {
+    if (leaf !== inputs[i]) leaf.node = { name: 'identity', inputs: [inputs[i]!], vjp: (d) => [d] };
+  });
+  return grads;
 }
 
 function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {

@@ -8,4 +8,9 @@ export interface GraphNode {
   readonly name: string;
   inputs: readonly Tensor[];
   vjp: ((grad: Tensor) => readonly (Tensor | null)[]) | null;
+  /**
+   * The op written as other ops (a fused primitive's definition). A recorded backward
+   * (`createGraph`) recomputes it on the inputs and differentiates that instead of calling `vjp`.
+   */
+  composite?: (inputs: readonly Tensor[]) => Tensor;
 }

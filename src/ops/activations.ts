@@ -61,20 +61,32 @@ export function silu(x: Tensor): Tensor {
  * never overflows. Each slice along `axis` sums to 1.
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  checkFloat('softmax', x);
-  if (x.ndim === 0) throw new ValueError('softmax: needs at least 1 dim, got a scalar');
-  const a = normalizeAxis('softmax', axis, x.ndim);
-  // the last axis runs fused (one pass each way); other axes as the composite below
-  if (a === x.ndim - 1) return apply('softmax', [x], {});
-  const e = exp(sub(x, max(x, a, true).detach()));
-  return div(e, sum(e, a, true));
+  return alongAxis('softmax', x, axis, softmaxComposite);
 }
 
 /** log(softmax(x)) along `axis`, computed as `x − logSumExp(x)`: stable for any logits. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  checkFloat('logSoftmax', x);
-  if (x.ndim === 0) throw new ValueError('logSoftmax: needs at least 1 dim, got a scalar');
-  const a = normalizeAxis('logSoftmax', axis, x.ndim);
-  if (a === x.ndim - 1) return apply('logSoftmax', [x], {});
+  return alongAxis('logSoftmax', x, axis, logSoftmaxComposite);
+}
+
+/** Validates, then runs the fused primitive over the last axis (one pass each way) or the composite over another. */
+function alongAxis(op: 'softmax' | 'logSoftmax', x: Tensor, axis: number, composite: (x: Tensor, a: number) => Tensor): Tensor {
+  checkFloat(op, x);
+  if (x.ndim === 0) throw new ValueError(`${op}: needs at least 1 dim, got a scalar`);
+  const a = normalizeAxis(op, axis, x.ndim);
+  return a === x.ndim - 1 ? apply(op, [x], {}) : composite(x, a);
+}
+
+/**
+ * Softmax along the (normalised) axis `a` as elementwise ops and reductions: the definition the
+ * fused primitive keeps to (its recorded VJP differentiates this) and the form of other axes.
+ */
+export function softmaxComposite(x: Tensor, a: number): Tensor {
+  const e = exp(sub(x, max(x, a, true).detach()));
+  return div(e, sum(e, a, true));
+}
+
+/** logSoftmax along the (normalised) axis `a` as `x − logSumExp(x)`: the fused primitive's definition. */
+export function logSoftmaxComposite(x: Tensor, a: number): Tensor {
   return sub(x, logSumExp(x, a, true));
 }

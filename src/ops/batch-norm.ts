@@ -1,15 +1,19 @@
 /**
  * Batch normalization with the batch's own statistics as one fused primitive each way: the
  * statistics in one pass, the normalization in another, and the backward in two (instead of a
- * dozen elementwise passes of the composite `(x − mean(x))/√(var(x) + ε)·γ + β`).
+ * dozen elementwise passes of the composite `(x − mean(x))/√(var(x) + ε)·γ + β`, which stays
+ * the primitive's definition: its recorded VJP differentiates it).
  */
 import { isFloat } from '../tensor/dtype.js';
 import { DTypeError, ShapeError } from '../tensor/errors.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { add, mul, sub } from './binary.js';
 import { apply } from './dispatch.js';
 import { slice } from './movement.js';
+import { mean } from './reduce.js';
 import { assertTensor } from './scalar.js';
+import { rsqrt } from './unary.js';
 
 /**
  * Normalizes `x [..., C]` per channel (the last axis) with the mean and biased variance over all
@@ -35,4 +39,15 @@ export function batchNormTraining(x: Tensor, gamma: Tensor, beta: Tensor, epsilo
   const stats = apply('batchNormStats', [x], {});
   const y = apply('batchNorm', [x, stats, gamma, beta], { epsilon });
   return { y, mean: slice(stats, [0]), variance: slice(stats, [1]) };
+}
+
+/**
+ * The `batchNorm` primitive as other ops: `(x − μ)/√(σ² + ε)·γ + β` with the mean μ and biased
+ * variance σ² of each channel over every axis but the last.
+ */
+export function batchNormComposite(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): Tensor {
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  const xc = sub(x, mean(x, axes, true));
+  const rstd = rsqrt(add(mean(mul(xc, xc), axes, true), epsilon));
+  return add(mul(mul(xc, rstd), gamma), beta);
 }

@@ -17,8 +17,9 @@ export function apply<P extends Prim>(prim: P, inputs: readonly Tensor[], params
     let needed = false;
     for (const t of inputs) if (t.requiresGrad) needed = true;
     if (needed) {
-      const vjp = def.vjp;
+      const { vjp, composite } = def;
       out.node = { name: prim, inputs, vjp: (g) => vjp(g, inputs, out, params) };
+      if (composite) out.node.composite = (xs) => composite(xs, params);
       out.requiresGrad = true;
     }
   }

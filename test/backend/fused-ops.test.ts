@@ -1,9 +1,10 @@
 /**
  * The fused primitives against the composites they replace (DESIGN: "keep a test that the fused
  * and composite forms agree"): values, first gradients (the fused backward kernels) and second
- * gradients (the recorded form of each VJP), on the JS and the native backend. Also: the
- * cross-entropy losses take the logits of a softmax activation, and Dense/LayerNormalization
- * give what their unfused formulas give.
+ * gradients (a recorded backward differentiates each primitive's own composite), on the JS and
+ * the native backend; and second gradients against finite differences of the kernels' first
+ * ones. Also: the cross-entropy losses take the logits of a softmax activation, and
+ * Dense/LayerNormalization give what their unfused formulas give.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,6 +83,9 @@ for (const b of BACKENDS) {
         agree(`labels from probabilities ε=${e}`, [p], (z) => nb.crossEntropy(z, labels, { fromLogits: false, smoothing: e }), probs(onehot, e));
         agree(`targets from logits ε=${e}`, [x, t], (z, y) => nb.crossEntropy(z, y!, { smoothing: e }), (z, y) => logits(y!, e)(z));
         agree(`targets from probabilities ε=${e}`, [p, t], (z, y) => nb.crossEntropy(z, y!, { fromLogits: false, smoothing: e }), (z, y) => probs(y!, e)(z));
+        // a constant target runs the fused backward kernel (one that takes gradients, the composite)
+        agree(`constant targets from logits ε=${e}`, [x, t], (z, y) => nb.crossEntropy(z, y!, { smoothing: e }), (z, y) => logits(y!, e)(z), [true, false]);
+        agree(`constant targets from probabilities ε=${e}`, [p, t], (z, y) => nb.crossEntropy(z, y!, { fromLogits: false, smoothing: e }), (z, y) => probs(y!, e)(z), [true, false]);
       }
       setBackend(original);
     });
@@ -106,6 +110,29 @@ for (const b of BACKENDS) {
       agree('layerNorm, gamma and beta', [x, gamma, beta], (u, g, c) => nb.layerNorm(u, g!, c!, 1e-3), (u, g, c) => nb.add(nb.mul(ln(u), g!), c!));
       agree('layerNorm, bare', [x], (u) => nb.layerNorm(u, null, null, 1e-3), ln);
       agree('layerNorm, constant gamma', [x, gamma], (u, g) => nb.layerNorm(u, g!, null, 1e-3), (u, g) => nb.mul(ln(u), g!), [true, false]);
+      setBackend(original);
+    });
+
+    test('second gradients match finite differences of the fused backward kernels', () => {
+      setBackend(b);
+      // Σ w·∂/∂inputs Σ(f·v): analytically a recorded backward (the composite), numerically the kernels' first gradients
+      const second = (f: (...x: Tensor[]) => Tensor, shapes: number[][]) => (...xs: Tensor[]): Tensor => {
+        const v = det(f(...xs).shape, 12);
+        const gs = [nb.grad((...a: Tensor[]) => nb.sum(nb.mul(f(...a), v)))(...xs)].flat();
+        return gs.reduce((acc: Tensor, g, i) => nb.add(acc, nb.sum(nb.mul(g, det(shapes[i]!, 13 + i)))), nb.tensor(0, { dtype: 'float64' }));
+      };
+      const check = (what: string, f: (...x: Tensor[]) => Tensor, inputs: Tensor[]) => {
+        assert.doesNotThrow(() => nb.testing.gradcheck(second(f, inputs.map((t) => t.shape.slice())), inputs), what);
+      };
+      const x = det([3, 4], 14);
+      const labels = nb.tensor([1, 3, 0], { dtype: 'int32' });
+      const t = det([3, 4], 15, 0, 1);
+      check('softmax', (u) => nb.softmax(u!), [x]);
+      check('logSoftmax', (u) => nb.logSoftmax(u!), [x]);
+      check('crossEntropy, labels', (u) => nb.crossEntropy(u!, labels, { smoothing: 0.1 }), [x]);
+      check('crossEntropy, probabilities', (u) => nb.crossEntropy(u!, t, { fromLogits: false }), [det([3, 4], 16, 0.2, 1)]);
+      for (const act of ['sigmoid', 'tanh', 'gelu'] as const) check(`biasActivation ${act}`, (u, c) => nb.biasActivation(u!, c!, act), [x, det([4], 17, -1, 1)]);
+      check('layerNorm', (u, g, c) => nb.layerNorm(u!, g!, c!, 1e-3), [x, det([4], 18, 0.5, 1.5), det([4], 19)]);
       setBackend(original);
     });
   });

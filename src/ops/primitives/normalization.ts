@@ -1,10 +1,7 @@
-import { isGradEnabled } from '../../autograd/mode.js';
 import { backend } from '../../backend/index.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { add, mul, sub } from '../binary.js';
-import { mean, sum } from '../reduce.js';
-import { rsqrt } from '../unary.js';
+import { batchNormComposite } from '../batch-norm.js';
 import { denseData as dense, empty } from './alloc.js';
 import type { PrimTable } from './types.js';
 
@@ -53,16 +50,6 @@ export const normalizationPrims: PrimTable<'batchNormStats' | 'batchNorm'> = {
     // The statistics are x's own, so x's gradient goes through them too: with x̂ = (x − μ)·rstd,
     // dx = γ·rstd·(g − mean(g) − x̂·mean(g·x̂)), dγ = Σ g·x̂, dβ = Σ g (sums over all but the last axis)
     vjp: (g, [x, stats, gamma, beta], _, { epsilon }) => {
-      if (isGradEnabled()) {
-        const axes = x!.shape.slice(0, -1).map((_, i) => i);
-        const mu = mean(x!, axes, true);
-        const xc = sub(x!, mu);
-        const rstd = rsqrt(add(mean(mul(xc, xc), axes, true), epsilon));
-        const xhat = mul(xc, rstd);
-        const gx = mul(g, xhat);
-        const dx = mul(mul(gamma!, rstd), sub(sub(g, mean(g, axes, true)), mul(xhat, mean(gx, axes, true))));
-        return [dx, null, gamma!.requiresGrad ? sum(gx, axes) : null, beta!.requiresGrad ? sum(g, axes) : null];
-      }
       const [rows, cols] = rowsCols(x!);
       const { mu, rstd } = meanRstd(stats!, epsilon);
       const dx = empty(x!.dtype, x!.shape);
@@ -73,5 +60,6 @@ export const normalizationPrims: PrimTable<'batchNormStats' | 'batchNorm'> = {
       db.storage.set(dbeta);
       return [dx, null, dg, db];
     },
+    composite: ([x, , gamma, beta], { epsilon }) => batchNormComposite(x!, gamma!, beta!, epsilon),
   },
 };

@@ -98,6 +98,12 @@ export type Vjp<P extends Prim> = (grad: Tensor, inputs: readonly Tensor[], out:
 export interface PrimDef<P extends Prim> {
   forward(inputs: readonly Tensor[], params: PrimParams[P]): Tensor;
   vjp: Vjp<P> | 'none';
+  /**
+   * A fused primitive's definition as other ops. When the backward is recorded (`createGraph`)
+   * autograd recomputes this on the inputs and differentiates it instead of calling `vjp`, so
+   * the VJP only runs the backward kernel and gradients of gradients need no formula of their own.
+   */
+  composite?: (inputs: readonly Tensor[], params: PrimParams[P]) => Tensor;
 }
 
 export type PrimTable<K extends Prim> = { [P in K]: PrimDef<P> };
