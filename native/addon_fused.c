@@ -1,266 +1,207 @@
-/* The N-API surface of the fused kernels (fused.h). Each wrapper checks its arguments: integer
- * sizes, that every array is a Float32Array or Float64Array of one element type (labels an
- * Int32Array) and long enough, that labels are valid classes; then it calls the kernel on the
+/* The N-API surface of the fused kernels (fused.h). Each wrapper reads its arguments with
+ * napi_args.h: integer sizes, every array a Float32Array or Float64Array of one element type
+ * (labels an Int32Array) and long enough, labels valid classes; then it calls the kernel on the
  * arrays' own memory. A failed check throws and means a bug in src/backend/native/fused.ts. */
-#include <math.h>
-#include <stdio.h>
 #include "fused.h"
+#include "napi_args.h"
 
-#define MAX_ARGS 12
+#define FLOATS (NB_F32 | NB_F64)
 
-typedef struct {
-  napi_env env;
-  const char *fn;
-  napi_value argv[MAX_ARGS];
-  int failed;
-  nb_type type; /* element type of the first float array */
-  int typed;
-} fcall;
-
-static void fail(fcall *c, const char *what, const char *name) {
-  if (c->failed) return;
-  char msg[200];
-  snprintf(msg, sizeof msg, "nabla native %s: %s %s", c->fn, name, what);
-  napi_throw_type_error(c->env, NULL, msg);
-  c->failed = 1;
-}
-
-static int get_args(fcall *c, napi_callback_info info, size_t want) {
-  size_t argc = MAX_ARGS;
-  if (napi_get_cb_info(c->env, info, &argc, c->argv, NULL, NULL) != napi_ok || argc != want) fail(c, "count is wrong", "argument");
-  return !c->failed;
-}
-
-static double get_num(fcall *c, int i, const char *name) {
-  double v = 0;
-  if (napi_get_value_double(c->env, c->argv[i], &v) != napi_ok) fail(c, "must be a number", name);
-  return v;
-}
-
-/* A non-negative integer below 2^53. */
-static long get_count(fcall *c, int i, const char *name) {
-  double v = get_num(c, i, name);
-  if (!c->failed && (v != floor(v) || v < 0 || v > 9007199254740991.0)) fail(c, "must be a non-negative integer", name);
-  return (long)v;
-}
-
-static int get_flag(fcall *c, int i, const char *name) {
-  bool v = false;
-  if (napi_get_value_bool(c->env, c->argv[i], &v) != napi_ok) fail(c, "must be a boolean", name);
-  return v;
-}
-
-static int is_null(fcall *c, int i) {
-  napi_valuetype t;
-  return napi_typeof(c->env, c->argv[i], &t) == napi_ok && (t == napi_null || t == napi_undefined);
-}
-
-/* A float array of at least `need` elements, of the same type as the others (NULL if optional and null). */
-static void *get_floats(fcall *c, int i, const char *name, double need, int optional) {
-  if (c->failed || (optional && is_null(c, i))) return NULL;
-  bool is = false;
-  napi_typedarray_type t;
-  size_t len = 0;
-  void *data = NULL;
-  if (napi_is_typedarray(c->env, c->argv[i], &is) != napi_ok || !is ||
-      napi_get_typedarray_info(c->env, c->argv[i], &t, &len, &data, NULL, NULL) != napi_ok ||
-      (t != napi_float32_array && t != napi_float64_array)) {
-    fail(c, optional ? "must be a Float32Array, a Float64Array or null" : "must be a Float32Array or Float64Array", name);
-    return NULL;
-  }
-  nb_type type = t == napi_float32_array ? T_F32 : T_F64;
-  if (c->typed && type != c->type) fail(c, "has a different element type from the first array", name);
-  else if ((double)len < need) fail(c, "is too short", name);
-  c->type = type;
-  c->typed = 1;
-  return data;
+/* Argument i as a float array of at least `need` elements and of the kind `*kind` (any float
+ * kind while *kind is 0: the call's first array sets it); NULL when `optional` and null. */
+static void *floats(nb_call *c, int i, const char *name, double need, int optional, nb_kind *kind) {
+  if (c->failed || (optional && nb_is_null(c, i))) return NULL;
+  nb_array a = optional ? nb_get_optional_array(c, i, name, FLOATS) : nb_get_array(c, i, name, FLOATS);
+  if (c->failed) return NULL;
+  if (*kind && a.kind != *kind) nb_fail(c, "%s has a different element type from the first array", name);
+  else if (a.length < need) nb_fail(c, "%s is too short", name);
+  *kind = a.kind;
+  return a.data;
 }
 
 /* Int32Array labels, each in [0, classes) (NULL if null). */
-static const int32_t *get_labels(fcall *c, int i, long rows, long classes) {
-  if (c->failed || is_null(c, i)) return NULL;
-  bool is = false;
-  napi_typedarray_type t;
-  size_t len = 0;
-  void *data = NULL;
-  if (napi_is_typedarray(c->env, c->argv[i], &is) != napi_ok || !is ||
-      napi_get_typedarray_info(c->env, c->argv[i], &t, &len, &data, NULL, NULL) != napi_ok || t != napi_int32_array) {
-    fail(c, "must be an Int32Array or null", "labels");
-    return NULL;
-  }
-  if ((double)len < (double)rows) fail(c, "is too short", "labels");
-  const int32_t *l = data;
+static const int32_t *get_labels(nb_call *c, int i, long rows, long classes) {
+  if (c->failed || nb_is_null(c, i)) return NULL;
+  nb_array a = nb_get_optional_array(c, i, "labels", NB_I32);
+  if (c->failed) return NULL;
+  if (a.length < (double)rows) nb_fail(c, "labels is too short");
+  const int32_t *l = a.data;
   for (long r = 0; r < rows && !c->failed; r++)
-    if (l[r] < 0 || l[r] >= classes) fail(c, "holds a class outside [0, cols)", "labels");
+    if (l[r] < 0 || l[r] >= classes) nb_fail(c, "labels holds a class outside [0, cols)");
   return l;
 }
 
-#define BEGIN(name, n)                      \
-  fcall c = {env, name, {0}, 0, T_F32, 0}; \
-  if (!get_args(&c, info, n)) return NULL
-
 /* adamUpdate(param, grad, m, v, vHat|null, lrT, beta1, beta2, epsilon, decay) */
 static napi_value js_adam(napi_env env, napi_callback_info info) {
-  BEGIN("adamUpdate", 10);
-  void *p = get_floats(&c, 0, "param", 0, 0);
-  size_t n = 0;
-  napi_get_typedarray_info(env, c.argv[0], NULL, &n, NULL, NULL, NULL);
-  const void *g = get_floats(&c, 1, "grad", (double)n, 0);
-  void *m = get_floats(&c, 2, "m", (double)n, 0), *v = get_floats(&c, 3, "v", (double)n, 0);
-  void *vh = get_floats(&c, 4, "vHat", (double)n, 1);
-  nb_adam_hyper h = {get_num(&c, 5, "lrT"), get_num(&c, 6, "beta1"), get_num(&c, 7, "beta2"), get_num(&c, 8, "epsilon"),
-                     get_num(&c, 9, "decay")};
-  if (!c.failed) nb_adam_update(c.type, p, g, m, v, vh, (long)n, &h);
+  nb_call c = {env, "adamUpdate", {0}, 0};
+  if (!nb_get_args(&c, info, 10)) return NULL;
+  nb_array p = nb_get_array(&c, 0, "param", FLOATS);
+  nb_kind kind = p.kind;
+  const void *g = floats(&c, 1, "grad", p.length, 0, &kind);
+  void *m = floats(&c, 2, "m", p.length, 0, &kind), *v = floats(&c, 3, "v", p.length, 0, &kind);
+  void *vh = floats(&c, 4, "vHat", p.length, 1, &kind);
+  nb_adam_hyper h = {nb_get_number(&c, 5, "lrT"), nb_get_number(&c, 6, "beta1"), nb_get_number(&c, 7, "beta2"),
+                     nb_get_number(&c, 8, "epsilon"), nb_get_number(&c, 9, "decay")};
+  if (!c.failed) nb_adam_update(nb_kind_type(kind), p.data, g, m, v, vh, (long)p.length, &h);
   return NULL;
 }
 
 /* sgdUpdate(param, grad, velocity|null, lr, momentum, nesterov, weightDecay) */
 static napi_value js_sgd(napi_env env, napi_callback_info info) {
-  BEGIN("sgdUpdate", 7);
-  void *p = get_floats(&c, 0, "param", 0, 0);
-  size_t n = 0;
-  napi_get_typedarray_info(env, c.argv[0], NULL, &n, NULL, NULL, NULL);
-  const void *g = get_floats(&c, 1, "grad", (double)n, 0);
-  void *vel = get_floats(&c, 2, "velocity", (double)n, 1);
-  nb_sgd_hyper h = {get_num(&c, 3, "lr"), get_num(&c, 4, "momentum"), get_num(&c, 6, "weightDecay"), get_flag(&c, 5, "nesterov")};
-  if (!c.failed) nb_sgd_update(c.type, p, g, vel, (long)n, &h);
+  nb_call c = {env, "sgdUpdate", {0}, 0};
+  if (!nb_get_args(&c, info, 7)) return NULL;
+  nb_array p = nb_get_array(&c, 0, "param", FLOATS);
+  nb_kind kind = p.kind;
+  const void *g = floats(&c, 1, "grad", p.length, 0, &kind);
+  void *vel = floats(&c, 2, "velocity", p.length, 1, &kind);
+  nb_sgd_hyper h = {nb_get_number(&c, 3, "lr"), nb_get_number(&c, 4, "momentum"), nb_get_number(&c, 6, "weightDecay"),
+                    nb_get_flag(&c, 5, "nesterov")};
+  if (!c.failed) nb_sgd_update(nb_kind_type(kind), p.data, g, vel, (long)p.length, &h);
   return NULL;
 }
 
 /* softmax(x, rows, cols, log, out) */
 static napi_value js_softmax(napi_env env, napi_callback_info info) {
-  BEGIN("softmax", 5);
-  long rows = get_count(&c, 1, "rows"), cols = get_count(&c, 2, "cols");
+  nb_call c = {env, "softmax", {0}, 0};
+  if (!nb_get_args(&c, info, 5)) return NULL;
+  long rows = nb_get_count(&c, 1, "rows"), cols = nb_get_count(&c, 2, "cols");
   double size = (double)rows * cols;
-  const void *x = get_floats(&c, 0, "x", size, 0);
-  int log = get_flag(&c, 3, "log");
-  void *out = get_floats(&c, 4, "out", size, 0);
-  if (!c.failed) nb_softmax(c.type, x, rows, cols, log, out);
+  nb_kind kind = 0;
+  const void *x = floats(&c, 0, "x", size, 0, &kind);
+  int log = nb_get_flag(&c, 3, "log");
+  void *out = floats(&c, 4, "out", size, 0, &kind);
+  if (!c.failed) nb_softmax(nb_kind_type(kind), x, rows, cols, log, out);
   return NULL;
 }
 
 /* softmaxBackward(y, g, rows, cols, log, dx) */
 static napi_value js_softmax_back(napi_env env, napi_callback_info info) {
-  BEGIN("softmaxBackward", 6);
-  long rows = get_count(&c, 2, "rows"), cols = get_count(&c, 3, "cols");
+  nb_call c = {env, "softmaxBackward", {0}, 0};
+  if (!nb_get_args(&c, info, 6)) return NULL;
+  long rows = nb_get_count(&c, 2, "rows"), cols = nb_get_count(&c, 3, "cols");
   double size = (double)rows * cols;
-  const void *y = get_floats(&c, 0, "y", size, 0), *g = get_floats(&c, 1, "g", size, 0);
-  int log = get_flag(&c, 4, "log");
-  void *dx = get_floats(&c, 5, "dx", size, 0);
-  if (!c.failed) nb_softmax_backward(c.type, y, g, rows, cols, log, dx);
+  nb_kind kind = 0;
+  const void *y = floats(&c, 0, "y", size, 0, &kind), *g = floats(&c, 1, "g", size, 0, &kind);
+  int log = nb_get_flag(&c, 4, "log");
+  void *dx = floats(&c, 5, "dx", size, 0, &kind);
+  if (!c.failed) nb_softmax_backward(nb_kind_type(kind), y, g, rows, cols, log, dx);
   return NULL;
 }
 
 /* The shared head of crossEntropy(x, rows, cols, labels|null, targets|null, smoothing, fromLogits, …) */
-static const void *ce_head(fcall *c, long *rows, long *cols, nb_ce_target *tg) {
-  *rows = get_count(c, 1, "rows");
-  *cols = get_count(c, 2, "cols");
+static const void *ce_head(nb_call *c, long *rows, long *cols, nb_ce_target *tg, nb_kind *kind) {
+  *rows = nb_get_count(c, 1, "rows");
+  *cols = nb_get_count(c, 2, "cols");
   double size = (double)*rows * *cols;
-  const void *x = get_floats(c, 0, "x", size, 0);
+  const void *x = floats(c, 0, "x", size, 0, kind);
   tg->labels = get_labels(c, 3, *rows, *cols);
-  tg->targets = get_floats(c, 4, "targets", size, 1);
-  tg->smoothing = get_num(c, 5, "smoothing");
-  tg->from_logits = get_flag(c, 6, "fromLogits");
-  if (!c->failed && is_null(c, 3) == is_null(c, 4)) fail(c, "must be given, exactly one of the two", "labels or targets");
+  tg->targets = floats(c, 4, "targets", size, 1, kind);
+  tg->smoothing = nb_get_number(c, 5, "smoothing");
+  tg->from_logits = nb_get_flag(c, 6, "fromLogits");
+  if (!c->failed && nb_is_null(c, 3) == nb_is_null(c, 4)) nb_fail(c, "labels or targets must be given, exactly one of the two");
   return x;
 }
 
 /* crossEntropy(x, rows, cols, labels, targets, smoothing, fromLogits, loss) */
 static napi_value js_ce(napi_env env, napi_callback_info info) {
-  BEGIN("crossEntropy", 8);
+  nb_call c = {env, "crossEntropy", {0}, 0};
+  if (!nb_get_args(&c, info, 8)) return NULL;
   long rows, cols;
   nb_ce_target tg;
-  const void *x = ce_head(&c, &rows, &cols, &tg);
-  void *loss = get_floats(&c, 7, "loss", (double)rows, 0);
-  if (!c.failed) nb_cross_entropy(c.type, x, rows, cols, &tg, loss);
+  nb_kind kind = 0;
+  const void *x = ce_head(&c, &rows, &cols, &tg, &kind);
+  void *loss = floats(&c, 7, "loss", (double)rows, 0, &kind);
+  if (!c.failed) nb_cross_entropy(nb_kind_type(kind), x, rows, cols, &tg, loss);
   return NULL;
 }
 
 /* crossEntropyBackward(x, rows, cols, labels, targets, smoothing, fromLogits, g, dx) */
 static napi_value js_ce_back(napi_env env, napi_callback_info info) {
-  BEGIN("crossEntropyBackward", 9);
+  nb_call c = {env, "crossEntropyBackward", {0}, 0};
+  if (!nb_get_args(&c, info, 9)) return NULL;
   long rows, cols;
   nb_ce_target tg;
-  const void *x = ce_head(&c, &rows, &cols, &tg);
-  const void *g = get_floats(&c, 7, "g", (double)rows, 0);
-  void *dx = get_floats(&c, 8, "dx", (double)rows * cols, 0);
-  if (!c.failed) nb_cross_entropy_backward(c.type, x, rows, cols, &tg, g, dx);
+  nb_kind kind = 0;
+  const void *x = ce_head(&c, &rows, &cols, &tg, &kind);
+  const void *g = floats(&c, 7, "g", (double)rows, 0, &kind);
+  void *dx = floats(&c, 8, "dx", (double)rows * cols, 0, &kind);
+  if (!c.failed) nb_cross_entropy_backward(nb_kind_type(kind), x, rows, cols, &tg, g, dx);
   return NULL;
 }
 
-static int get_act(fcall *c, int i) {
-  long a = get_count(c, i, "activation");
-  if (!c->failed && a >= A_COUNT) fail(c, "is an unknown code", "activation");
+static int get_act(nb_call *c, int i) {
+  long a = nb_get_count(c, i, "activation");
+  if (!c->failed && a >= A_COUNT) nb_fail(c, "activation is an unknown code");
   return (int)a;
 }
 
 /* biasActivation(act, y, bias|null, rows, cols, out) */
 static napi_value js_bias_act(napi_env env, napi_callback_info info) {
-  BEGIN("biasActivation", 6);
+  nb_call c = {env, "biasActivation", {0}, 0};
+  if (!nb_get_args(&c, info, 6)) return NULL;
   int act = get_act(&c, 0);
-  long rows = get_count(&c, 3, "rows"), cols = get_count(&c, 4, "cols");
+  long rows = nb_get_count(&c, 3, "rows"), cols = nb_get_count(&c, 4, "cols");
   double size = (double)rows * cols;
-  const void *y = get_floats(&c, 1, "y", size, 0), *bias = get_floats(&c, 2, "bias", (double)cols, 1);
-  void *out = get_floats(&c, 5, "out", size, 0);
-  if (!c.failed) nb_bias_act(c.type, act, y, bias, rows, cols, out);
+  nb_kind kind = 0;
+  const void *y = floats(&c, 1, "y", size, 0, &kind), *bias = floats(&c, 2, "bias", (double)cols, 1, &kind);
+  void *out = floats(&c, 5, "out", size, 0, &kind);
+  if (!c.failed) nb_bias_act(nb_kind_type(kind), act, y, bias, rows, cols, out);
   return NULL;
 }
 
 /* biasActivationBackward(act, y, bias|null, out, g, rows, cols, dz, dbias|null) */
 static napi_value js_bias_act_back(napi_env env, napi_callback_info info) {
-  BEGIN("biasActivationBackward", 9);
+  nb_call c = {env, "biasActivationBackward", {0}, 0};
+  if (!nb_get_args(&c, info, 9)) return NULL;
   int act = get_act(&c, 0);
-  long rows = get_count(&c, 5, "rows"), cols = get_count(&c, 6, "cols");
+  long rows = nb_get_count(&c, 5, "rows"), cols = nb_get_count(&c, 6, "cols");
   double size = (double)rows * cols;
-  const void *y = get_floats(&c, 1, "y", size, 0), *bias = get_floats(&c, 2, "bias", (double)cols, 1);
-  const void *out = get_floats(&c, 3, "out", size, 0), *g = get_floats(&c, 4, "g", size, 0);
-  void *dz = get_floats(&c, 7, "dz", size, 0), *dbias = get_floats(&c, 8, "dbias", (double)cols, 1);
-  if (!c.failed && nb_bias_act_backward(c.type, act, y, bias, out, g, rows, cols, dz, dbias) != 0)
+  nb_kind kind = 0;
+  const void *y = floats(&c, 1, "y", size, 0, &kind), *bias = floats(&c, 2, "bias", (double)cols, 1, &kind);
+  const void *out = floats(&c, 3, "out", size, 0, &kind), *g = floats(&c, 4, "g", size, 0, &kind);
+  void *dz = floats(&c, 7, "dz", size, 0, &kind), *dbias = floats(&c, 8, "dbias", (double)cols, 1, &kind);
+  if (!c.failed && nb_bias_act_backward(nb_kind_type(kind), act, y, bias, out, g, rows, cols, dz, dbias) != 0)
     napi_throw_error(env, NULL, "nabla native biasActivationBackward: out of memory for the bias-gradient sums");
   return NULL;
 }
 
 /* layerNorm(x, gamma|null, beta|null, rows, cols, eps, out) */
 static napi_value js_ln(napi_env env, napi_callback_info info) {
-  BEGIN("layerNorm", 7);
-  long rows = get_count(&c, 3, "rows"), cols = get_count(&c, 4, "cols");
+  nb_call c = {env, "layerNorm", {0}, 0};
+  if (!nb_get_args(&c, info, 7)) return NULL;
+  long rows = nb_get_count(&c, 3, "rows"), cols = nb_get_count(&c, 4, "cols");
   double size = (double)rows * cols;
-  const void *x = get_floats(&c, 0, "x", size, 0);
-  const void *gamma = get_floats(&c, 1, "gamma", (double)cols, 1), *beta = get_floats(&c, 2, "beta", (double)cols, 1);
-  double eps = get_num(&c, 5, "eps");
-  void *out = get_floats(&c, 6, "out", size, 0);
-  if (!c.failed) nb_layer_norm(c.type, x, gamma, beta, rows, cols, eps, out);
+  nb_kind kind = 0;
+  const void *x = floats(&c, 0, "x", size, 0, &kind);
+  const void *gamma = floats(&c, 1, "gamma", (double)cols, 1, &kind), *beta = floats(&c, 2, "beta", (double)cols, 1, &kind);
+  double eps = nb_get_number(&c, 5, "eps");
+  void *out = floats(&c, 6, "out", size, 0, &kind);
+  if (!c.failed) nb_layer_norm(nb_kind_type(kind), x, gamma, beta, rows, cols, eps, out);
   return NULL;
 }
 
 /* layerNormBackward(x, gamma|null, g, rows, cols, eps, dx|null, dgamma|null, dbeta|null) */
 static napi_value js_ln_back(napi_env env, napi_callback_info info) {
-  BEGIN("layerNormBackward", 9);
-  long rows = get_count(&c, 3, "rows"), cols = get_count(&c, 4, "cols");
+  nb_call c = {env, "layerNormBackward", {0}, 0};
+  if (!nb_get_args(&c, info, 9)) return NULL;
+  long rows = nb_get_count(&c, 3, "rows"), cols = nb_get_count(&c, 4, "cols");
   double size = (double)rows * cols;
-  const void *x = get_floats(&c, 0, "x", size, 0), *gamma = get_floats(&c, 1, "gamma", (double)cols, 1);
-  const void *g = get_floats(&c, 2, "g", size, 0);
-  double eps = get_num(&c, 5, "eps");
-  void *dx = get_floats(&c, 6, "dx", size, 1), *dgamma = get_floats(&c, 7, "dgamma", (double)cols, 1);
-  void *dbeta = get_floats(&c, 8, "dbeta", (double)cols, 1);
+  nb_kind kind = 0;
+  const void *x = floats(&c, 0, "x", size, 0, &kind), *gamma = floats(&c, 1, "gamma", (double)cols, 1, &kind);
+  const void *g = floats(&c, 2, "g", size, 0, &kind);
+  double eps = nb_get_number(&c, 5, "eps");
+  void *dx = floats(&c, 6, "dx", size, 1, &kind), *dgamma = floats(&c, 7, "dgamma", (double)cols, 1, &kind);
+  void *dbeta = floats(&c, 8, "dbeta", (double)cols, 1, &kind);
   if (c.failed) return NULL;
-  if (nb_layer_norm_backward(c.type, x, gamma, g, rows, cols, eps, dx, dgamma, dbeta) != 0)
+  if (nb_layer_norm_backward(nb_kind_type(kind), x, gamma, g, rows, cols, eps, dx, dgamma, dbeta) != 0)
     napi_throw_error(env, NULL, "nabla native layerNormBackward: out of memory for the row statistics");
   return NULL;
 }
 
 napi_value nb_fused_register(napi_env env, napi_value exports) {
-  static const struct {
-    const char *name;
-    napi_callback fn;
-  } fns[] = {{"adamUpdate", js_adam},       {"sgdUpdate", js_sgd},         {"softmax", js_softmax},
-             {"softmaxBackward", js_softmax_back}, {"crossEntropy", js_ce}, {"crossEntropyBackward", js_ce_back},
-             {"biasActivation", js_bias_act}, {"biasActivationBackward", js_bias_act_back},
-             {"layerNorm", js_ln},          {"layerNormBackward", js_ln_back}};
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-    napi_value f;
-    if (napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn, NULL, &f) != napi_ok) return NULL;
-    if (napi_set_named_property(env, exports, fns[i].name, f) != napi_ok) return NULL;
-  }
-  return exports;
+  static const nb_export fns[] = {{"adamUpdate", js_adam},       {"sgdUpdate", js_sgd},         {"softmax", js_softmax},
+                                  {"softmaxBackward", js_softmax_back}, {"crossEntropy", js_ce}, {"crossEntropyBackward", js_ce_back},
+                                  {"biasActivation", js_bias_act}, {"biasActivationBackward", js_bias_act_back},
+                                  {"layerNorm", js_ln},          {"layerNormBackward", js_ln_back}};
+  return nb_export_all(env, exports, fns, sizeof fns / sizeof fns[0]) ? exports : NULL;
 }

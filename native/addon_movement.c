@@ -238,16 +238,16 @@ static double *mdoubles(nb_call *c, int i, const char *name, long count) {
   return (double *)a.data;
 }
 
-/* A float [rows, cols] block argument (from index 0) of kind *kind (or any float kind when *kind < 0). */
-static void *mblock(nb_call *c, int i, const char *name, long rows, long cols, int *kind) {
+/* A float [rows, cols] block argument (from index 0) of kind *kind (or any float kind when *kind is 0). */
+static void *mblock(nb_call *c, int i, const char *name, long rows, long cols, nb_kind *kind) {
   nb_array a = nb_get_array(c, i, name, ANY);
   nb_require_float(c, &a, name);
   if (c->failed) return NULL;
-  if (*kind >= 0 && (int)a.kind != *kind) {
+  if (*kind && a.kind != *kind) {
     nb_fail(c, "%s must have x's type", name);
     return NULL;
   }
-  *kind = (int)a.kind;
+  *kind = a.kind;
   nb_check_range(c, &a, name, 0, (double)rows * (double)cols);
   return c->failed ? NULL : a.data;
 }
@@ -261,12 +261,12 @@ static napi_value m_bn_stats(napi_env env, napi_callback_info info) {
   nb_call c = {env, "batchNormStats", {0}, 0};
   if (!nb_get_args(&c, info, 5)) return NULL;
   long rows = nb_get_count(&c, 1, "rows"), cols = nb_get_count(&c, 2, "cols");
-  int kind = -1;
+  nb_kind kind = 0;
   const void *x = c.failed ? NULL : mblock(&c, 0, "x", rows, cols, &kind);
   double *mean = mdoubles(&c, 3, "mean", cols), *var = mdoubles(&c, 4, "var", cols);
   if (c.failed || cols == 0) return NULL;
   if (rows == 0) return nb_fail(&c, "rows must be positive"), NULL;
-  mout_of_memory(&c, nb_bn_stats(kind == NB_F64 ? T_F64 : T_F32, x, rows, cols, mean, var));
+  mout_of_memory(&c, nb_bn_stats(nb_kind_type(kind), x, rows, cols, mean, var));
   return NULL;
 }
 
@@ -275,7 +275,7 @@ static napi_value m_bn_forward(napi_env env, napi_callback_info info) {
   nb_call c = {env, "batchNormForward", {0}, 0};
   if (!nb_get_args(&c, info, 7)) return NULL;
   long rows = nb_get_count(&c, 1, "rows"), cols = nb_get_count(&c, 2, "cols");
-  int kind = -1;
+  nb_kind kind = 0;
   const void *x = c.failed ? NULL : mblock(&c, 0, "x", rows, cols, &kind);
   double *mean = mdoubles(&c, 3, "mean", cols), *scale = mdoubles(&c, 4, "scale", cols);
   napi_valuetype bt = napi_null;
@@ -283,7 +283,7 @@ static napi_value m_bn_forward(napi_env env, napi_callback_info info) {
   const void *beta = c.failed || bt == napi_null ? NULL : mblock(&c, 5, "beta", 1, cols, &kind);
   void *out = c.failed ? NULL : mblock(&c, 6, "out", rows, cols, &kind);
   if (c.failed || rows == 0 || cols == 0) return NULL;
-  mout_of_memory(&c, nb_bn_forward(kind == NB_F64 ? T_F64 : T_F32, x, rows, cols, mean, scale, beta, out));
+  mout_of_memory(&c, nb_bn_forward(nb_kind_type(kind), x, rows, cols, mean, scale, beta, out));
   return NULL;
 }
 
@@ -292,7 +292,7 @@ static napi_value m_bn_backward(napi_env env, napi_callback_info info) {
   nb_call c = {env, "batchNormBackward", {0}, 0};
   if (!nb_get_args(&c, info, 10)) return NULL;
   long rows = nb_get_count(&c, 2, "rows"), cols = nb_get_count(&c, 3, "cols");
-  int kind = -1;
+  nb_kind kind = 0;
   const void *x = c.failed ? NULL : mblock(&c, 0, "x", rows, cols, &kind);
   const void *g = c.failed ? NULL : mblock(&c, 1, "g", rows, cols, &kind);
   double *mean = mdoubles(&c, 4, "mean", cols), *rstd = mdoubles(&c, 5, "rstd", cols), *gamma = mdoubles(&c, 6, "gamma", cols);
@@ -300,7 +300,7 @@ static napi_value m_bn_backward(napi_env env, napi_callback_info info) {
   double *dgamma = mdoubles(&c, 8, "dgamma", cols), *dbeta = mdoubles(&c, 9, "dbeta", cols);
   if (c.failed || cols == 0) return NULL;
   if (rows == 0) return nb_fail(&c, "rows must be positive"), NULL;
-  mout_of_memory(&c, nb_bn_backward(kind == NB_F64 ? T_F64 : T_F32, x, g, rows, cols, mean, rstd, gamma, dx, dgamma, dbeta));
+  mout_of_memory(&c, nb_bn_backward(nb_kind_type(kind), x, g, rows, cols, mean, rstd, gamma, dx, dgamma, dbeta));
   return NULL;
 }
 

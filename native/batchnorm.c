@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include "movement.h"
 
-#define ROW_CHUNK 256 /* rows per partial sum */
+#define ROW_CHUNK 256       /* rows per partial sum */
+#define APPLY_GRAIN (1L << 14) /* elements per piece of the normalization handed to a thread */
 
 typedef struct {
   nb_type type;
@@ -98,7 +99,7 @@ int nb_bn_forward(nb_type type, const void *x, long rows, long cols, const doubl
     coef[2 * cols + c] = (beta ? at(type, beta, c) : 0) - mean[c] * scale[c];
   }
   bn_job j = {type, x, NULL, rows, cols, coef, out, NULL};
-  nb_parallel_for(bn_apply, &j, rows, 16384 / (cols > 0 ? cols : 1) + 1);
+  nb_parallel_for(bn_apply, &j, rows, nb_grain(rows, cols, APPLY_GRAIN, 0));
   free(coef);
   return 0;
 }
@@ -121,7 +122,7 @@ int nb_bn_backward(nb_type type, const void *x, const void *g, long rows, long c
     coef[2 * cols + c] = -k * dbeta[c] / n + k * rstd[c] * mean[c] * sgxhat / n;
   }
   j.coef = coef;
-  nb_parallel_for(bn_apply, &j, rows, 16384 / (cols > 0 ? cols : 1) + 1);
+  nb_parallel_for(bn_apply, &j, rows, nb_grain(rows, cols, APPLY_GRAIN, 0));
   free(sgx);
   return 0;
 }

@@ -81,9 +81,7 @@ static int costly_unary(int op) {
 
 static void ew_run(ew_job *j, int costly) {
   long n = j->rows * j->cols;
-  long grain = costly ? GRAIN_COSTLY : GRAIN_CHEAP;
-  long balanced = (n + 4L * nb_pool_threads() - 1) / (4L * nb_pool_threads()); /* ~4 pieces per thread */
-  nb_parallel_for(ew_range, j, n, balanced > grain ? balanced : grain);
+  nb_parallel_for(ew_range, j, n, nb_grain(n, 1, costly ? GRAIN_COSTLY : GRAIN_CHEAP, 4));
 }
 
 void nb_unary(int op, nb_type type, nb_operand x, long rows, long cols, void *out) {

@@ -142,10 +142,7 @@ static void run_task(void *arg, long b, long e) {
 
 /* Runs over `units` (rows or columns) of `per_unit` elements each. */
 static void run(task *t, long units, long per_unit) {
-  long grain = GRAIN / (per_unit > 0 ? per_unit : 1) + 1;
-  long nth = nb_pool_threads();
-  long balanced = (units + 2 * nth - 1) / (2 * nth);
-  nb_parallel_for(run_task, t, units, balanced > grain ? balanced : grain);
+  nb_parallel_for(run_task, t, units, nb_grain(units, per_unit, GRAIN, 2));
 }
 
 void nb_softmax(nb_type type, const void *x, long rows, long cols, int log, void *out) {

@@ -32,11 +32,6 @@ typedef struct {
 /* Work per chunk handed to a thread: about this many elements written. */
 #define GRAIN_ELEMS (1L << 14)
 
-static long grain_for(long per_unit) {
-  long g = GRAIN_ELEMS / (per_unit > 0 ? per_unit : 1);
-  return g < 1 ? 1 : g;
-}
-
 static void im2col_task(void *arg, long b, long e) {
   const window_job *j = arg;
   if (j->type == T_F32) im2col_rows_f32(j, b, e);
@@ -45,8 +40,8 @@ static void im2col_task(void *arg, long b, long e) {
 
 void nb_im2col(nb_type type, const void *x, const long *xs, const nb_window *w, double pad, void *out) {
   window_job j = {w, x, xs, pad, out, type, NULL};
-  long rowLen = w->outW * w->kernelH * w->kernelW * w->channels;
-  nb_parallel_for(im2col_task, &j, w->batch * w->outH, grain_for(rowLen));
+  long rows = w->batch * w->outH, rowLen = w->outW * w->kernelH * w->kernelW * w->channels;
+  nb_parallel_for(im2col_task, &j, rows, nb_grain(rows, rowLen, GRAIN_ELEMS, 0));
 }
 
 static void col2im_task(void *arg, long b, long e) {
@@ -58,7 +53,7 @@ static void col2im_task(void *arg, long b, long e) {
 void nb_col2im(nb_type type, const void *cols, const nb_window *w, void *out) {
   window_job j = {w, cols, NULL, 0, out, type, NULL};
   long per = w->outH * w->outW * w->kernelH * w->kernelW * w->channels;
-  nb_parallel_for(col2im_task, &j, w->batch, grain_for(per));
+  nb_parallel_for(col2im_task, &j, w->batch, nb_grain(w->batch, per, GRAIN_ELEMS, 0));
 }
 
 static void maxpool_task(void *arg, long b, long e) {
@@ -69,6 +64,6 @@ static void maxpool_task(void *arg, long b, long e) {
 
 void nb_maxpool_indices(nb_type type, const void *x, const nb_window *w, int32_t *out, void *values) {
   window_job j = {w, x, NULL, 0, out, type, values};
-  long per = w->outW * w->kernelH * w->kernelW * w->channels;
-  nb_parallel_for(maxpool_task, &j, w->batch * w->outH, grain_for(per));
+  long rows = w->batch * w->outH, per = w->outW * w->kernelH * w->kernelW * w->channels;
+  nb_parallel_for(maxpool_task, &j, rows, nb_grain(rows, per, GRAIN_ELEMS, 0));
 }

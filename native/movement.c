@@ -12,11 +12,6 @@ size_t nb_msize(nb_mtype t) {
   return t == M_F64 ? 8 : t == M_U8 ? 1 : 4;
 }
 
-static long grain_rows(long row_len) {
-  long g = GRAIN_ELEMS / (row_len > 0 ? row_len : 1);
-  return g < 1 ? 1 : g;
-}
-
 /* Element offset of the start of row `row` (rows = every dim but the last) in a view. */
 static long row_offset(long row, const long *shape, const long *strides, int nd) {
   long off = 0;
@@ -90,7 +85,7 @@ void nb_copy(nb_mtype st, const void *src, const long *ss, nb_mtype dt, void *ds
   long rows = 1;
   for (int d = 0; d < nd - 1; d++) rows *= shape[d];
   copy_job j = {st, dt, src, dst, ss, ds, shape, nd};
-  nb_parallel_for(copy_rows, &j, rows, grain_rows(shape[nd - 1]));
+  nb_parallel_for(copy_rows, &j, rows, nb_grain(rows, shape[nd - 1], GRAIN_ELEMS, 0));
 }
 
 /* ---- gather / scatter-add ---- */
@@ -119,7 +114,7 @@ static void gather_rows(void *arg, long begin, long end) {
 
 void nb_gather(size_t esize, const void *x, long outer, long axis, long inner, const int32_t *idx, long m, void *out) {
   gather_job j = {esize, T_F32, x, outer, axis, inner, m, idx, out};
-  nb_parallel_for(gather_rows, &j, outer * m, grain_rows(inner));
+  nb_parallel_for(gather_rows, &j, outer * m, nb_grain(outer * m, inner, GRAIN_ELEMS, 0));
 }
 
 /* Each task owns whole `outer` slices of the output, so no two threads add to one element. */
@@ -144,7 +139,7 @@ static void scatter_slices(void *arg, long begin, long end) {
 
 void nb_scatter_add(nb_type type, const void *g, long outer, long axis, long inner, const int32_t *idx, long m, void *out) {
   gather_job j = {type == T_F64 ? 8 : 4, type, g, outer, axis, inner, m, idx, out};
-  nb_parallel_for(scatter_slices, &j, outer, grain_rows(m * inner));
+  nb_parallel_for(scatter_slices, &j, outer, nb_grain(outer, m * inner, GRAIN_ELEMS, 0));
 }
 
 /* ---- where ---- */
@@ -195,7 +190,7 @@ void nb_where(size_t esize, const uint8_t *cond, const long *cs, const void *a, 
   long rows = 1;
   for (int d = 0; d < nd - 1; d++) rows *= shape[d];
   where_job j = {esize, cond, a, b, cs, as, bs, shape, nd, out};
-  nb_parallel_for(where_rows, &j, rows, grain_rows(shape[nd - 1]));
+  nb_parallel_for(where_rows, &j, rows, nb_grain(rows, shape[nd - 1], GRAIN_ELEMS, 0));
 }
 
 /* ---- arg-reduce and middle-axis reductions over [outer, n, inner] ---- */
@@ -228,8 +223,8 @@ static void arg_task(void *arg, long b, long e) {
 
 void nb_arg_reduce(int op, nb_type type, const void *x, long outer, long n, long inner, int32_t *out) {
   axis_job j = {op, type, x, outer, n, inner, out};
-  long blocks = (inner + INNER_BLOCK - 1) / INNER_BLOCK;
-  nb_parallel_for(arg_task, &j, outer * blocks, grain_rows(n * (inner < INNER_BLOCK ? inner : INNER_BLOCK)));
+  long tasks = outer * ((inner + INNER_BLOCK - 1) / INNER_BLOCK);
+  nb_parallel_for(arg_task, &j, tasks, nb_grain(tasks, n * (inner < INNER_BLOCK ? inner : INNER_BLOCK), GRAIN_ELEMS, 0));
 }
 
 static void middle_task(void *arg, long b, long e) {
@@ -240,6 +235,6 @@ static void middle_task(void *arg, long b, long e) {
 
 void nb_reduce_middle(int op, nb_type type, const void *x, long outer, long n, long inner, void *out) {
   axis_job j = {op, type, x, outer, n, inner, out};
-  long blocks = (inner + INNER_BLOCK - 1) / INNER_BLOCK;
-  nb_parallel_for(middle_task, &j, outer * blocks, grain_rows(n * (inner < INNER_BLOCK ? inner : INNER_BLOCK)));
+  long tasks = outer * ((inner + INNER_BLOCK - 1) / INNER_BLOCK);
+  nb_parallel_for(middle_task, &j, tasks, nb_grain(tasks, n * (inner < INNER_BLOCK ? inner : INNER_BLOCK), GRAIN_ELEMS, 0));
 }

@@ -68,6 +68,12 @@ void nb_pool_set_threads(int n);
 /* Waits (spinning, then yielding) until *counter >= target. */
 void nb_wait_at_least(_Atomic long *counter, long target);
 
+/* The grain of nb_parallel_for over n units of `unit_elems` elements each: pieces of at least
+ * `min_elems` elements (a piece must pay for handing it to a thread), and with `spread` > 0 no
+ * more than about `spread` pieces a thread (fewer, larger pieces where that is enough to keep
+ * every thread busy). How work is cut never changes what a kernel computes, only how fast. */
+long nb_grain(long n, long unit_elems, long min_elems, int spread);
+
 /* Splits [0, n) into nth near-equal ranges; thread tid gets [*begin, *end). */
 void nb_split(long n, int tid, int nth, long *begin, long *end);
 

@@ -50,7 +50,7 @@ long nb_get_long(nb_call *c, int i, const char *name) {
 
 long nb_get_count(nb_call *c, int i, const char *name) {
   long v = nb_get_long(c, i, name);
-  if (v < 0) nb_fail(c, "%s must be non-negative, got %ld", name, v);
+  if (v < 0) nb_fail(c, "%s must be a non-negative integer, got %ld", name, v);
   return v;
 }
 
@@ -92,52 +92,67 @@ static const struct {
              {NB_U8, napi_uint8_array, "Uint8Array"}};
 #define N_KINDS (sizeof KINDS / sizeof KINDS[0])
 
-/* "<name> must be a Float32Array, Float64Array or Uint8Array" for the kinds in `accept`. */
-static void fail_kinds(nb_call *c, const char *name, unsigned accept) {
-  char list[96] = "";
-  size_t used = 0, listed = 0, total = 0;
-  for (size_t k = 0; k < N_KINDS; k++) total += (accept & KINDS[k].kind) != 0;
-  for (size_t k = 0; k < N_KINDS; k++) {
-    if (!(accept & KINDS[k].kind)) continue;
-    const char *sep = listed == 0 ? "" : listed + 1 == total ? " or " : ", ";
-    used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", sep, KINDS[k].name);
-    listed++;
-  }
+/* "<name> must be a Float32Array, Float64Array or Uint8Array" for the kinds in `accept`, with
+ * "or null" last when `nullable`. */
+static void fail_kinds(nb_call *c, const char *name, unsigned accept, int nullable) {
+  const char *names[N_KINDS + 1];
+  size_t n = 0, used = 0;
+  for (size_t k = 0; k < N_KINDS; k++)
+    if (accept & KINDS[k].kind) names[n++] = KINDS[k].name;
+  if (nullable) names[n++] = "null";
+  char list[112] = "";
+  for (size_t k = 0; k < n; k++)
+    used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", k == 0 ? "" : k + 1 == n ? " or " : ", ", names[k]);
   nb_fail(c, "%s must be %s %s", name, list[0] == 'I' ? "an" : "a", list);
 }
 
-nb_array nb_get_array(nb_call *c, int i, const char *name, unsigned accept) {
-  nb_array a = {NB_F32, NULL, 0};
+/* The typed array at argument i if it is one of the `accept` kinds; 0 (nothing thrown) if not. */
+static int read_array(nb_call *c, int i, unsigned accept, nb_array *a) {
   bool is = false;
   napi_typedarray_type t;
   size_t len = 0;
   void *data = NULL;
-  if (napi_is_typedarray(c->env, c->argv[i], &is) == napi_ok && is &&
-      napi_get_typedarray_info(c->env, c->argv[i], &t, &len, &data, NULL, NULL) == napi_ok) {
-    for (size_t k = 0; k < N_KINDS; k++) {
-      if (KINDS[k].napi == t && (accept & KINDS[k].kind)) {
-        a.kind = KINDS[k].kind;
-        a.data = data;
-        a.length = (double)len;
-        return a;
-      }
+  if (napi_is_typedarray(c->env, c->argv[i], &is) != napi_ok || !is ||
+      napi_get_typedarray_info(c->env, c->argv[i], &t, &len, &data, NULL, NULL) != napi_ok)
+    return 0;
+  for (size_t k = 0; k < N_KINDS; k++) {
+    if (KINDS[k].napi == t && (accept & KINDS[k].kind)) {
+      a->kind = KINDS[k].kind;
+      a->data = data;
+      a->length = (double)len;
+      return 1;
     }
   }
-  fail_kinds(c, name, accept);
+  return 0;
+}
+
+nb_array nb_get_array(nb_call *c, int i, const char *name, unsigned accept) {
+  nb_array a = {NB_F32, NULL, 0};
+  if (!read_array(c, i, accept, &a)) fail_kinds(c, name, accept, 0);
+  return a;
+}
+
+nb_array nb_get_optional_array(nb_call *c, int i, const char *name, unsigned accept) {
+  nb_array a = {NB_F32, NULL, 0};
+  if (!nb_is_null(c, i) && !read_array(c, i, accept, &a)) fail_kinds(c, name, accept, 1);
   return a;
 }
 
 void nb_require_float(nb_call *c, const nb_array *a, const char *name) {
   if (c->failed || nb_is_float(a)) return;
-  fail_kinds(c, name, NB_F32 | NB_F64);
+  fail_kinds(c, name, NB_F32 | NB_F64, 0);
 }
 
 int nb_is_float(const nb_array *a) {
   return a->kind == NB_F32 || a->kind == NB_F64;
 }
 
+nb_type nb_kind_type(nb_kind kind) {
+  return kind == NB_F64 ? T_F64 : kind == NB_U8 ? T_U8 : T_F32;
+}
+
 nb_type nb_array_type(const nb_array *a) {
-  return a->kind == NB_F64 ? T_F64 : a->kind == NB_U8 ? T_U8 : T_F32;
+  return nb_kind_type(a->kind);
 }
 
 size_t nb_esize(const nb_array *a) {

@@ -45,7 +45,7 @@ double nb_get_number(nb_call *c, int i, const char *name);
 long nb_int_value(nb_call *c, napi_value v, const char *name);
 /* Argument i as an integer (nb_int_value). */
 long nb_get_long(nb_call *c, int i, const char *name);
-/* Argument i as an integer ≥ 0: "<name> must be an integer", "<name> must be non-negative, got <v>". */
+/* Argument i as an integer ≥ 0: "<name> must be an integer", "<name> must be a non-negative integer, got <v>". */
 long nb_get_count(nb_call *c, int i, const char *name);
 /* Argument i as a boolean: "<name> must be a boolean". */
 int nb_get_flag(nb_call *c, int i, const char *name);
@@ -70,11 +70,16 @@ typedef struct {
  * "<name> must be a Float32Array, Float64Array or Uint8Array" (the kinds in that order:
  * Float32Array, Float64Array, Int32Array, Uint8Array). On failure: kind NB_F32, no data, length 0. */
 nb_array nb_get_array(nb_call *c, int i, const char *name, unsigned accept);
+/* Argument i as nb_get_array, or null / undefined (then kind NB_F32, no data, length 0):
+ * "<name> must be a Float32Array, Float64Array or null". */
+nb_array nb_get_optional_array(nb_call *c, int i, const char *name, unsigned accept);
 /* Checks that `a` holds floats: "<name> must be a Float32Array or Float64Array". */
 void nb_require_float(nb_call *c, const nb_array *a, const char *name);
 /* Whether `a` holds Float32 or Float64 elements. */
 int nb_is_float(const nb_array *a);
-/* The kernels' element type of a float or Uint8 array (T_F32, T_F64, T_U8). */
+/* The kernels' element type of a float or Uint8 kind (T_F32, T_F64, T_U8). */
+nb_type nb_kind_type(nb_kind kind);
+/* The kernels' element type of a float or Uint8 array: nb_kind_type(a->kind). */
 nb_type nb_array_type(const nb_array *a);
 /* Bytes per element of `a`. */
 size_t nb_esize(const nb_array *a);

@@ -70,18 +70,12 @@ static void sgd_task(void *arg, long b, long e) {
   else sgd_range_f32(j, b, e);
 }
 
-static long grain_for(long n) {
-  long nth = nb_pool_threads();
-  long balanced = (n + 2 * nth - 1) / (2 * nth);
-  return balanced > GRAIN ? balanced : GRAIN;
-}
-
 void nb_adam_update(nb_type t, void *p, const void *g, void *m, void *v, void *vhat, long n, const nb_adam_hyper *h) {
   optim_job j = {t, p, m, v, vhat, g, h, NULL, nb_cpu_isa() >= ISA_AVX2};
-  nb_parallel_for(adam_task, &j, n, grain_for(n));
+  nb_parallel_for(adam_task, &j, n, nb_grain(n, 1, GRAIN, 2));
 }
 
 void nb_sgd_update(nb_type t, void *p, const void *g, void *vel, long n, const nb_sgd_hyper *h) {
   optim_job j = {t, p, vel, NULL, NULL, g, NULL, h, nb_cpu_isa() >= ISA_AVX2};
-  nb_parallel_for(sgd_task, &j, n, grain_for(n));
+  nb_parallel_for(sgd_task, &j, n, nb_grain(n, 1, GRAIN, 2));
 }

@@ -180,6 +180,17 @@ void nb_parallel_for(nb_range_fn fn, void *ctx, long n, long grain) {
   pthread_mutex_unlock(&busy);
 }
 
+long nb_grain(long n, long unit_elems, long min_elems, int spread) {
+  long unit = unit_elems > 0 ? unit_elems : 1;
+  long grain = (min_elems + unit - 1) / unit;
+  if (spread > 0) {
+    long pieces = (long)spread * nb_pool_threads();
+    long balanced = (n + pieces - 1) / pieces;
+    if (balanced > grain) grain = balanced;
+  }
+  return grain > 0 ? grain : 1;
+}
+
 void nb_split(long n, int tid, int nth, long *begin, long *end) {
   *begin = n * tid / nth;
   *end = n * (tid + 1) / nth;

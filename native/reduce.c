@@ -79,9 +79,7 @@ void nb_reduce_last(int op, nb_type type, const void *x, long outer, long n, voi
   }
   long per_task = n / j.chunks + 1;
   long tasks = outer * j.chunks;
-  long grain = GRAIN / per_task + 1;
-  long balanced = (tasks + 4L * nth - 1) / (4L * nth);
-  nb_parallel_for(reduce_tasks, &j, tasks, balanced > grain ? balanced : grain);
+  nb_parallel_for(reduce_tasks, &j, tasks, nb_grain(tasks, per_task, GRAIN, 4));
   if (j.chunks > 1) {
     for (long r = 0; r < outer; r++) {
       double acc = identity(op);

@@ -12,7 +12,6 @@ import { jsBackend, type Backend, type View } from '../../src/backend/index.js';
 import type { Window2d } from '../../src/backend/backend.js';
 import { nativeBackend, nativeUnavailableReason } from '../../src/backend/index.js';
 import { loadAddon } from '../../src/backend/native/addon.js';
-import { hasMovement } from '../../src/backend/native/movement.js';
 import type { TypedArray } from '../../src/tensor/dtype.js';
 
 // Every supported call goes to C, however small.
@@ -117,9 +116,9 @@ function everyWindowTouchesImage(w: Window2d): boolean {
 describe('native movement kernels', { skip }, () => {
   const b = native as Backend;
 
-  test('the addon has the movement functions', () => {
+  test('the addon loads, with every function (loadAddon checks for each)', () => {
     const r = loadAddon();
-    assert.ok('addon' in r && hasMovement(r.addon));
+    assert.ok('addon' in r, 'reason' in r ? r.reason : '');
   });
 
   test('copy matches the JS kernel on random strided views, for every dtype and into float', () => {
@@ -283,7 +282,7 @@ describe('native movement kernels', { skip }, () => {
 
   test('the addon checks bounds and argument types before touching memory', () => {
     const r = loadAddon();
-    assert.ok('addon' in r && hasMovement(r.addon));
+    assert.ok('addon' in r);
     const a = r.addon;
     const win = [1, 4, 4, 1, 2, 2, 3, 3, 1, 1, 1, 1, 0, 0];
     assert.throws(() => a.im2col(new Float32Array(16), 0, [16, 4, 1, 1], win, 0, new Float32Array(10)), /im2col: out: 36 elements at offset 0 exceed its 10/);

@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-
-type FloatArray = Float32Array | Float64Array;
+import type { FloatArray } from '../fused-kernels.js';
+import type { NativeAttentionAddon } from './attention.js';
+import type { NativeFusedAddon } from './fused.js';
+import type { MovementAddon } from './movement.js';
 
 /** What the addon reports about itself: SIMD level in use and available, GEMM micro-kernels, threads. */
 export interface NativeKernelInfo {
@@ -19,10 +21,11 @@ export interface NativeKernelInfo {
 }
 
 /**
- * The functions of the C addon (native/addon.c). Each checks its arguments and the bounds of
- * every array access, then computes in place; op codes are the indices of the lists in ops.ts.
+ * The functions of the C addon (native/addon.c, and the families' wrappers in native/addon_*.c).
+ * Each checks its arguments and the bounds of every array access, then computes in place; op
+ * codes are the indices of the lists in ops.ts.
  */
-export interface NativeAddon {
+export interface NativeAddon extends MovementAddon, NativeAttentionAddon, NativeFusedAddon {
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number,
     a: FloatArray, aOffset: number, lda: number,
@@ -45,6 +48,16 @@ export interface NativeAddon {
   setThreads(n: number): void;
 }
 
+/** Every function of `NativeAddon`, to check a loaded file against (the compiler keeps the list complete). */
+const FUNCTIONS: Record<keyof NativeAddon, true> = {
+  gemm: true, unary: true, binary: true, reduce: true, info: true, setThreads: true,
+  copy: true, gather: true, scatterAdd: true, where: true, argReduce: true, reduceMiddle: true, im2col: true, col2im: true,
+  maxPoolIndices: true, batchNormStats: true, batchNormForward: true, batchNormBackward: true,
+  attentionForward: true, attentionBackward: true,
+  adamUpdate: true, sgdUpdate: true, softmax: true, softmaxBackward: true, crossEntropy: true, crossEntropyBackward: true,
+  biasActivation: true, biasActivationBackward: true, layerNorm: true, layerNormBackward: true,
+};
+
 /** Where node-gyp puts the addon, relative to this file in src/ or dist/. */
 const ADDON_URL = new URL('../../../build/Release/nabla_native.node', import.meta.url);
 
@@ -54,7 +67,7 @@ export function loadAddon(): { addon: NativeAddon } | { reason: string } {
   if (!existsSync(path)) return { reason: `the addon was not built (${path} is missing: run \`npm run build:native\` in a checkout or \`npm rebuild nabla\` in a project; it needs a C compiler, python3 and make)` };
   try {
     const addon = createRequire(import.meta.url)(path) as Partial<NativeAddon>;
-    for (const fn of ['gemm', 'unary', 'binary', 'reduce', 'info', 'setThreads'] as const) {
+    for (const fn of Object.keys(FUNCTIONS) as (keyof NativeAddon)[]) {
       if (typeof addon[fn] !== 'function') return { reason: `${path} lacks '${fn}' (an old build? run \`npm rebuild nabla\`)` };
     }
     return { addon: addon as NativeAddon };

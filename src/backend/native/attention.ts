@@ -1,8 +1,8 @@
 import type { AttentionGeometry, Backend, View } from '../backend.js';
 import type { TypedArray } from '../../tensor/dtype.js';
+import type { FloatArray } from '../fused-kernels.js';
 import { jsBackend } from '../js/index.js';
-
-type FloatArray = Float32Array | Float64Array;
+import { route, sameFloat } from './route.js';
 
 /**
  * The addon's fused attention functions (native/addon_attention.c). `dims` packs the sizes,
@@ -31,36 +31,32 @@ export function attentionDims(q: View, k: View, v: View, mask: View | null, g: A
   ]);
 }
 
-const isFloatArray = (a: TypedArray): a is FloatArray => a instanceof Float32Array || a instanceof Float64Array;
-
 /** Whether the C kernels take these arrays: one float type throughout, a byte or same-type mask. */
-function sameFloat(first: TypedArray, rest: readonly TypedArray[], mask: View | null): boolean {
-  if (!isFloatArray(first) || rest.some((a) => a.constructor !== first.constructor)) return false;
-  return mask === null || mask.data instanceof Uint8Array || mask.data.constructor === first.constructor;
+function takes(first: TypedArray, rest: readonly TypedArray[], mask: View | null): boolean {
+  return sameFloat(first, ...rest) && (mask === null || mask.data instanceof Uint8Array || mask.data.constructor === first.constructor);
 }
+
+/** The scores of one attention call, the size the threshold compares. */
+const scores = (g: AttentionGeometry) => g.batch * g.heads * g.queries * g.keys;
 
 /**
  * The attention entries of the native backend: the addon's kernels for float32/float64 calls of
- * at least `minElements` scores (batch·heads·queries·keys), the JS kernels otherwise or when the
- * addon was built without them.
+ * at least `minElements` scores (batch·heads·queries·keys), the JS kernels otherwise.
  */
-export function nativeAttentionKernels(addon: object, minElements: number): Pick<Backend, 'attentionForward' | 'attentionBackward'> {
-  const a = addon as Partial<NativeAttentionAddon>;
-  const fwd = a.attentionForward?.bind(addon);
-  const bwd = a.attentionBackward?.bind(addon);
-  if (!fwd || !bwd) return { attentionForward: jsBackend.attentionForward, attentionBackward: jsBackend.attentionBackward };
-  const small = (g: AttentionGeometry) => g.batch * g.heads * g.queries * g.keys < minElements;
+export function nativeAttentionKernels(addon: NativeAttentionAddon, minElements: number): Pick<Backend, 'attentionForward' | 'attentionBackward'> {
+  const f = (x: TypedArray) => x as FloatArray;
+  const maskData = (mask: View | null) => (mask ? (mask.data as FloatArray | Uint8Array) : null);
   return {
-    attentionForward(q, k, v, mask, g, out, lse) {
-      if (small(g) || !sameFloat(q.data, [k.data, v.data, out, lse], mask)) return jsBackend.attentionForward(q, k, v, mask, g, out, lse);
-      fwd(attentionDims(q, k, v, mask, g), q.data as FloatArray, k.data as FloatArray, v.data as FloatArray, mask?.data as FloatArray | Uint8Array | null ?? null, out as FloatArray, lse as FloatArray);
-    },
-    attentionBackward(q, k, v, mask, g, out, lse, dOut, dq, dk, dv) {
-      if (small(g) || !sameFloat(q.data, [k.data, v.data, out, lse, dOut.data, dq, dk, dv], mask)) {
-        return jsBackend.attentionBackward(q, k, v, mask, g, out, lse, dOut, dq, dk, dv);
-      }
-      const f = (x: TypedArray) => x as FloatArray;
-      bwd(attentionDims(q, k, v, mask, g, dOut), f(q.data), f(k.data), f(v.data), mask ? (mask.data as FloatArray | Uint8Array) : null, f(out), f(lse), f(dOut.data), f(dq), f(dk), f(dv));
-    },
+    attentionForward: route(
+      jsBackend.attentionForward, minElements, (q, k, v, mask, g, out, lse) => (takes(q.data, [k.data, v.data, out, lse], mask) ? scores(g) : undefined),
+      (q, k, v, mask, g, out, lse) => addon.attentionForward(attentionDims(q, k, v, mask, g), f(q.data), f(k.data), f(v.data), maskData(mask), f(out), f(lse)),
+    ),
+    attentionBackward: route(
+      jsBackend.attentionBackward, minElements,
+      (q, k, v, mask, g, out, lse, dOut, dq, dk, dv) => (takes(q.data, [k.data, v.data, out, lse, dOut.data, dq, dk, dv], mask) ? scores(g) : undefined),
+      (q, k, v, mask, g, out, lse, dOut, dq, dk, dv) => addon.attentionBackward(
+        attentionDims(q, k, v, mask, g, dOut), f(q.data), f(k.data), f(v.data), maskData(mask), f(out), f(lse), f(dOut.data), f(dq), f(dk), f(dv),
+      ),
+    ),
   };
 }

@@ -1,6 +1,7 @@
 import type { CrossEntropyTarget, FloatArray, FusedKernels } from '../fused-kernels.js';
 import { FUSED_ACTIVATION_CODES } from '../fused-kernels.js';
 import { jsFused } from '../js/fused.js';
+import { route } from './route.js';
 
 /** The addon's fused functions (native/addon_fused.c): flat arguments, arrays used in place. */
 export interface NativeFusedAddon {
@@ -22,70 +23,37 @@ export interface NativeFusedAddon {
   ): void;
 }
 
-const NAMES: readonly (keyof NativeFusedAddon)[] = [
+/** The fused Backend entries, all of which the addon provides. */
+export const FUSED_KERNELS: readonly (keyof FusedKernels)[] = [
   'adamUpdate', 'sgdUpdate', 'softmax', 'softmaxBackward', 'crossEntropy', 'crossEntropyBackward',
   'biasActivation', 'biasActivationBackward', 'layerNorm', 'layerNormBackward',
 ];
 
-/** Whether the loaded addon has the fused functions (an older build may not). */
-export function hasFused(addon: object): addon is NativeFusedAddon {
-  const a = addon as Partial<Record<keyof NativeFusedAddon, unknown>>;
-  return NAMES.every((n) => typeof a[n] === 'function');
-}
-
-/** The fused Backend entries the addon provides. */
-export const FUSED_KERNELS: readonly (keyof FusedKernels)[] = NAMES;
-
 /**
  * The fused kernels on the addon; calls over fewer than `minElements` elements stay in the JS
- * reference (crossing into C costs about a microsecond). Both compute in double and round once,
- * so the choice changes results by rounding at most.
+ * reference. Both compute in double and round once, so the choice changes results by rounding
+ * at most.
  */
 export function nativeFused(addon: NativeFusedAddon, minElements: number): FusedKernels {
-  const small = (n: number) => n < minElements;
   // one call per parameter: worth crossing into C for all but tiny ones (a bias of 64 already is)
-  const smallParam = (n: number) => n < Math.min(minElements, 64);
+  const minParam = Math.min(minElements, 64);
+  const params = (p: FloatArray) => p.length;
+  const block = (_: FloatArray, rows: number, cols: number) => rows * cols;
   const ce = (t: CrossEntropyTarget) => [t.labels, t.targets, t.smoothing, t.fromLogits] as const;
+  const act = FUSED_ACTIVATION_CODES;
   return {
-    adamUpdate(p, g, m, v, vHat, h) {
-      if (smallParam(p.length)) return jsFused.adamUpdate(p, g, m, v, vHat, h);
-      addon.adamUpdate(p, g, m, v, vHat, h.lrT, h.beta1, h.beta2, h.epsilon, h.decay);
-    },
-    sgdUpdate(p, g, velocity, h) {
-      if (smallParam(p.length)) return jsFused.sgdUpdate(p, g, velocity, h);
-      addon.sgdUpdate(p, g, velocity, h.lr, h.momentum, h.nesterov, h.weightDecay);
-    },
-    softmax(x, rows, cols, log, out) {
-      if (small(rows * cols)) return jsFused.softmax(x, rows, cols, log, out);
-      addon.softmax(x, rows, cols, log, out);
-    },
-    softmaxBackward(y, g, rows, cols, log, dx) {
-      if (small(rows * cols)) return jsFused.softmaxBackward(y, g, rows, cols, log, dx);
-      addon.softmaxBackward(y, g, rows, cols, log, dx);
-    },
-    crossEntropy(x, rows, cols, t, loss) {
-      if (small(rows * cols)) return jsFused.crossEntropy(x, rows, cols, t, loss);
-      addon.crossEntropy(x, rows, cols, ...ce(t), loss);
-    },
-    crossEntropyBackward(x, rows, cols, t, g, dx) {
-      if (small(rows * cols)) return jsFused.crossEntropyBackward(x, rows, cols, t, g, dx);
-      addon.crossEntropyBackward(x, rows, cols, ...ce(t), g, dx);
-    },
-    biasActivation(act, y, bias, rows, cols, out) {
-      if (small(rows * cols)) return jsFused.biasActivation(act, y, bias, rows, cols, out);
-      addon.biasActivation(FUSED_ACTIVATION_CODES[act], y, bias, rows, cols, out);
-    },
-    biasActivationBackward(act, y, bias, out, g, rows, cols, dz, dbias) {
-      if (small(rows * cols)) return jsFused.biasActivationBackward(act, y, bias, out, g, rows, cols, dz, dbias);
-      addon.biasActivationBackward(FUSED_ACTIVATION_CODES[act], y, bias, out, g, rows, cols, dz, dbias);
-    },
-    layerNorm(x, gamma, beta, rows, cols, eps, out) {
-      if (small(rows * cols)) return jsFused.layerNorm(x, gamma, beta, rows, cols, eps, out);
-      addon.layerNorm(x, gamma, beta, rows, cols, eps, out);
-    },
-    layerNormBackward(x, gamma, g, rows, cols, eps, dx, dgamma, dbeta) {
-      if (small(rows * cols)) return jsFused.layerNormBackward(x, gamma, g, rows, cols, eps, dx, dgamma, dbeta);
-      addon.layerNormBackward(x, gamma, g, rows, cols, eps, dx, dgamma, dbeta);
-    },
+    adamUpdate: route(jsFused.adamUpdate, minParam, params, (p, g, m, v, vHat, h) => addon.adamUpdate(p, g, m, v, vHat, h.lrT, h.beta1, h.beta2, h.epsilon, h.decay)),
+    sgdUpdate: route(jsFused.sgdUpdate, minParam, params, (p, g, velocity, h) => addon.sgdUpdate(p, g, velocity, h.lr, h.momentum, h.nesterov, h.weightDecay)),
+    softmax: route(jsFused.softmax, minElements, block, addon.softmax),
+    softmaxBackward: route(jsFused.softmaxBackward, minElements, (_y, _g, rows, cols) => rows * cols, addon.softmaxBackward),
+    crossEntropy: route(jsFused.crossEntropy, minElements, block, (x, rows, cols, t, loss) => addon.crossEntropy(x, rows, cols, ...ce(t), loss)),
+    crossEntropyBackward: route(jsFused.crossEntropyBackward, minElements, block, (x, rows, cols, t, g, dx) => addon.crossEntropyBackward(x, rows, cols, ...ce(t), g, dx)),
+    biasActivation: route(jsFused.biasActivation, minElements, (_a, _y, _b, rows, cols) => rows * cols, (a, y, bias, rows, cols, out) => addon.biasActivation(act[a], y, bias, rows, cols, out)),
+    biasActivationBackward: route(
+      jsFused.biasActivationBackward, minElements, (_a, _y, _b, _o, _g, rows, cols) => rows * cols,
+      (a, y, bias, out, g, rows, cols, dz, dbias) => addon.biasActivationBackward(act[a], y, bias, out, g, rows, cols, dz, dbias),
+    ),
+    layerNorm: route(jsFused.layerNorm, minElements, (_x, _g, _b, rows, cols) => rows * cols, addon.layerNorm),
+    layerNormBackward: route(jsFused.layerNormBackward, minElements, (_x, _g, _d, rows, cols) => rows * cols, addon.layerNormBackward),
   };
 }

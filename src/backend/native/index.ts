@@ -1,12 +1,14 @@
-import type { Backend, BinaryOp, ReduceOp, UnaryOp, View } from '../backend.js';
-import type { TypedArray } from '../../tensor/dtype.js';
+import type { Backend, View } from '../backend.js';
+import type { FloatArray } from '../fused-kernels.js';
+import { sizeOf } from '../../tensor/shape.js';
 import { jsBackend } from '../js/index.js';
 import { coalesce } from '../js/strided.js';
 import { loadAddon, type NativeAddon, type NativeKernelInfo } from './addon.js';
 import { nativeAttentionKernels } from './attention.js';
-import { FUSED_KERNELS, hasFused, nativeFused } from './fused.js';
-import { hasMovement, movementKernels, MOVEMENT_KERNELS } from './movement.js';
+import { FUSED_KERNELS, nativeFused } from './fused.js';
+import { movementKernels, MOVEMENT_KERNELS } from './movement.js';
 import { BINARY_CODES, COMPARISONS, REDUCE_CODES, UNARY_CODES } from './ops.js';
+import { isFloatArray, route, sameFloat } from './route.js';
 
 export type { NativeKernelInfo } from './addon.js';
 
@@ -26,10 +28,6 @@ const DEFAULT_THRESHOLDS: NativeThresholds = { minElements: 512, minGemm: 512 };
 /** The Backend entries the addon replaces; the rest are the JS kernels. */
 export const NATIVE_KERNELS: ReadonlySet<keyof Backend> = new Set(['gemm', 'unary', 'binary', 'reduce', 'attentionForward', 'attentionBackward', ...MOVEMENT_KERNELS, ...FUSED_KERNELS]);
 
-type FloatArray = Float32Array | Float64Array;
-
-const isFloatArray = (a: TypedArray): a is FloatArray => a instanceof Float32Array || a instanceof Float64Array;
-
 /**
  * The views as 2-D `[rows, cols]` operands (after merging dimensions laid out alike), each with a
  * row and a column stride: dense blocks, a row repeated down the rows (stride 0 rows), a value
@@ -42,12 +40,6 @@ function layout2d(shape: readonly number[], views: readonly View[]): { rows: num
   if (nd === 0) return { rows: 1, cols: 1, strides: views.map(() => [0, 0]) };
   if (nd === 1) return { rows: 1, cols: c.shape[0]!, strides: c.strides.map((s) => [0, s[0]!]) };
   return { rows: c.shape[0]!, cols: c.shape[1]!, strides: c.strides.map((s) => [s[0]!, s[1]!]) };
-}
-
-function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
 }
 
 const backends = new WeakSet<Backend>();
@@ -65,40 +57,44 @@ export function isNativeBackend(b: Backend): boolean {
  */
 export function createNativeBackend(addon: NativeAddon, thresholds: Partial<NativeThresholds> = {}): Backend {
   const { minElements, minGemm } = { ...DEFAULT_THRESHOLDS, ...thresholds };
-  const { reduceMiddle, ...movement } = hasMovement(addon) ? movementKernels(addon, minElements) : { reduceMiddle: undefined };
+  const js = jsBackend;
   const b: Backend = {
     ...jsBackend,
-    ...movement,
+    ...movementKernels(addon, minElements),
     ...nativeAttentionKernels(addon, minElements),
-    ...(hasFused(addon) ? nativeFused(addon, minElements) : {}),
+    ...nativeFused(addon, minElements),
     name: 'native',
-    gemm(transA, transB, m, n, k, a, aOff, lda, bm, bOff, ldb, c, cOff, ldc) {
-      const same = isFloatArray(c) && a.constructor === c.constructor && bm.constructor === c.constructor;
-      if (!same || m * n * k < minGemm) return jsBackend.gemm(transA, transB, m, n, k, a, aOff, lda, bm, bOff, ldb, c, cOff, ldc);
-      addon.gemm(transA, transB, m, n, k, a as FloatArray, aOff, lda, bm as FloatArray, bOff, ldb, c, cOff, ldc);
-    },
-    unary(op: UnaryOp, x: View, out: TypedArray) {
-      const l = sizeOf(x.shape) >= minElements && isFloatArray(out) && x.data.constructor === out.constructor ? layout2d(x.shape, [x]) : undefined;
-      if (!l) return jsBackend.unary(op, x, out);
+    gemm: route(
+      js.gemm, minGemm, (_tA, _tB, m, n, k, a, _ao, _lda, bm, _bo, _ldb, c) => (sameFloat(c, a, bm) ? m * n * k : undefined),
+      (transA, transB, m, n, k, a, aOff, lda, bm, bOff, ldb, c, cOff, ldc) =>
+        addon.gemm(transA, transB, m, n, k, a as FloatArray, aOff, lda, bm as FloatArray, bOff, ldb, c as FloatArray, cOff, ldc),
+    ),
+    // up to 2-D layouts (after merging dimensions); others run the JS kernel
+    unary: route(js.unary, minElements, (_op, x, out) => (sameFloat(out, x.data) ? sizeOf(x.shape) : undefined), (op, x, out) => {
+      const l = layout2d(x.shape, [x]);
+      if (!l) return js.unary(op, x, out);
       const [rs, cs] = l.strides[0]!;
       addon.unary(UNARY_CODES[op], x.data as FloatArray, x.offset, rs, cs, l.rows, l.cols, out as FloatArray);
-    },
-    binary(op: BinaryOp, a: View, bv: View, out: TypedArray) {
-      const outOk = COMPARISONS.has(op) ? out instanceof Uint8Array : out.constructor === a.data.constructor;
-      const ok = sizeOf(a.shape) >= minElements && isFloatArray(a.data) && a.data.constructor === bv.data.constructor && outOk;
-      const l = ok ? layout2d(a.shape, [a, bv]) : undefined;
-      if (!l) return jsBackend.binary(op, a, bv, out);
-      const [ars, acs] = l.strides[0]!;
-      const [brs, bcs] = l.strides[1]!;
-      addon.binary(BINARY_CODES[op], a.data as FloatArray, a.offset, ars, acs, bv.data as FloatArray, bv.offset, brs, bcs, l.rows, l.cols, out as FloatArray);
-    },
-    reduce(op: ReduceOp, x: TypedArray, offset: number, outer: number, n: number, inner: number, out: TypedArray) {
-      if (inner !== 1 && reduceMiddle?.(op, x, offset, outer, n, inner, out)) return;
-      if (inner !== 1 || outer * n < minElements || !isFloatArray(x) || x.constructor !== out.constructor) {
-        return jsBackend.reduce(op, x, offset, outer, n, inner, out);
-      }
-      addon.reduce(REDUCE_CODES[op], x, offset, outer, n, out as FloatArray);
-    },
+    }),
+    binary: route(
+      js.binary, minElements,
+      (op, a, bv, out) => (sameFloat(a.data, bv.data) && (COMPARISONS.has(op) ? out instanceof Uint8Array : out.constructor === a.data.constructor) ? sizeOf(a.shape) : undefined),
+      (op, a, bv, out) => {
+        const l = layout2d(a.shape, [a, bv]);
+        if (!l) return js.binary(op, a, bv, out);
+        const [ars, acs] = l.strides[0]!;
+        const [brs, bcs] = l.strides[1]!;
+        addon.binary(BINARY_CODES[op], a.data as FloatArray, a.offset, ars, acs, bv.data as FloatArray, bv.offset, brs, bcs, l.rows, l.cols, out as FloatArray);
+      },
+    ),
+    // the last axis (inner = 1) or a middle one
+    reduce: route(
+      js.reduce, minElements, (_op, x, _o, outer, n, inner, out) => (sameFloat(x, out) ? outer * n * inner : undefined),
+      (op, x, offset, outer, n, inner, out) => {
+        if (inner === 1) addon.reduce(REDUCE_CODES[op], x as FloatArray, offset, outer, n, out as FloatArray);
+        else addon.reduceMiddle(REDUCE_CODES[op], x as FloatArray, offset, outer, n, inner, out as FloatArray);
+      },
+    ),
   };
   backends.add(b);
   return b;

@@ -2,9 +2,9 @@ import type { Backend, View, Window2d } from '../backend.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { jsBackend } from '../js/index.js';
 import { coalesce } from '../js/strided.js';
-import { REDUCE_CODES } from './ops.js';
-
-type FloatArray = Float32Array | Float64Array;
+import type { FloatArray } from '../fused-kernels.js';
+import { sizeOf } from '../../tensor/shape.js';
+import { isFloatArray, route, sameFloat } from './route.js';
 
 /**
  * The addon's data-movement functions (native/addon_movement.c). Each checks its arguments and
@@ -33,36 +33,19 @@ export interface MovementAddon {
   ): void;
 }
 
-/** The names `MovementAddon` needs, for checking a loaded addon. */
-export const MOVEMENT_FUNCTIONS = [
-  'copy', 'gather', 'scatterAdd', 'where', 'argReduce', 'reduceMiddle', 'im2col', 'col2im', 'maxPoolIndices',
-  'batchNormStats', 'batchNormForward', 'batchNormBackward',
-] as const;
-
-/** Whether the loaded addon has the movement functions (an old build may not). */
-export function hasMovement(addon: object): addon is MovementAddon {
-  const a = addon as Record<string, unknown>;
-  return MOVEMENT_FUNCTIONS.every((f) => typeof a[f] === 'function');
-}
-
-/** The Backend entries the movement functions replace. */
+/** The Backend entries the movement functions replace (and `reduce` over a middle axis, see index.ts). */
 export const MOVEMENT_KERNELS = [
   'copy', 'gather', 'scatterAdd', 'where', 'argReduce', 'im2col', 'col2im', 'maxPoolIndices',
   'batchNormStats', 'batchNormForward', 'batchNormBackward',
 ] as const;
 
-const isFloatArray = (a: TypedArray): a is FloatArray => a instanceof Float32Array || a instanceof Float64Array;
-
-function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
 function windowArray(w: Window2d): number[] {
   return [w.batch, w.height, w.width, w.channels, w.outH, w.outW, w.kernelH, w.kernelW,
     w.strideH, w.strideW, w.dilationH, w.dilationW, w.padTop, w.padLeft];
 }
+
+/** The elements of a window's image. */
+const imageSize = (w: Window2d) => w.batch * w.height * w.width * w.channels;
 
 /** Whether a copy between these arrays is one the addon does: same type, or into a float type. */
 function copyable(s: TypedArray, d: TypedArray): boolean {
@@ -73,70 +56,56 @@ function copyable(s: TypedArray, d: TypedArray): boolean {
  * The movement entries of the native backend: each sends calls of at least `minElements`
  * elements (and of types the addon handles) to C, the rest to the JS kernel.
  */
-export function movementKernels(addon: MovementAddon, minElements: number): Pick<Backend, (typeof MOVEMENT_KERNELS)[number]> & {
-  reduceMiddle(op: 'sum' | 'max' | 'min' | 'prod', x: TypedArray, offset: number, outer: number, n: number, inner: number, out: TypedArray): boolean;
-} {
+export function movementKernels(addon: MovementAddon, minElements: number): Pick<Backend, (typeof MOVEMENT_KERNELS)[number]> {
+  const min = minElements;
+  const js = jsBackend;
   return {
-    copy(src: View, dst: View) {
-      if (sizeOf(src.shape) < minElements || !copyable(src.data, dst.data)) return jsBackend.copy(src, dst);
+    copy: route(js.copy, min, (src, dst) => (copyable(src.data, dst.data) ? sizeOf(src.shape) : undefined), (src, dst) => {
       const c = coalesce(src.shape, [src.strides, dst.strides]);
       addon.copy(src.data, src.offset, c.strides[0]!, dst.data, dst.offset, c.strides[1]!, c.shape);
-    },
-    gather(x, outer, axisSize, inner, indices, out) {
-      if (outer * indices.length * inner < minElements || x.constructor !== out.constructor) return jsBackend.gather(x, outer, axisSize, inner, indices, out);
-      addon.gather(x, outer, axisSize, inner, indices, out);
-    },
-    scatterAdd(g, outer, axisSize, inner, indices, out) {
-      if (outer * indices.length * inner < minElements || !isFloatArray(g) || g.constructor !== out.constructor) {
-        return jsBackend.scatterAdd(g, outer, axisSize, inner, indices, out);
-      }
-      addon.scatterAdd(g, outer, axisSize, inner, indices, out as FloatArray);
-    },
-    where(cond, a, b, out) {
-      const ok = sizeOf(a.shape) >= minElements && cond.data instanceof Uint8Array && a.data.constructor === b.data.constructor &&
-        a.data.constructor === out.constructor;
-      if (!ok) return jsBackend.where(cond, a, b, out);
-      const c = coalesce(a.shape, [cond.strides, a.strides, b.strides]);
-      addon.where(cond.data as Uint8Array, cond.offset, c.strides[0]!, a.data, a.offset, c.strides[1]!, b.data, b.offset, c.strides[2]!, c.shape, out);
-    },
-    argReduce(op, x, offset, outer, n, inner, out) {
-      if (outer * n * inner < minElements || !isFloatArray(x)) return jsBackend.argReduce(op, x, offset, outer, n, inner, out);
-      addon.argReduce(op === 'argmax' ? 0 : 1, x, offset, outer, n, inner, out);
-    },
-    im2col(x, w, padValue, out) {
-      if (sizeOf(x.shape) < minElements || !isFloatArray(x.data) || x.data.constructor !== out.constructor) return jsBackend.im2col(x, w, padValue, out);
-      addon.im2col(x.data, x.offset, x.strides.slice(), windowArray(w), padValue, out as FloatArray);
-    },
-    col2im(cols, colsOffset, w, out) {
-      if (sizeOf([w.batch, w.height, w.width, w.channels]) < minElements || !isFloatArray(cols) || cols.constructor !== out.constructor) {
-        return jsBackend.col2im(cols, colsOffset, w, out);
-      }
-      addon.col2im(cols, colsOffset, windowArray(w), out as FloatArray);
-    },
-    maxPoolIndices(x, offset, w, out, values = null) {
-      const same = values === null || values.constructor === x.constructor;
-      if (sizeOf([w.batch, w.height, w.width, w.channels]) < minElements || !isFloatArray(x) || !same) return jsBackend.maxPoolIndices(x, offset, w, out, values);
-      addon.maxPoolIndices(x, offset, windowArray(w), out, values as FloatArray | null);
-    },
-    batchNormStats(x, rows, cols, mean, variance) {
-      if (rows * cols < minElements || !isFloatArray(x)) return jsBackend.batchNormStats(x, rows, cols, mean, variance);
-      addon.batchNormStats(x, rows, cols, mean, variance);
-    },
-    batchNormForward(x, rows, cols, mean, scale, beta, out) {
-      const same = isFloatArray(x) && out.constructor === x.constructor && (beta === null || beta.constructor === x.constructor);
-      if (rows * cols < minElements || !same) return jsBackend.batchNormForward(x, rows, cols, mean, scale, beta, out);
-      addon.batchNormForward(x, rows, cols, mean, scale, beta as FloatArray | null, out as FloatArray);
-    },
-    batchNormBackward(x, g, rows, cols, mean, rstd, gamma, dx, dgamma, dbeta) {
-      const same = isFloatArray(x) && g.constructor === x.constructor && dx.constructor === x.constructor;
-      if (rows * cols < minElements || !same) return jsBackend.batchNormBackward(x, g, rows, cols, mean, rstd, gamma, dx, dgamma, dbeta);
-      addon.batchNormBackward(x, g as FloatArray, rows, cols, mean, rstd, gamma, dx as FloatArray, dgamma, dbeta);
-    },
-    /** Middle-axis reductions (`inner > 1`) in C; false when the call is left to the caller. */
-    reduceMiddle(op, x, offset, outer, n, inner, out) {
-      if (outer * n * inner < minElements || !isFloatArray(x) || x.constructor !== out.constructor) return false;
-      addon.reduceMiddle(REDUCE_CODES[op], x, offset, outer, n, inner, out as FloatArray);
-      return true;
-    },
+    }),
+    gather: route(
+      js.gather, min, (x, outer, _a, inner, indices, out) => (x.constructor === out.constructor ? outer * indices.length * inner : undefined),
+      addon.gather,
+    ),
+    scatterAdd: route(
+      js.scatterAdd, min, (g, outer, _a, inner, indices, out) => (sameFloat(g, out) ? outer * indices.length * inner : undefined),
+      (g, outer, axisSize, inner, indices, out) => addon.scatterAdd(g as FloatArray, outer, axisSize, inner, indices, out as FloatArray),
+    ),
+    where: route(
+      js.where, min, (cond, a, b, out) => (cond.data instanceof Uint8Array && a.data.constructor === b.data.constructor && a.data.constructor === out.constructor ? sizeOf(a.shape) : undefined),
+      (cond, a, b, out) => {
+        const c = coalesce(a.shape, [cond.strides, a.strides, b.strides]);
+        addon.where(cond.data as Uint8Array, cond.offset, c.strides[0]!, a.data, a.offset, c.strides[1]!, b.data, b.offset, c.strides[2]!, c.shape, out);
+      },
+    ),
+    argReduce: route(
+      js.argReduce, min, (_op, x, _o, outer, n, inner) => (isFloatArray(x) ? outer * n * inner : undefined),
+      (op, x, offset, outer, n, inner, out) => addon.argReduce(op === 'argmax' ? 0 : 1, x as FloatArray, offset, outer, n, inner, out),
+    ),
+    im2col: route(
+      js.im2col, min, (x, _w, _p, out) => (sameFloat(x.data, out) ? sizeOf(x.shape) : undefined),
+      (x, w, padValue, out) => addon.im2col(x.data as FloatArray, x.offset, x.strides.slice(), windowArray(w), padValue, out as FloatArray),
+    ),
+    col2im: route(
+      js.col2im, min, (cols, _o, w, out) => (sameFloat(cols, out) ? imageSize(w) : undefined),
+      (cols, colsOffset, w, out) => addon.col2im(cols as FloatArray, colsOffset, windowArray(w), out as FloatArray),
+    ),
+    maxPoolIndices: route(
+      js.maxPoolIndices, min, (x, _o, w, _out, values = null) => (isFloatArray(x) && (values === null || values.constructor === x.constructor) ? imageSize(w) : undefined),
+      (x, offset, w, out, values = null) => addon.maxPoolIndices(x as FloatArray, offset, windowArray(w), out, values as FloatArray | null),
+    ),
+    batchNormStats: route(
+      js.batchNormStats, min, (x, rows, cols) => (isFloatArray(x) ? rows * cols : undefined),
+      (x, rows, cols, mean, variance) => addon.batchNormStats(x as FloatArray, rows, cols, mean, variance),
+    ),
+    batchNormForward: route(
+      js.batchNormForward, min, (x, rows, cols, _m, _s, beta, out) => (sameFloat(x, out) && (beta === null || beta.constructor === x.constructor) ? rows * cols : undefined),
+      (x, rows, cols, mean, scale, beta, out) => addon.batchNormForward(x as FloatArray, rows, cols, mean, scale, beta as FloatArray | null, out as FloatArray),
+    ),
+    batchNormBackward: route(
+      js.batchNormBackward, min, (x, g, rows, cols, _m, _r, _gamma, dx) => (sameFloat(x, g, dx) ? rows * cols : undefined),
+      (x, g, rows, cols, mean, rstd, gamma, dx, dgamma, dbeta) => addon.batchNormBackward(x as FloatArray, g as FloatArray, rows, cols, mean, rstd, gamma, dx as FloatArray, dgamma, dbeta),
+    ),
   };
 }
