@@ -53,7 +53,7 @@ async function run(name: Run): Promise<void> {
   } else {
     model.compile({
       optimizer: new nb.optim.AdamW({ learningRate: 1e-3, weightDecay: 1e-4 }),
-      loss: (yTrue, yPred) => nb.losses.sparseCategoricalCrossentropy(yTrue, yPred, { labelSmoothing: 0.1 }),
+      loss: { name: 'sparseCategoricalCrossentropy', labelSmoothing: 0.1 },
       metrics: ['accuracy'],
     });
   }

@@ -27,7 +27,7 @@ export { neg, exp, log, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, erf, re
 export { add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, cast, clamp } from './ops/binary.js';
 export { sum, mean, max, min, prod, variance, argmax, argmin, logSumExp, type Axis } from './ops/reduce.js';
 export {
-  reshape, view, flatten, squeeze, unsqueeze, permute, transpose, expand, slice, contiguous,
+  reshape, view, flatten, squeeze, unsqueeze, permute, transpose, expand, slice, contiguous, clone,
   concat, stack, split, pad, type SliceEntry,
 } from './ops/movement.js';
 export { gather, indexSelect, takeAlongAxis, oneHot } from './ops/indexing.js';
@@ -45,9 +45,10 @@ export { scaledDotProductAttention, type AttentionOptions } from './ops/attentio
 export { tril, triu, cumsum, cumprod, topk, embedding, type CumsumOptions, type TopkOptions } from './ops/sequence.js';
 export { multinomial, categorical, type SamplingOptions } from './ops/sampling.js';
 export { checkpoint } from './autograd/checkpoint.js';
+export { customGrad, type CustomGradResult } from './autograd/custom-grad.js';
 export type { TensorLike } from './ops/scalar.js';
 
-export * as losses from './nn/losses.js';
+export * as losses from './nn/loss-api.js';
 export * as testing from './testing/index.js';
 export { backend, setBackend, jsBackend, type Backend } from './backend/index.js';
 
@@ -64,7 +65,8 @@ export * as text from './text/index.js';
 export * as lora from './nn/lora/index.js';
 export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
 export { Model, type CompileOptions, type FitOptions } from './model/model.js';
-export { Sequential } from './model/sequential.js';
+export { Sequential, type SequentialOptions } from './model/sequential.js';
+export { Input } from './nn/layers/input-layer.js';
 export { loadModel } from './model/save.js';
 export * as metrics from './model/metrics.js';
 export * as callbacks from './model/callbacks/index.js';

@@ -5,6 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { watchInputs } from '../ops/dispatch.js';
 import { runBackward } from './backward.js';
 import { enableGrad, isGradEnabled, noGrad } from './mode.js';
+import { ambientTraining, withTraining } from './training-context.js';
 
 type GeneratorState = ReturnType<Generator['getState']>;
 
@@ -18,7 +19,9 @@ type GeneratorState = ReturnType<Generator['getState']>;
  *
  * Random draws are replayed: the state of every generator the block draws from (the global one
  * and, e.g., a seeded Dropout's own) is saved before the forward, restored for the recompute and
- * put back afterwards, so the same dropout mask is used and the random stream is unchanged.
+ * put back afterwards, so the same dropout mask is used and the random stream is unchanged. The
+ * recompute also runs with the training flag the forward ran with, so that layers applied
+ * without one inherit the same mode then as in the forward.
  *
  * `fn` must compute the same thing when run again (given the same random numbers) and return one
  * tensor. A layer that updates state in training (BatchNormalization's moving statistics)
@@ -36,6 +39,7 @@ export function checkpoint(fn: (...inputs: Tensor[]) => Tensor, ...inputs: Tenso
   if (!isGradEnabled()) return checkOutput(fn(...inputs));
 
   const reads = new Set<Tensor>(inputs.filter((t) => t.requiresGrad));
+  const training = ambientTraining();
   const rngStates = new Map<Generator, GeneratorState>();
   const out = noGrad(() =>
     watchDraws(
@@ -51,7 +55,7 @@ export function checkpoint(fn: (...inputs: Tensor[]) => Tensor, ...inputs: Tenso
   const boundary = [...reads];
   // a new tensor object, so that fn returning one of its inputs does not change that input
   const result = new Tensor(out.storage, out.shape, out.strides, out.offset);
-  result.node = { name: 'checkpoint', inputs: boundary, vjp: (g) => recompute(fn, inputs, boundary, rngStates, g) };
+  result.node = { name: 'checkpoint', inputs: boundary, vjp: (g) => withTraining(training, () => recompute(fn, inputs, boundary, rngStates, g)) };
   result.requiresGrad = true;
   return result;
 }

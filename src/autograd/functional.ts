@@ -37,33 +37,54 @@ export function gradients(
 
 /** Options of `grad` and `valueAndGrad`. */
 export interface GradOptions {
-  /** Which arguments to differentiate (default: all tensor arguments). */
+  /**
+   * Which arguments to differentiate (default: every argument given). A number gives one
+   * gradient tensor; an array gives an array of gradients, even of one (as JAX's `argnums`).
+   */
   argnums?: number | readonly number[];
 }
 
 type TensorFn = (...args: Tensor[]) => Tensor;
 
 /**
- * The functional form: `grad(f)` returns a function computing `∂f/∂args` for a scalar-valued `f`,
- * one gradient per differentiated argument (a single tensor when there is one). Nesting works:
- * `grad(grad(f))` gives second derivatives.
+ * The gradient type of a function of the tensors `A`: one tensor for one argument, an array for
+ * several, either when the count is not known (a function of `...args: Tensor[]`).
+ */
+export type GradResult<A extends readonly Tensor[]> = number extends A['length'] ? Tensor | Tensor[] : A['length'] extends 1 ? Tensor : Tensor[];
+
+/**
+ * The functional form: `grad(f)` returns a function computing `∂f/∂args` for a scalar-valued `f`.
+ * A function of one tensor (or `argnums` a number) gives one gradient tensor; a function of
+ * several tensors (or `argnums` an array) gives an array, one gradient per differentiated
+ * argument. Nesting works: `grad(grad(f))` gives second derivatives.
  *
  * @example
  * const df = nb.grad((x) => x.mul(x).sum());
- * df(nb.tensor([1, 2]))   // tensor([2., 4.])
+ * df(nb.tensor([1, 2]))                  // tensor([2., 4.]), typed Tensor
+ * const [ga, gb] = nb.grad((a, b) => a.mul(b).sum())(a, b);
  */
+export function grad(f: TensorFn, opts: { argnums: number }): (...args: Tensor[]) => Tensor;
+export function grad(f: TensorFn, opts: { argnums: readonly number[] }): (...args: Tensor[]) => Tensor[];
+export function grad<A extends Tensor[]>(f: (...args: A) => Tensor, opts?: GradOptions): (...args: A) => GradResult<A>;
 export function grad(f: TensorFn, opts: GradOptions = {}): (...args: Tensor[]) => Tensor | Tensor[] {
-  const vg = valueAndGrad(f, opts);
+  const vg = valueAndGradOf(f, opts);
   return (...args) => vg(...args).grad;
 }
 
-/** Like `grad`, but returns `{ value, grad }` from one forward pass. */
+/** Like `grad`, but returns `{ value, grad }` from one forward pass (`grad` typed as `grad`'s result). */
+export function valueAndGrad(f: TensorFn, opts: { argnums: number }): (...args: Tensor[]) => { value: Tensor; grad: Tensor };
+export function valueAndGrad(f: TensorFn, opts: { argnums: readonly number[] }): (...args: Tensor[]) => { value: Tensor; grad: Tensor[] };
+export function valueAndGrad<A extends Tensor[]>(f: (...args: A) => Tensor, opts?: GradOptions): (...args: A) => { value: Tensor; grad: GradResult<A> };
 export function valueAndGrad(f: TensorFn, opts: GradOptions = {}): (...args: Tensor[]) => { value: Tensor; grad: Tensor | Tensor[] } {
+  return valueAndGradOf(f, opts);
+}
+
+function valueAndGradOf(f: TensorFn, opts: GradOptions): (...args: Tensor[]) => { value: Tensor; grad: Tensor | Tensor[] } {
   return (...args) => {
     const which = opts.argnums === undefined ? args.map((_, i) => i) : typeof opts.argnums === 'number' ? [opts.argnums] : [...opts.argnums];
     for (const i of which) {
       const a = args[i];
-      if (!(a instanceof Tensor)) throw new ValueError(`grad: argument ${i} must be a Tensor`);
+      if (!(a instanceof Tensor)) throw new ValueError(`grad: argument ${i} must be a Tensor${a === undefined ? ` (the function was called with ${args.length} argument${args.length === 1 ? '' : 's'})` : ''}`);
       if (!isFloat(a.dtype)) throw new ValueError(`grad: argument ${i} is ${a.dtype}; only float tensors can be differentiated`);
     }
     // An argument that already takes part in a graph (an outer grad) is used as it is, so that
@@ -76,6 +97,8 @@ export function valueAndGrad(f: TensorFn, opts: GradOptions = {}): (...args: Ten
       throw new ShapeError(`grad: the function must return a scalar, got shape ${fmt(value.shape)}; reduce it (e.g. .sum() or .mean())`);
     }
     const gs = gradients(value, which.map((i) => inputs[i]!), { createGraph: nested, allowUnused: true });
-    return { value: nested ? value : value.detach(), grad: gs.length === 1 ? gs[0]! : gs };
+    // an array of argnums asks for an array; otherwise one differentiated argument gives one tensor
+    const single = typeof opts.argnums === 'number' || (opts.argnums === undefined && gs.length === 1);
+    return { value: nested ? value : value.detach(), grad: single ? gs[0]! : gs };
   };
 }

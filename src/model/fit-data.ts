@@ -12,14 +12,22 @@ export type Batch = [Tensor, Tensor];
 /** Anything `fit`/`evaluate` accept as data besides `(x, y)` tensors: a DataLoader or any iterable of batches. */
 export type BatchSource = Iterable<Batch | { x: Tensor; y: Tensor }> | AsyncIterable<Batch | { x: Tensor; y: Tensor }>;
 
-/** Normalises a batch given as `[x, y]` or `{x, y}`. */
-export function toBatch(b: unknown): Batch {
+/** Normalises a batch given as `[x, y]` or `{x, y}`; `op` ('fit', 'evaluate') names the caller in errors. */
+export function toBatch(b: unknown, op = 'fit'): Batch {
   if (Array.isArray(b) && b.length >= 2 && b[0] instanceof Tensor && b[1] instanceof Tensor) return [b[0], b[1]];
   if (b && typeof b === 'object' && 'x' in b && 'y' in b) {
     const { x, y } = b as { x: unknown; y: unknown };
     if (x instanceof Tensor && y instanceof Tensor) return [x, y];
   }
-  throw new ValueError('fit: each batch must be [x, y] or {x, y} with tensors');
+  throw new ValueError(`${op}: each batch must be [x, y] or {x, y} with tensors`);
+}
+
+/** Checks that `x` is an iterable of batches (a DataLoader, an array, a generator), naming `op` otherwise. */
+export function asBatchSource(x: unknown, op: string): BatchSource {
+  const it = x as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown } | null | undefined;
+  if (it !== null && it !== undefined && (typeof it[Symbol.iterator] === 'function' || typeof it[Symbol.asyncIterator] === 'function')) return x as BatchSource;
+  const got = x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? (x.constructor?.name ?? 'an object') : typeof x;
+  throw new ValueError(`${op}: x must be a tensor (with y), an [x, y] pair or an iterable of [x, y] batches (a DataLoader), got ${got}`);
 }
 
 /** Checks that x and y hold the same number of samples. */
@@ -45,9 +53,9 @@ export function splitValidation(x: Tensor, y: Tensor, fraction: number): { train
   };
 }
 
-/** Batches over in-memory tensors. */
-export function tensorBatches(x: Tensor, y: Tensor, batchSize: number, shuffle: boolean, seed?: number) {
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`fit: batchSize must be a positive integer, got ${batchSize}`);
+/** Batches over in-memory tensors; `op` names the caller in errors. */
+export function tensorBatches(x: Tensor, y: Tensor, batchSize: number, shuffle: boolean, seed?: number, op = 'evaluate') {
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`${op}: batchSize must be a positive integer, got ${batchSize}`);
   return new DataLoader(new TensorDataset(x, y), { batchSize, shuffle, seed });
 }
 

@@ -1,28 +1,37 @@
 import { noGrad } from '../autograd/mode.js';
 import { Layer } from '../nn/layer.js';
-import { getLoss, type LossFn } from '../nn/loss-registry.js';
+import { withTraining } from '../autograd/training-context.js';
+import { warnSublayerModes } from './mode-warning.js';
+import { getLoss, savedLossOf, type LossFn, type LossSpec, type SavedLoss } from '../nn/loss-registry.js';
 import { concat } from '../ops/movement.js';
 import { mean } from '../ops/reduce.js';
 import { mul } from '../ops/binary.js';
 import { getOptimizer } from '../optim/index.js';
-import type { Optimizer } from '../optim/optimizer.js';
+import type { JsonValue, Optimizer } from '../optim/optimizer.js';
 import { ValueError } from '../tensor/errors.js';
 import { tensor } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { runHook, type Callback, type Logs } from './callbacks/callback.js';
 import { History } from './callbacks/history.js';
-import { checkSamples, EpochBatches, splitValidation, tensorBatches, toBatch, type Batch, type BatchSource } from './fit-data.js';
+import { asBatchSource, checkSamples, EpochBatches, splitValidation, tensorBatches, toBatch, type Batch, type BatchSource } from './fit-data.js';
 import { getMetric, Mean, type Metric } from './metrics.js';
 import { ProgressBar } from './progress.js';
 import { FitCheckpointer } from './resume.js';
 import { stridedSliceRows } from './rows.js';
+import { warnIfNotProbabilities } from './probability-warning.js';
+import { warnIfWarmupOutlastsRun } from './warmup-warning.js';
 
 /** Options of `compile`. */
 export interface CompileOptions {
   /** An optimizer or its name ('adam', 'sgd', 'adamw', 'rmsprop', 'adagrad'); default 'rmsprop' as in Keras. */
   optimizer?: string | Optimizer;
-  /** A loss function or its Keras name ('sparseCategoricalCrossentropy', 'mse', …). */
-  loss: string | LossFn;
+  /**
+   * The loss: a Keras name ('sparseCategoricalCrossentropy', 'mse', …), a name with options
+   * (`{ name: 'sparseCategoricalCrossentropy', fromLogits: true }` for a model without a final
+   * softmax), a loss object (`new nb.losses.Huber({ delta: 2 })`) or a function. All but
+   * unregistered functions are saved in model.json (`nb.losses.registerLoss` makes one savable).
+   */
+  loss: LossSpec;
   /** Metrics to track, by name ('accuracy', 'mae', …) or as Metric objects. */
   metrics?: (string | Metric)[];
 }
@@ -62,7 +71,10 @@ export interface FitOptions {
  * define `call(inputs, training)`, assigning layers as properties, or use `Sequential`.
  *
  * The training loop is `fit` → `trainStep(batch)` per batch; override `trainStep` for a custom
- * step. The same model also trains by hand: `loss.backward(); optimizer.step(); optimizer.zeroGrad()`.
+ * step. `fit` runs the model in training mode, `evaluate`/`predict` in inference mode, and the
+ * layers `call` applies without a `training` argument inherit it. The same model also trains
+ * by hand: `model.build([null, 784])` (or one call) before making the optimizer, `model.train()`,
+ * then `loss.backward(); optimizer.step(); optimizer.zeroGrad()`.
  */
 export abstract class Model extends Layer {
   optimizer: Optimizer | null = null;
@@ -70,13 +82,24 @@ export abstract class Model extends Layer {
   compiledMetrics: Metric[] = [];
   /** Set to true (e.g. by a callback) to end `fit` after the current epoch. */
   stopTraining = false;
-  /** Names given to compile, kept for model.json. */
-  compileConfig: { optimizer?: string; loss?: string; metrics?: string[] } | null = null;
+  /** Names given to compile (the loss as a name or a config), kept for model.json. */
+  compileConfig: { optimizer?: string; loss?: SavedLoss; metrics?: string[] } | null = null;
   private classWeight: Record<number, number> | null = null;
+  /** Batches whose outputs `computeLoss` still checks against a probability loss (see compile). */
+  private probabilityChecksLeft = 0;
   /** Shape of one input sample (no batch dim), recorded on the first call; saved in model.json. */
   sampleInputShape: number[] | null = null;
+  /**
+   * Anything to remember with the model, as JSON: saved in model.json by `save` and given back by
+   * `loadModel`. `nabla train` records the data set, its input preprocessing and the class names
+   * here, which `nabla evaluate`, `predict` and `plot --confusion` read.
+   *
+   * @example
+   * model.metadata = { dataset: 'fashion-mnist', classNames: data.classNames };
+   */
+  metadata: Record<string, JsonValue> = {};
 
-  override apply(inputs: Tensor, training = false): Tensor {
+  override apply(inputs: Tensor, training?: boolean): Tensor {
     if (this.sampleInputShape === null && inputs instanceof Tensor) this.sampleInputShape = inputs.shape.slice(1);
     return super.apply(inputs, training);
   }
@@ -89,9 +112,12 @@ export abstract class Model extends Layer {
     this.compiledMetrics = (opts.metrics ?? []).map((m) => getMetric(m));
     this.compileConfig = {
       optimizer: typeof opts.optimizer === 'string' ? opts.optimizer : undefined,
-      loss: typeof opts.loss === 'string' ? opts.loss : undefined,
+      loss: savedLossOf(this.loss),
       metrics: (opts.metrics ?? []).filter((m): m is string => typeof m === 'string'),
     };
+    // logits given to a loss that expects probabilities train without an error, towards the
+    // wrong optimum: the first batches' outputs are looked at (reading them back costs a copy)
+    this.probabilityChecksLeft = 3;
   }
 
   private requireCompiled(op: string): { optimizer: Optimizer; loss: LossFn } {
@@ -102,6 +128,7 @@ export abstract class Model extends Layer {
   /** The training loss of one batch: the compiled loss (class-weighted if asked) plus regularization. */
   computeLoss(y: Tensor, yPred: Tensor): Tensor {
     const { loss } = this.requireCompiled('computeLoss');
+    if (this.probabilityChecksLeft > 0) this.probabilityChecksLeft = warnIfNotProbabilities(loss, yPred) ? 0 : this.probabilityChecksLeft - 1;
     let value: Tensor;
     if (this.classWeight) {
       const perSample = loss(y, yPred, { reduction: 'none' });
@@ -181,6 +208,9 @@ export abstract class Model extends Layer {
     const lossMean = new Mean('loss');
     // after every random draw of the setup, so that a restored generator state is the one training sees
     const checkpointer = opts.checkpointDir === undefined ? null : new FitCheckpointer(this, opts.checkpointDir, train);
+    const batchesPerEpoch = 'length' in train && typeof train.length === 'number' ? train.length : undefined;
+    warnIfWarmupOutlastsRun(this.optimizer, batchesPerEpoch, epochs - (checkpointer?.resumedEpoch ?? opts.initialEpoch ?? 0));
+    warnSublayerModes(this, 'fit', true);
     await runHook(callbacks, 'onTrainBegin');
     try {
       for (let epoch = checkpointer?.resumedEpoch ?? opts.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
@@ -196,7 +226,8 @@ export abstract class Model extends Layer {
         for await (const raw of train instanceof EpochBatches ? train.forEpoch(epoch) : train) {
           const batch = toBatch(raw);
           await runHook(callbacks, 'onBatchBegin', step);
-          const batchLogs = this.trainStep(batch);
+          // a trainStep that applies the model (or its layers) without a flag still trains
+          const batchLogs = withTraining(true, () => this.trainStep(batch));
           const loss = batchLogs.loss ?? NaN;
           if (!Number.isFinite(loss)) {
             throw new ValueError(
@@ -244,13 +275,14 @@ export abstract class Model extends Layer {
       checkSamples('evaluate', x[0], x[1]);
       source = tensorBatches(x[0], x[1], opts.batchSize ?? 32, false);
     } else {
-      source = x as BatchSource;
+      source = asBatchSource(x, 'evaluate');
     }
     const lossMean = new Mean('loss');
     this.compiledMetrics.forEach((m) => m.reset());
+    warnSublayerModes(this, 'evaluate', false);
     for await (const raw of source) {
-      const batch = toBatch(raw);
-      const logs = this.testStep(batch);
+      const batch = toBatch(raw, 'evaluate');
+      const logs = withTraining(false, () => this.testStep(batch));
       lossMean.update(logs.loss ?? NaN, batch[0].shape[0] ?? 1);
     }
     return this.currentLogs(lossMean);
@@ -261,12 +293,13 @@ export abstract class Model extends Layer {
     if (!(x instanceof Tensor)) throw new ValueError('predict: x must be a Tensor');
     const batchSize = opts.batchSize ?? 32;
     const n = x.shape[0] ?? 0;
-    return noGrad(() => {
+    warnSublayerModes(this, 'predict', false);
+    return withTraining(false, () => noGrad(() => {
       const outs: Tensor[] = [];
       for (let i = 0; i < n; i += batchSize) outs.push(this.apply(stridedSliceRows(x, i, Math.min(n, i + batchSize)), false));
       if (outs.length === 0) throw new ValueError('predict: x has no samples');
       return outs.length === 1 ? outs[0]! : concat(outs, 0);
-    });
+    }));
   }
 
   /** Saves the model to a directory: model.json (architecture) and weights.safetensors. */

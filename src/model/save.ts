@@ -6,6 +6,9 @@ import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import { layerFromConfig, type Layer } from '../nn/layer.js';
 import { zeros } from '../tensor/creation.js';
 import { ValueError } from '../tensor/errors.js';
+import type { JsonValue } from '../optim/optimizer.js';
+import type { SavedLoss } from '../nn/loss-registry.js';
+import { restoreLoss, warnUnsavedLoss } from './saved-loss.js';
 import type { Model } from './model.js';
 
 const FORMAT = 'nabla-model';
@@ -19,7 +22,10 @@ interface ModelJson {
   config: Record<string, unknown>;
   /** Shape of one input sample (without the batch dim), used to build the weights on load. */
   inputShape: number[] | null;
-  compile: { optimizer?: string; loss?: string; metrics?: string[] } | null;
+  /** The loss is a name (a registered function, or any loss in files from before configs) or a built-in loss's config. */
+  compile: { optimizer?: string; loss?: SavedLoss; metrics?: string[] } | null;
+  /** `model.metadata`: what the model should remember (data set, class names…); absent in older files. */
+  metadata?: Record<string, JsonValue>;
 }
 
 /**
@@ -28,6 +34,7 @@ interface ModelJson {
  */
 export function saveModel(model: Model, dir: string): void {
   if (!model.built) throw new ValueError('save: the model has no weights yet; train it or call model.apply(sampleInput) before saving');
+  warnUnsavedLoss(model);
   mkdirSync(dir, { recursive: true });
   saveWeights(model, join(dir, 'weights.safetensors'));
   const json: ModelJson = {
@@ -37,6 +44,7 @@ export function saveModel(model: Model, dir: string): void {
     config: model.getConfig(),
     inputShape: model.sampleInputShape,
     compile: model.compileConfig,
+    metadata: model.metadata,
   };
   writeFileAtomic(join(dir, 'model.json'), JSON.stringify(json, null, 2));
 }
@@ -71,13 +79,24 @@ export function loadModel(dir: string, opts: { customObjects?: Record<string, ne
   const custom = opts.customObjects?.[json.className];
   const model = (custom ? layerFromConfigWith(custom, json.config) : layerFromConfig({ className: json.className, config: json.config })) as Model;
   if (json.inputShape) noGrad(() => model.apply(zeros([1, ...json.inputShape!]), false));
+  model.metadata = readMetadata(json.metadata, path);
   loadWeights(model, join(dir, 'weights.safetensors'));
   const c = json.compile;
-  if (c && c.loss) model.compile({ optimizer: c.optimizer, loss: c.loss, metrics: c.metrics });
+  const loss = c?.loss ? restoreLoss(c.loss, path) : null;
+  if (c && loss) model.compile({ optimizer: c.optimizer, loss, metrics: c.metrics });
   return model;
 }
 
 function layerFromConfigWith(cls: new () => Layer, config: Record<string, unknown>): Layer {
   const withFrom = cls as unknown as { fromConfig?: (c: Record<string, unknown>) => Layer };
   return withFrom.fromConfig ? withFrom.fromConfig(config) : new cls();
+}
+
+/** model.json's `metadata`, checked to be a JSON record (files from before it existed have none). */
+function readMetadata(value: unknown, path: string): Record<string, JsonValue> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ValueError(`loadModel: ${path}: metadata must be an object (a JSON record), got ${Array.isArray(value) ? 'an array' : typeof value}`);
+  }
+  return value as Record<string, JsonValue>;
 }

@@ -14,6 +14,7 @@ import { clipGradNorm } from '../optim/clip.js';
 import { ValueError } from '../tensor/errors.js';
 import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { warn } from '../tensor/warn.js';
 
 /** A model that maps ids `[batch, time]` to next-token logits `[batch, time, vocabSize]`. */
 export interface LanguageModel extends Layer {
@@ -185,6 +186,12 @@ export function trainLanguageModel(model: LanguageModel, corpus: CharCorpus, opt
   const minLr = opts.minLearningRate ?? lr / 10;
   if (!(lr > 0) || !(minLr >= 0) || minLr > lr) throw new ValueError(`trainLanguageModel: need 0 <= minLearningRate <= learningRate and learningRate > 0, got ${minLr} and ${lr}`);
   const warmup = Math.min(opts.warmupIters ?? 100, iters);
+  if (warmup < (opts.warmupIters ?? 100)) {
+    warn(
+      `trainLanguageModel: the warm-up (${opts.warmupIters ?? 100} iterations) is longer than the run (${iters} iterations); it is cut to ${iters}, ` +
+        'so the learning rate climbs for the whole run and never decays. Pass warmupIters below iters (nabla train --model gpt: --warmup below --iters)',
+    );
+  }
   const decayIters = opts.decayIters ?? iters;
   const evalInterval = positiveInt('evalInterval', opts.evalInterval ?? 250);
   const evalIters = positiveInt('evalIters', opts.evalIters ?? 20);

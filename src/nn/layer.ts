@@ -13,6 +13,10 @@ import { layerSummary, type SummaryOptions } from './summary.js';
 import { uniqueLayerName } from './layer-names.js';
 import { findLayer } from './layer-paths.js';
 import { propagateMask } from './mask.js';
+import { withTraining } from '../autograd/training-context.js';
+import { ownTrainingModeOf, resolveTraining, setTrainingMode, trainingModeOf } from './training-mode.js';
+import { buildByRun } from './build-by-run.js';
+import { checkDeclaredInputShape, checkInputShapeOption, concreteBuildShape, type PartialShape } from './input-shape.js';
 
 // The registry lives in its own file; re-exported here because callers think of it as part of Layer.
 export { registerLayer, layerFromConfig, serializeLayer } from './layer-registry.js';
@@ -26,6 +30,12 @@ export interface LayerOptions {
   trainable?: boolean;
   /** dtype of the weights: float32 (default) or float64. */
   dtype?: 'float32' | 'float64';
+  /**
+   * The shape of one input sample, without the batch dimension (Keras' `input_shape`), e.g.
+   * `[784]`; null entries match any size. Inputs of another shape are an error, and a
+   * `Sequential` whose first layer has it is built at construction.
+   */
+  inputShape?: PartialShape;
 }
 
 /** Options of `addWeight`. */
@@ -80,12 +90,17 @@ export abstract class Layer {
   lastInputShape: number[] | null = null;
   /** Output shape of the most recent `apply` (shown by `summary()`), or null. */
   lastOutputShape: number[] | null = null;
+  /** The `inputShape` option: the shape of one input sample (no batch dim), or null when not given. */
+  readonly inputShape: PartialShape | null;
   private _trainable: boolean;
+  /** True while `apply` builds this layer, which then runs `call` itself. */
+  private _autoBuilding = false;
   private readonly _weights = new Map<string, WeightEntry>();
 
   constructor(opts: LayerOptions = {}) {
     this._trainable = opts.trainable ?? true;
     this.dtype = opts.dtype ?? 'float32';
+    this.inputShape = opts.inputShape === undefined || opts.inputShape === null ? null : checkInputShapeOption(this.className, opts.inputShape);
     if (this.dtype !== 'float32' && this.dtype !== 'float64') {
       throw new ValueError(`${this.className}: dtype must be 'float32' or 'float64', got '${String(this.dtype)}'`);
     }
@@ -96,11 +111,12 @@ export abstract class Layer {
       this.name = uniqueLayerName(this.className);
     }
     // `built` must become true however build() is reached (apply, a parent's build, or a user
-    // calling it directly), so the subclass's build is wrapped once here, as Keras does.
+    // calling it directly), so the subclass's build is wrapped once here, as Keras does. The
+    // wrapper also turns a null batch dimension ([null, 784]) into 1, so builds see numbers.
     const ownBuild = this.build;
     Object.defineProperty(this, 'build', {
-      value: (inputShape: number[]): void => {
-        ownBuild.call(this, inputShape);
+      value: (inputShape: PartialShape): void => {
+        ownBuild.call(this, concreteBuildShape(this.describe(), inputShape));
         this.built = true;
       },
       enumerable: false,
@@ -119,28 +135,98 @@ export abstract class Layer {
     return `${this.className} '${this.name}'`;
   }
 
-  /** Creates the weights for inputs of `inputShape` (batch dim included). Default: none. */
-  build(inputShape: number[]): void {
-    void inputShape;
+  /**
+   * Creates the weights for inputs of `inputShape` (batch dim included; the batch may be null:
+   * `build([null, 784])`). Layers with weights override it. The default, for a layer with
+   * sublayers (a subclassed `Model`, a `Sequential`), runs the layer once on zeros of that shape
+   * (int32 zeros if it refuses floats), so that every sublayer makes its weights and
+   * `parameters()` is complete; for a layer without sublayers it does nothing.
+   *
+   * @example
+   * const model = new MyModel();
+   * model.build([null, 784]);
+   * const opt = new nb.optim.Adam(model.parameters());
+   */
+  build(inputShape: PartialShape): void {
+    // apply() is about to run call() anyway: building by a run of our own would run it twice
+    if (this._autoBuilding || this.namedChildren().length === 0) return;
+    buildByRun(this, inputShape as number[]);
   }
 
-  /** The computation: `inputs` → outputs. `training` switches dropout and batch statistics. */
+  /**
+   * The computation: `inputs` → outputs. `training` switches dropout and batch statistics;
+   * `apply` always passes it resolved (see `apply`), so `call` never needs a default.
+   */
   abstract call(inputs: Tensor, training?: boolean): Tensor;
 
   /**
    * Runs the layer: builds it on first use from `inputs.shape`, then `call`s it. Use this (not
-   * `call`) to run a sublayer, so that it gets built.
+   * `call`) to run a sublayer, so that it gets built and inherits the training flag.
+   *
+   * `training` left out is inherited (training-mode.ts has the rules): a layer applied in a
+   * model's `call` gets the model's flag (true in `fit`, false in `evaluate`/`predict`), and a
+   * model applied at top level runs in inference mode until `model.train()` (Keras' default).
    */
-  apply(inputs: Tensor, training = false): Tensor {
+  apply(inputs: Tensor, training?: boolean): Tensor {
     if (!(inputs instanceof Tensor)) {
       throw new ValueError(`${this.describe()}: apply expects a Tensor, got ${inputs === null ? 'null' : typeof inputs}; wrap values with nb.tensor(...)`);
     }
-    if (!this.built) this.build(inputs.shape.slice());
-    const out = this.call(inputs, training);
+    if (training !== undefined && typeof training !== 'boolean') {
+      throw new ValueError(`${this.describe()}: apply's training argument must be true, false or left out (inherit), got ${training === null ? 'null' : typeof training}`);
+    }
+    if (this.inputShape !== null) checkDeclaredInputShape(this.describe(), this.inputShape, inputs.shape);
+    if (!this.built) {
+      this._autoBuilding = true;
+      try {
+        this.build(inputs.shape.slice());
+      } finally {
+        this._autoBuilding = false;
+      }
+    }
+    const flag = this.resolveTraining(training);
+    const out = withTraining(flag, () => this.call(inputs, flag));
     propagateMask(this, inputs, out);
     this.lastInputShape = inputs.shape.slice();
     this.lastOutputShape = out.shape.slice();
     return out;
+  }
+
+  /** The flag a call runs with given its `training` argument, for methods that run the layer without `apply` (`attend`). */
+  protected resolveTraining(training?: boolean): boolean {
+    return resolveTraining(this, training);
+  }
+
+  /**
+   * PyTorch's `train()`: the mode this layer and its sublayers run in when applied without a
+   * `training` argument outside `fit`/`evaluate`/`predict` (which set their own), for a
+   * hand-written loop. A sublayer put in another mode afterwards (`model.bn.eval()`) keeps it,
+   * also inside `fit`. Returns this layer.
+   *
+   * @example
+   * model.train();
+   * const loss = lossFn(y, model.apply(x));   // dropout active
+   * model.eval();
+   * const yPred = model.apply(xTest);          // dropout off
+   */
+  train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new ValueError(`${this.describe()}: train(mode) takes true or false, got ${typeof mode}`);
+    setTrainingMode(this, this.namedLayers().map(([, l]) => l), mode);
+    return this;
+  }
+
+  /** PyTorch's `eval()`: `train(false)`, inference mode (dropout off, moving statistics) for calls without a flag. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** The mode set by `train()`/`eval()` (false until one is called): PyTorch's `module.training`. */
+  get training(): boolean {
+    return trainingModeOf(this) ?? false;
+  }
+
+  /** The mode set by `train()`/`eval()` called on this layer itself, which wins over its caller's; null when none (or reset by an ancestor's). */
+  get ownTrainingMode(): boolean | null {
+    return ownTrainingModeOf(this);
   }
 
   /**
@@ -156,9 +242,11 @@ export abstract class Layer {
     return shape;
   }
 
-  /** The constructor options as JSON (always with `name`, `trainable`, `dtype`). Subclasses extend it. */
+  /** The constructor options as JSON (always with `name`, `trainable`, `dtype`; `inputShape` when given). Subclasses extend it. */
   getConfig(): Config {
-    return { name: this.name, trainable: this._trainable, dtype: this.dtype };
+    const config: Config = { name: this.name, trainable: this._trainable, dtype: this.dtype };
+    if (this.inputShape !== null) config.inputShape = this.inputShape.slice();
+    return config;
   }
 
   /** Rebuilds a layer from `getConfig()`: `new this(config)`. Layers with positional arguments override it. */
@@ -342,9 +430,14 @@ export abstract class Layer {
   }
 
   /**
-   * A table of the sublayers (or of this layer alone), their output shapes from the last
-   * `apply` and their parameter counts, with totals (trainable / non-trainable) and the
-   * estimated activation memory of a training step at `batchSize` (default: the last batch).
+   * Keras' `model.summary()`: prints (with `printFn`, default `console.log`) and returns a
+   * table of the sublayers (or of this layer alone) by `name (ClassName)`, their output shapes
+   * (batch dimension `None`) and parameter counts, with totals (trainable / non-trainable) and
+   * the estimated activation memory of a training step at `batchSize` (default: the last batch).
+   *
+   * @example
+   * model.summary();                                   // printed
+   * const text = model.summary({ printFn: null });     // only returned
    */
   summary(opts: SummaryOptions = {}): string {
     return layerSummary(this, opts);

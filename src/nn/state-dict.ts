@@ -59,7 +59,7 @@ function assertBuiltFor(root: Layer, keys: string[]): void {
     const sub = prefix === '' ? '' : ` (sublayer '${prefix.slice(0, -1)}')`;
     throw new ValueError(
       `loadStateDict: ${layer.describe()}${sub} is not built yet, so it has no weight for '${key}'. ` +
-        'Weights are created on first use: call layer.apply(sampleInput) once (or layer.build(inputShape)) before loading',
+        'Weights are created on first use: before loading, call the model once on a sample batch (model.apply(x)) or build it with the shape of a batch, batch dimension null (model.build([null, 784]))',
     );
   }
 }

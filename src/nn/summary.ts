@@ -7,18 +7,23 @@ import type { Layer } from './layer.js';
 
 /** One row of a layer summary. */
 export interface SummaryRow {
-  /** `path (ClassName)`. */
+  /** `name (ClassName)`: `dense_1 (Dense)`. */
   name: string;
   /** Output shape from the last `apply`, or null when the layer has not run yet. */
   shape: readonly number[] | null;
   params: number;
+  /** False for a layer whose weights do not exist yet: its count shows `0 (unbuilt)`, as in Keras. */
+  built?: boolean;
 }
 
-/** The parameter totals printed under a summary table. */
+/** The parameter totals printed under a summary table: counts, and the bytes they take. */
 export interface SummaryTotals {
   total: number;
   trainable: number;
   nonTrainable: number;
+  totalBytes: number;
+  trainableBytes: number;
+  nonTrainableBytes: number;
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -27,6 +32,8 @@ const count = (n: number): string => n.toLocaleString('en-US');
 export interface SummaryOptions {
   /** Batch size of the activation-memory estimate (default: the batch of the last `apply`). */
   batchSize?: number;
+  /** Where the summary is printed (Keras' `print_fn`): default `console.log`; null prints nothing (it is still returned). */
+  printFn?: ((text: string) => void) | null;
 }
 
 /**
@@ -105,56 +112,87 @@ function formatBytes(n: number): string {
 }
 
 /**
- * Formats a Keras-style summary table:
+ * An output shape as Keras prints it: the batch dimension is `None` (any batch size), the
+ * others as seen, as a Python tuple: `(None, 256)`, `(None, 28, 28, 32)`, `(None,)`.
+ */
+export function formatOutputShape(shape: readonly number[]): string {
+  if (shape.length === 0) return '()';
+  const dims = ['None', ...shape.slice(1).map(String)];
+  return dims.length === 1 ? '(None,)' : `(${dims.join(', ')})`;
+}
+
+/**
+ * Formats a Keras-style summary table (Keras 3's layout), one row per layer, `?` for the output
+ * shape of a layer that has not run yet:
  *
  * ```
- * Layer (type)        Output shape    Param #
- * ============================================
- * dense1 (Dense)      [32,256]        200,960
+ * Model: "sequential"
+ * ┏━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━┓
+ * ┃ Layer (type)    ┃ Output Shape ┃ Param # ┃
+ * ┡━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━┩
+ * │ dense (Dense)   │ (None, 256)  │ 200,960 │
+ * ├─────────────────┼──────────────┼─────────┤
+ * │ dense_1 (Dense) │ (None, 10)   │   2,570 │
+ * └─────────────────┴──────────────┴─────────┘
+ *  Total params: 203,530 (814.1 kB)
+ *  Trainable params: 203,530 (814.1 kB)
+ *  Non-trainable params: 0 (0 B)
  * ```
  *
- * Shapes come from the last `apply` ("?" before the layer has run), so the batch dim is the one
- * actually seen.
+ * `extra` lines follow the totals.
  */
 export function formatSummary(title: string, rows: readonly SummaryRow[], totals: SummaryTotals, extra: readonly string[] = []): string {
-  const header = ['Layer (type)', 'Output shape', 'Param #'] as const;
-  const cells = rows.map((r) => [r.name, r.shape ? `[${r.shape.join(',')}]` : '?', count(r.params)] as const);
+  const header = ['Layer (type)', 'Output Shape', 'Param #'] as const;
+  const cells = rows.map((r) => [r.name, r.shape ? formatOutputShape(r.shape) : '?', `${count(r.params)}${r.built === false ? ' (unbuilt)' : ''}`] as const);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]) => c.map((v, i) => (i === 2 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('   ');
-  const rule = (ch: string) => ch.repeat(widths.reduce((a, b) => a + b, 0) + 6);
+  const line = (c: readonly string[], bar: string) => bar + c.map((v, i) => ` ${i === 2 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)} `).join(bar) + bar;
+  const rule = (left: string, fill: string, mid: string, right: string) => left + widths.map((w) => fill.repeat(w + 2)).join(mid) + right;
+  const body = cells.flatMap((c, i) => (i === 0 ? [line(c, '│')] : [rule('├', '─', '┼', '┤'), line(c, '│')]));
+  const bytes = (n: number, b: number) => `${count(n)} (${formatBytes(b)})`;
   return [
-    `Summary of ${title}`,
-    rule('='),
-    line(header),
-    rule('='),
-    ...cells.map(line),
-    rule('='),
-    ...extra,
-    `Total params: ${count(totals.total)}`,
-    `Trainable params: ${count(totals.trainable)}`,
-    `Non-trainable params: ${count(totals.nonTrainable)}`,
+    title,
+    rule('┏', '━', '┳', '┓'),
+    line(header, '┃'),
+    rule('┡', '━', '╇', '┩'),
+    ...body,
+    rule('└', '─', '┴', '┘'),
+    ` Total params: ${bytes(totals.total, totals.totalBytes)}`,
+    ` Trainable params: ${bytes(totals.trainable, totals.trainableBytes)}`,
+    ` Non-trainable params: ${bytes(totals.nonTrainable, totals.nonTrainableBytes)}`,
+    ...extra.map((e) => ` ${e}`),
   ].join('\n');
 }
 
 /**
- * The summary of `layer`: one row per direct sublayer (a layer without sublayers is its own row;
- * weights of a layer that also has sublayers get an "(own weights)" row), with totals and the
- * estimated activation memory of a training step (see `activationBytes`).
+ * The summary of `layer` (a model's title is `Model: "name"`): one row per direct sublayer,
+ * named `name (ClassName)` (a layer without sublayers is its own row; weights of a layer that
+ * also has sublayers get an "(own weights)" row), with totals and the estimated activation
+ * memory of a training step (see `activationBytes`). Printed with `printFn` (default
+ * `console.log`; null prints nothing) and returned.
  */
 export function layerSummary(layer: Layer, opts: SummaryOptions = {}): string {
   const children = layer.namedChildren();
   const unique = children.filter(([, l], i) => children.findIndex(([, m]) => m === l) === i);
-  const rows: SummaryRow[] = unique.map(([path, l]) => ({ name: `${path} (${l.className})`, shape: l.lastOutputShape, params: l.countParams() }));
+  const rows: SummaryRow[] = unique.map(([, l]) => ({ name: `${l.name} (${l.className})`, shape: l.lastOutputShape, params: l.countParams(), built: l.built }));
   // addWeight names have no '.', so a path without one is the layer's own weight
   const ownCount = layer.namedWeights().filter(([n]) => !n.includes('.')).reduce((n, [, t]) => n + t.size, 0);
-  if (rows.length === 0) rows.push({ name: `${layer.name} (${layer.className})`, shape: layer.lastOutputShape, params: ownCount });
+  if (rows.length === 0) rows.push({ name: `${layer.name} (${layer.className})`, shape: layer.lastOutputShape, params: ownCount, built: layer.built });
   else if (ownCount > 0) rows.push({ name: '(own weights)', shape: null, params: ownCount });
   const size = (ws: Tensor[]) => ws.reduce((n, t) => n + t.size, 0);
-  return formatSummary(layer.describe(), rows, {
+  const bytes = (ws: Tensor[]) => ws.reduce((n, t) => n + t.size * t.storage.BYTES_PER_ELEMENT, 0);
+  // a Model (the class lives above nn/) is recognised by its training loop
+  const kind = 'fit' in layer ? 'Model' : 'Layer';
+  const text = formatSummary(`${kind}: "${layer.name}"`, rows, {
     total: size(layer.weights),
     trainable: size(layer.trainableWeights),
     nonTrainable: size(layer.nonTrainableWeights),
+    totalBytes: bytes(layer.weights),
+    trainableBytes: bytes(layer.trainableWeights),
+    nonTrainableBytes: bytes(layer.nonTrainableWeights),
   }, [activationLine(layer, opts.batchSize)]);
+  const print = opts.printFn === undefined ? (t: string) => console.log(t) : opts.printFn;
+  print?.(text);
+  return text;
 }
 
 /** The summary's activation-memory line. */

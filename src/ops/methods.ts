@@ -66,6 +66,8 @@ declare module '../tensor/tensor.js' {
     expand(shape: readonly number[]): Tensor;
     slice(spec: string | readonly mv.SliceEntry[]): Tensor;
     contiguous(): Tensor;
+    /** A copy in storage of its own that stays in the graph (`torch.clone`). */
+    clone(): Tensor;
     gather(indices: Tensor, axis?: number): Tensor;
     tril(k?: number): Tensor;
     triu(k?: number): Tensor;
@@ -126,6 +128,7 @@ const methods: Partial<Record<keyof Tensor, (this: Tensor, ...args: never[]) => 
   expand(shape: readonly number[]) { return mv.expand(this, shape); },
   slice(spec: string | readonly mv.SliceEntry[]) { return mv.slice(this, spec); },
   contiguous() { return mv.contiguous(this); },
+  clone() { return mv.clone(this); },
   gather(indices: Tensor, axis?: number) { return idx.gather(this, indices, axis); },
   tril(k?: number) { return seq.tril(this, k); },
   triu(k?: number) { return seq.triu(this, k); },

@@ -52,6 +52,20 @@ export function contiguous(x: Tensor): Tensor {
   return x.isContiguous ? x : apply('reshape', [x], { shape: x.shape.slice() });
 }
 
+/**
+ * A copy of `x` in storage of its own (contiguous), that stays in the graph: `torch.clone`.
+ * Writing into either storage afterwards does not change the other; the gradient passes
+ * through unchanged.
+ *
+ * @example
+ * const snapshot = w.clone();   // keeps today's values while w trains on
+ */
+export function clone(x: Tensor): Tensor {
+  assertTensor('clone', x);
+  // a cast to its own dtype is a copy into a new tensor, and its VJP is the identity
+  return apply('cast', [x], { dtype: x.dtype });
+}
+
 /** Flattens dims `startAxis..endAxis` (inclusive) into one. `flatten(x [2,3,4]) → [24]`, `flatten(x, 1) → [2,12]`. */
 export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
   assertTensor('flatten', x);

@@ -38,7 +38,7 @@ export class Adagrad extends Optimizer {
     super('Adagrad', opts, 0.001);
     this.initialAccumulatorValue = numberOption('Adagrad', 'initialAccumulatorValue', opts.initialAccumulatorValue, 0.1, { min: 0 });
     this.epsilon = numberOption('Adagrad', 'epsilon', opts.epsilon, 1e-7, { min: 0 });
-    if (params) this.build(params);
+    this.buildFromConstructor(params);
   }
 
   protected override slotSpecs(): Readonly<Record<string, number>> {

@@ -66,7 +66,7 @@ export class Adam extends Optimizer {
     this.beta2 = numberOption(op, 'beta2', opts.beta2, 0.999, { min: 0, max: 1, maxExclusive: true });
     this.epsilon = numberOption(op, 'epsilon', opts.epsilon, 1e-7, { min: 0 });
     this.amsgrad = booleanOption(op, 'amsgrad', opts.amsgrad, false);
-    if (params) this.build(params);
+    this.buildFromConstructor(params);
   }
 
   protected override slotSpecs(): Readonly<Record<string, number>> {
@@ -113,7 +113,7 @@ export class AdamW extends Adam {
     const { weightDecay, ...adamOpts } = opts;
     super(adamOpts);
     this.weightDecay = numberOption('AdamW', 'weightDecay', weightDecay, 0.004, { min: 0 });
-    if (params) this.build(params);
+    this.buildFromConstructor(params);
   }
 
   override updateStep(param: FloatArray, grad: FloatArray, slots: Record<string, FloatArray>, lr: number): void {

@@ -25,7 +25,7 @@ export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
 export {
-  constant, exponentialDecay, cosineDecay, stepDecay, scheduleFromConfig,
+  constant, exponentialDecay, cosineDecay, stepDecay, scheduleFromConfig, warmupOf,
   type LearningRateSchedule, type ScheduleFn, type ScheduleConfig,
   type ExponentialDecayOptions, type CosineDecayOptions, type StepDecayOptions,
 } from './schedules.js';

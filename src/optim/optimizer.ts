@@ -16,8 +16,8 @@ import { checkNumber, optionalNumber } from './validate.js';
 
 /** Options every optimizer takes (Keras names). Set at most one of the three clipping options. */
 export interface OptimizerOptions {
-  /** A number, or a schedule called with `iterations` before each step. */
-  learningRate?: number | ScheduleFn;
+  /** A number, or a schedule called with `iterations` before each step (undefined: the optimizer's default). */
+  learningRate?: number | ScheduleFn | undefined;
   /** Clip each parameter's gradient to this L2 norm: g · c / max(‖g‖, c). */
   clipNorm?: number;
   /** Clip each gradient element to [−clipValue, clipValue]. */
@@ -205,6 +205,25 @@ export abstract class Optimizer {
    */
   build(params: ParamsInput): void {
     for (const [name, t] of namedParams(`${this.className}.build`, params, this.entries.length)) this.register(name, t);
+  }
+
+  /**
+   * Registers the parameters given to the constructor (PyTorch style). Unlike `build`, an empty
+   * list is an error, as in PyTorch: it is almost always `model.parameters()` of a model whose
+   * layers have not made their weights yet, and an optimizer without parameters trains nothing.
+   */
+  protected buildFromConstructor(params: ParamsInput | null): void {
+    if (params === null) return;
+    const named = namedParams(this.className, params, this.entries.length);
+    if (named.length === 0) {
+      throw new ValueError(
+        `${this.className}: the optimizer got an empty parameter list, so it would train nothing. ` +
+          "A model's parameters() is empty until it is built (its layers make their weights on the first call) or when every layer is frozen. " +
+          'Build the model first, with model.build([null, ...sampleShape]) (e.g. model.build([null, 784])) or by calling it on a sample batch (model.apply(x)), ' +
+          `or let fit() register the weights: model.compile({ optimizer: new nb.optim.${this.className}(), loss: ... })`,
+      );
+    }
+    for (const [name, t] of named) this.register(name, t);
   }
 
   private register(name: string, t: Tensor): Entry {

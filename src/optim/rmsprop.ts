@@ -49,7 +49,7 @@ export class RMSprop extends Optimizer {
     this.momentum = numberOption('RMSprop', 'momentum', opts.momentum, 0, { min: 0, max: 1 });
     this.epsilon = numberOption('RMSprop', 'epsilon', opts.epsilon, 1e-7, { min: 0 });
     this.centered = booleanOption('RMSprop', 'centered', opts.centered, false);
-    if (params) this.build(params);
+    this.buildFromConstructor(params);
   }
 
   protected override slotSpecs(): Readonly<Record<string, number>> {

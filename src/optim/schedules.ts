@@ -172,6 +172,21 @@ export function scheduleFromConfig(config: ScheduleConfig): LearningRateSchedule
   }
 }
 
+/**
+ * The warm-up of a schedule: how many steps it climbs and the rate it climbs to, or null when it
+ * has none (or is a plain function, whose shape cannot be seen). Lets a training loop that knows
+ * its length say when the warm-up would outlast it.
+ *
+ * @example
+ * nb.optim.warmupOf(nb.optim.cosineDecay({ initialLearningRate: 0, warmupTarget: 0.1, warmupSteps: 10, decaySteps: 90 }))
+ * // { steps: 10, target: 0.1 }
+ */
+export function warmupOf(fn: ScheduleFn): { steps: number; target: number } | null {
+  const config = scheduleConfigOf(fn);
+  if (config.kind !== 'cosineDecay' || config.warmupTarget === null || config.warmupSteps === 0) return null;
+  return { steps: config.warmupSteps, target: config.warmupTarget };
+}
+
 /** The config of a schedule, or `{ kind: 'custom' }` for a plain function that has none. */
 export function scheduleConfigOf(fn: ScheduleFn): ScheduleConfig | { kind: 'custom' } {
   const withConfig = fn as Partial<LearningRateSchedule>;

@@ -51,7 +51,7 @@ export class SGD extends Optimizer {
     this.nesterov = booleanOption('SGD', 'nesterov', opts.nesterov, false);
     this.weightDecay = numberOption('SGD', 'weightDecay', opts.weightDecay, 0, { min: 0 });
     if (this.nesterov && this.momentum === 0) throw new ValueError('SGD: nesterov needs momentum > 0; set momentum (e.g. 0.9) or drop nesterov');
-    if (params) this.build(params);
+    this.buildFromConstructor(params);
   }
 
   protected override slotSpecs(): Readonly<Record<string, number>> {

@@ -79,6 +79,42 @@ test('checkpoint replays dropout: same masks in the recompute, and the random st
   }
 });
 
+test('the recompute runs with the training flag of the forward: a block applied without one inside a model called with training = true', () => {
+  /** Applies each block through checkpoint, without a training flag: they inherit the model's. */
+  class Net extends nb.Model {
+    blocks = [new Block(0.5), new Block(0.5)];
+    ckpt = true;
+    call(x: Tensor): Tensor {
+      let h = x;
+      for (const b of this.blocks) h = this.ckpt ? nb.checkpoint((t) => b.apply(t), h) : b.apply(h);
+      return h;
+    }
+  }
+  /** Like Block, but its call leaves training to the ambient flag, as users write it. */
+  class Inheriting extends Block {
+    override call(x: Tensor): Tensor {
+      return this.down.apply(this.drop.apply(this.up.apply(x))).add(x);
+    }
+  }
+  const net = new Net();
+  net.blocks = [new Inheriting(0.5), new Inheriting(0.5)];
+  const x = nb.randn([6, 8]).requireGrad();
+  nb.noGrad(() => net.apply(x));
+  const step = (ckpt: boolean) => {
+    net.ckpt = ckpt;
+    nb.manualSeed(3);
+    const loss = net.apply(x, true).pow(2).mean();
+    loss.backward();   // outside the model's call: no ambient flag any more
+    const grads = net.blocks.map((b) => gradsOf(b, x));
+    zeroGrads(net.blocks, x);
+    return { loss: loss.item(), grads };
+  };
+  const plainStep = step(false);
+  const ckptStep = step(true);
+  assert.equal(ckptStep.loss, plainStep.loss);
+  assert.deepEqual(ckptStep.grads, plainStep.grads);
+});
+
 test('gradients reach weights and earlier activations that the function closes over', () => {
   const w = nb.tensor([[1, 2], [3, 4]], { requiresGrad: true });
   const a = nb.tensor([0.5, -1], { requiresGrad: true });

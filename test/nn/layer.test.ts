@@ -142,7 +142,7 @@ test('loadStateDict copies values in place and reports clear errors', () => {
 test('loadStateDict into a layer that is not built says how to build it', () => {
   const net = new Net();
   net.apply(nb.randn([2, 4]));
-  assert.throws(() => new Net().loadStateDict(net.stateDict()), /Net 'net\w*' is not built yet, so it has no weight for 'blocks\.0\.dense1\.kernel'.*call layer\.apply\(sampleInput\) once/);
+  assert.throws(() => new Net().loadStateDict(net.stateDict()), /Net 'net\w*' is not built yet, so it has no weight for 'blocks\.0\.dense1\.kernel'.*call the model once on a sample batch \(model\.apply\(x\)\) or build it .*model\.build\(\[null, 784\]\)/);
   assert.throws(() => new layers.Dense(2).loadStateDict({ kernel: nb.zeros([3, 2]) }), /Dense 'dense\w*' is not built yet/);
   assert.throws(() => new layers.Dense(2).kernel, /no weight 'kernel'; it is not built yet: call apply\(sampleInput\) first/);
 });
@@ -185,21 +185,22 @@ test('regularizationLoss sums the penalties of every sublayer', () => {
   assert.equal(loss.requiresGrad, true);
 });
 
-test('summary lists sublayers, output shapes and parameter totals', () => {
+test('summary lists sublayers by name and class, output shapes with a None batch, and parameter totals', () => {
+  resetLayerNames();
   const net = new Net();
-  const before = net.summary();
-  assert.match(before, /head \(Dense\)\s+\?\s+0/);
+  const before = net.summary({ printFn: null });
+  assert.match(before, /│ dense_2 \(Dense\) +│ \? +│ 0 \(unbuilt\) │/);
   net.apply(nb.randn([3, 4]));
-  const s = net.summary();
-  assert.match(s, /blocks\.0 \(Block\)\s+\[3,6\]\s+42/);
-  assert.match(s, /head \(Dense\)\s+\[3,2\]\s+14/);
-  assert.match(s, /Total params: 110/);
-  assert.match(s, /Trainable params: 110/);
-  assert.match(s, /Non-trainable params: 0/);
+  const s = net.summary({ printFn: null });
+  assert.match(s, /^Layer: "net"\n/);
+  assert.match(s, /│ block \(Block\) +│ \(None, 6\) +│ +42 │/);
+  assert.match(s, /│ block_1 \(Block\) +│ \(None, 6\) +│ +54 │/);
+  assert.match(s, /│ dense_2 \(Dense\) +│ \(None, 2\) +│ +14 │/);
+  assert.match(s, /\n Total params: 110 \(440 B\)\n Trainable params: 110 \(440 B\)\n Non-trainable params: 0 \(0 B\)\n/);
   const bn = new layers.BatchNormalization({ name: 'bn' });
   bn.apply(nb.randn([4, 1000]), true);
-  assert.match(bn.summary(), /bn \(BatchNormalization\)\s+\[4,1000\]\s+4,000/);
-  assert.match(bn.summary(), /Non-trainable params: 2,000/);
+  assert.match(bn.summary({ printFn: null }), /│ bn \(BatchNormalization\) │ \(None, 1000\) │   4,000 │/);
+  assert.match(bn.summary({ printFn: null }), /Non-trainable params: 2,000 \(8\.0 kB\)/);
 });
 
 test('registry errors: unknown classes and custom activations that cannot be named', () => {

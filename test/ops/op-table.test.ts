@@ -18,6 +18,7 @@ import * as indexing from '../../src/ops/indexing.js';
 import * as matmul from '../../src/ops/matmul.js';
 import * as movement from '../../src/ops/movement.js';
 import * as nnOps from '../../src/ops/nn.js';
+import * as lossFunctions from '../../src/nn/losses.js';
 import * as reduce from '../../src/ops/reduce.js';
 import * as sequence from '../../src/ops/sequence.js';
 import * as unary from '../../src/ops/unary.js';
@@ -141,12 +142,13 @@ function edgesOf(c: Case): Set<Edge> {
   return edges;
 }
 
-/** The public ops: what nabla exports from the ops modules, and every loss. */
+/** The public ops: what nabla exports from the ops modules, and every loss function (not the loss objects built on them). */
 function publicOps(): string[] {
   const modules: Record<string, unknown>[] = [unary, binary, activations, reduce, matmul, movement, indexing, sequence, attention, nnOps];
   const api = nb as unknown as Record<string, unknown>;
   const ops = Object.keys(api).filter((k) => typeof api[k] === 'function' && modules.some((m) => m[k] === api[k]));
-  const losses = Object.entries(nb.losses).filter(([, v]) => typeof v === 'function').map(([k]) => `losses.${k}`);
+  const lossFns = lossFunctions as unknown as Record<string, unknown>;
+  const losses = Object.entries(nb.losses).filter(([k, v]) => typeof v === 'function' && lossFns[k] === v).map(([k]) => `losses.${k}`);
   return [...ops, ...losses];
 }
 

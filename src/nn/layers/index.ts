@@ -1,6 +1,7 @@
 /** The built-in layers, one family per file. */
 export { Dense, type DenseOptions } from './dense.js';
 export { Activation } from './activation.js';
+export { InputLayer, Input } from './input-layer.js';
 export { Dropout, type DropoutOptions } from './dropout.js';
 export { SpatialDropout1D, SpatialDropout2D, type SpatialDropoutOptions } from './spatial-dropout.js';
 export { Flatten } from './flatten.js';

@@ -4,7 +4,7 @@
  *
  * @example
  * nb.lora.wrap(model, { rank: 8, alpha: 16 });
- * console.log(model.summary());              // trainable: the adapters only
+ * model.summary();                           // prints the table; trainable: the adapters only
  * await model.fit(x, y, { epochs: 3 });
  * nb.lora.saveAdapters(model, 'adapters.safetensors');
  * nb.lora.merge(model);                      // a plain model again, same outputs

@@ -1,4 +1,4 @@
-/** Op-table entries: movement ops (reshape, view, flatten, squeeze, unsqueeze, permute, transpose, expand, contiguous, slice). */
+/** Op-table entries: movement ops (reshape, view, flatten, squeeze, unsqueeze, permute, transpose, expand, contiguous, clone, slice). */
 import assert from 'node:assert/strict';
 import * as nb from '../../../src/index.js';
 import type { SliceEntry, Tensor } from '../../../src/index.js';
@@ -234,6 +234,28 @@ const contiguous = defineOp({
   errors: [notTensor('contiguous', () => nb.contiguous(bad<Tensor>([1])))],
 });
 
+const clone = defineOp({
+  name: 'clone',
+  fn: ([x]) => {
+    const y = nb.clone(x!);
+    assert.notEqual(y.storage, x!.storage, 'clone() must own its storage');
+    assert.ok(y.isContiguous, 'clone() gives a contiguous tensor');
+    return y;
+  },
+  reference: ([x]) => x!,
+  grad: true,
+  samples: [
+    { label: 'hand-checked, of a transpose', args: [{ base: lit([[1, 2], [3, 4]]).base, view: (t: Tensor) => t.transpose() }], expected: [[1, 3], [2, 4]] },
+    { label: 'scalar', args: [rnd([])] },
+    { label: 'size-1 dims', args: [rnd([1, 3])] },
+    { label: 'empty', args: [rnd([0, 3])] },
+    { label: 'strided view', args: [stepped([2, 3])] },
+    { label: 'expanded view', args: [expanded([2, 3], [3])] },
+    { label: 'view at an offset', args: [offset([2, 3])] },
+  ],
+  errors: [notTensor('clone', () => nb.clone(bad<Tensor>([1])))],
+});
+
 /** Parses the NumPy-style spec on its own, for the reference. */
 function refSliceEntries(spec: string | readonly SliceEntry[]): SliceEntry[] {
   if (typeof spec !== 'string') return [...spec];
@@ -281,4 +303,4 @@ const slice = defineOp<{ spec: string | readonly SliceEntry[] }>({
   ],
 });
 
-export const movementEntries: OpEntry[] = [reshape, view, flatten, squeeze, unsqueeze, permute, transpose, expand, contiguous, slice];
+export const movementEntries: OpEntry[] = [reshape, view, flatten, squeeze, unsqueeze, permute, transpose, expand, contiguous, clone, slice];

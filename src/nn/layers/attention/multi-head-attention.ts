@@ -66,7 +66,7 @@ export interface AttendOptions {
   attentionMask?: Tensor | null;
   /** Hide later positions: query i sees keys up to `i + keys − queries` (default: the layer's `causal`). */
   useCausalMask?: boolean;
-  /** Dropout on (default false). */
+  /** Dropout on; left out, inherited as by `apply` (the enclosing call's flag, else `train()`/`eval()`, else false). */
   training?: boolean;
   /** A key/value cache (see `KVCache`): new keys/values are appended to it and all cached ones are attended. */
   cache?: KVCache;
@@ -247,7 +247,7 @@ export class MultiHeadAttention extends Layer {
       else mask = mask.dtype === 'bool' ? eq(add(cast(mask, 'int32'), cast(padding, 'int32')), 2) : where(padding, mask, -Infinity);
     }
     const causal = opts.useCausalMask ?? this.causal;
-    const training = opts.training ?? false;
+    const training = this.resolveTraining(opts.training);
     let out: Tensor;
     let scores: Tensor | undefined;
     if (opts.returnAttentionScores) {

@@ -27,7 +27,7 @@ export interface DecodeOptions {
   crossAttentionMask?: Tensor | null;
   /** Key/value cache of the self-attention (from `createCache()`), for incremental decoding. */
   cache?: KVCache;
-  /** Dropout on (default false). */
+  /** Dropout on; left out, inherited as by `apply` (the enclosing call's flag, else `train()`/`eval()`, else false). */
   training?: boolean;
 }
 
@@ -85,7 +85,7 @@ export class TransformerDecoderBlock extends TransformerBlock {
   decode(x: Tensor, opts: DecodeOptions = {}): Tensor {
     if (!this.built) this.build(x.shape.slice());
     this.checkInput(x);
-    const training = opts.training ?? false;
+    const training = this.resolveTraining(opts.training);
     const n1 = this.norm1!.apply(x);
     const a = this.attention!.attend(n1, n1, { attentionMask: opts.selfAttentionMask, cache: opts.cache, training });
     let h = add(x, this.dropout!.apply(a, training));

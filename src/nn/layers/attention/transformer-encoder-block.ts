@@ -15,7 +15,7 @@ export interface TransformerEncoderBlockOptions extends TransformerBlockOptions 
 export interface EncodeOptions {
   /** Which keys each query may attend to (see `MultiHeadAttention.attend`), e.g. a padding mask `[batch, 1, time]`. */
   attentionMask?: Tensor | null;
-  /** Dropout on (default false). */
+  /** Dropout on; left out, inherited as by `apply` (the enclosing call's flag, else `train()`/`eval()`, else false). */
   training?: boolean;
 }
 
@@ -48,7 +48,7 @@ export class TransformerEncoderBlock extends TransformerBlock {
   encode(x: Tensor, opts: EncodeOptions = {}): Tensor {
     if (!this.built) this.build(x.shape.slice());
     this.checkInput(x);
-    const training = opts.training ?? false;
+    const training = this.resolveTraining(opts.training);
     const n1 = this.norm1!.apply(x);
     const a = this.attention!.attend(n1, n1, { attentionMask: opts.attentionMask, training });
     return this.feedForward(add(x, this.dropout!.apply(a, training)), training);

@@ -96,7 +96,7 @@ export class Bidirectional extends Layer {
       fInit = opts.initialState.slice(0, half);
       bInit = opts.initialState.slice(half);
     }
-    const training = opts.training ?? false;
+    const training = this.resolveTraining(opts.training);
     const f = this.forwardLayer.callWithState(inputs, { mask, initialState: fInit, training });
     const b = this.backwardLayer.callWithState(inputs, { mask, initialState: bInit, training });
     const seq = this.forwardLayer.returnSequences;

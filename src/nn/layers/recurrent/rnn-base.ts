@@ -53,7 +53,7 @@ export interface RecurrentCallOptions {
   mask?: Tensor | null;
   /** The states to start from (`[h]`, or `[h, c]` for LSTM), each `[B, units]`; default zeros. */
   initialState?: readonly Tensor[] | null;
-  /** Training mode (dropout); default false. */
+  /** Training mode (dropout); left out, inherited as by `apply` (the enclosing call's flag, else `train()`/`eval()`, else false). */
   training?: boolean;
 }
 
@@ -177,7 +177,7 @@ export abstract class RNNBase extends Layer {
     const [B, T] = [x.shape[0]!, x.shape[1]!];
     const mask = this.checkMask(opts.mask === undefined ? getMask(inputs) : opts.mask, B, T);
     let states = this.checkInitialState(opts.initialState ?? null, B);
-    const training = opts.training ?? false;
+    const training = this.resolveTraining(opts.training);
     const xIn = training && this.dropout > 0 ? mul(x, unsqueeze(dropoutMask(this.dropout, [B, inDim], this.dtype, this.generator), 1)) : x;
     const hDrop = training && this.recurrentDropout > 0 ? dropoutMask(this.recurrentDropout, [B, this.units], this.dtype, this.generator) : null;
     const steps = unstackSteps(this.projectInputs(permute(xIn, [1, 0, 2])));
