@@ -12,5 +12,5 @@ const corpus = nb.data.text.CharCorpus.fromFile(file); // 90 % training, 10 % va
 const model = new nb.models.GPT({ vocabSize: corpus.tokenizer.vocabSize, contextLength: 64, numLayers: 4, numHeads: 4, embedDim: 128 });
 const result = nb.models.trainLanguageModel(model, corpus, { iters, batchSize: 12, learningRate: 1e-3, minLearningRate: 1e-4, log: console.log });
 console.log(`val_loss ${result.valLoss.toFixed(4)} after ${iters} iterations, ${result.seconds.toFixed(0)} s (${result.medianStepMs.toFixed(1)} ms/iteration)`);
-nb.plot.history(result.history, 'char-gpt-loss.png', { metrics: ['loss'], title: 'Char GPT loss, every 250 iterations' });
+nb.plot.history(result.history, 'char-gpt-loss.png', { metrics: ['loss'], title: 'Char GPT loss' });
 console.log(nb.text.generate(model, 'ROMEO:', { tokenizer: corpus.tokenizer, maxNewTokens: 300, temperature: 0.8, topK: 40, seed: 0 }));

@@ -4,8 +4,6 @@
  * Fashion-MNIST from a small training set with its convolutional body frozen; the same network
  * with freshly drawn weights is trained on the same images for the same epochs; both are tested.
  */
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { fashionMnist } from '../data/datasets/fashion-mnist.js';
 import { loadOnnx } from '../io/onnx/load.js';
@@ -14,7 +12,6 @@ import { backend } from '../backend/index.js';
 import { noGrad } from '../autograd/mode.js';
 import { Dense } from '../nn/layers/dense.js';
 import { RandomUniform, glorotUniform } from '../nn/initializers.js';
-import { sparseCategoricalCrossentropy } from '../nn/losses.js';
 import type { Layer } from '../nn/layer.js';
 import { Adam } from '../optim/adam.js';
 import { replaceHead } from '../model/replace-head.js';
@@ -23,16 +20,37 @@ import { manualSeed } from '../tensor/random.js';
 import { ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { intOption, numberOption } from './args.js';
+import { parseCommand, type CliCommand } from './command.js';
+import { defaultModel } from './finetune-model.js';
 
-/** The pretrained model, found from this file (src/cli or dist/cli) whatever the working directory. */
-export const DEFAULT_MODEL = fileURLToPath(new URL('../../../shared/models/mnist-12-onnx/mnist-12.onnx', import.meta.url));
 
 /** The Reshape target of mnist-12 is the constant [1, 256]; −1 lets batches through. */
 const BATCHED = { Pooling160_Output_0_reshape0_shape: [-1, 256] };
 
-/** The command's usage line, for `nabla help`. */
-export const FINETUNE_USAGE = `  nabla finetune [--model FILE.onnx] [--data-dir DIR] [--train-size N] [--test-size N]
-                 [--epochs N] [--batch-size N] [--lr X] [--seed N] [--body-lr-multiplier X]`;
+const FLAGS = {
+  model: { type: 'string', value: 'FILE.onnx', help: "the pretrained network, the ONNX Model Zoo's mnist-12.onnx (required outside a checkout of nabla's repository)" },
+  'data-dir': { type: 'string', value: 'DIR', help: 'directory of the Fashion-MNIST IDX files' },
+  'train-size': { type: 'string', value: 'N', help: 'training images (default 1000)' },
+  'test-size': { type: 'string', value: 'N', help: 'test images (default 10000)' },
+  epochs: { type: 'string', value: 'N', help: 'epochs of each training (default 10)' },
+  'batch-size': { type: 'string', value: 'N', help: 'images per step (default 32)' },
+  lr: { type: 'string', value: 'X', help: 'learning rate (default 0.001)' },
+  seed: { type: 'string', value: 'N', help: 'seed of the new head and the shuffling (default 0)' },
+  'body-lr-multiplier': { type: 'string', value: 'X', help: 'train the pretrained body too, at lr × X (default: the body stays frozen)' },
+} as const;
+
+/** `nabla finetune`. */
+export const FINETUNE_COMMAND: CliCommand<typeof FLAGS> = {
+  name: 'finetune',
+  summary: 'fine-tune a pretrained MNIST CNN (ONNX) on Fashion-MNIST and compare with training from scratch',
+  synopsis: `  nabla finetune [--model FILE.onnx] [--data-dir DIR] [--train-size N] [--test-size N]
+                 [--epochs N] [--batch-size N] [--lr X] [--seed N] [--body-lr-multiplier X]`,
+  flags: FLAGS,
+  positionals: false,
+  notes: `Replaces the network's last layer with a new 10-class head, trains it on a small Fashion-MNIST
+training set, trains the same network with freshly drawn weights on the same images, and prints
+both test accuracies.`,
+};
 
 /** The settings of one run. */
 export interface FinetuneSettings {
@@ -49,24 +67,11 @@ export interface FinetuneSettings {
 }
 
 function parseSettings(argv: string[]): FinetuneSettings {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'train-size': { type: 'string' },
-      'test-size': { type: 'string' },
-      epochs: { type: 'string' },
-      'batch-size': { type: 'string' },
-      lr: { type: 'string' },
-      seed: { type: 'string' },
-      'body-lr-multiplier': { type: 'string' },
-    },
-  });
+  const { values } = parseCommand(FINETUNE_COMMAND, argv);
   const seed = values.seed === undefined ? 0 : Number(values.seed);
   if (!Number.isInteger(seed)) throw new ValueError(`--seed must be an integer, got '${values.seed}'`);
   return {
-    modelPath: values.model ?? DEFAULT_MODEL,
+    modelPath: values.model ?? defaultModel(),
     dataDir: values['data-dir'],
     trainSize: intOption(values['train-size'], 'train-size', 1000),
     testSize: intOption(values['test-size'], 'test-size', 10000),
@@ -111,7 +116,7 @@ function reinitialize(model: Layer, seed: number): void {
 
 function compileFor(model: OnnxModel, lr: number): Adam {
   const optimizer = new Adam({ learningRate: lr });
-  model.compile({ optimizer, loss: (y, logits, o) => sparseCategoricalCrossentropy(y, logits, { ...o, fromLogits: true }), metrics: ['accuracy'] });
+  model.compile({ optimizer, loss: { name: 'sparseCategoricalCrossentropy', fromLogits: true }, metrics: ['accuracy'] });
   return optimizer;
 }
 

@@ -1,22 +1,50 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as nb from '../index.js';
 import { confusionMatrix, history, parseHistory, PLOT_EXTENSIONS } from '../plot/index.js';
 import { ValueError } from '../tensor/errors.js';
 import { intOption } from './args.js';
-import { loadNamedData } from './data.js';
+import { parseCommand, type CliCommand } from './command.js';
+import { DATASETS, loadNamedData } from './data.js';
+import { chooseDataset, readTrainedOn } from './trained-on.js';
 
-/** The `nabla plot` lines of the usage text. */
-export const PLOT_USAGE = `  nabla plot HISTORY.json|DIR [--out FILE.png|FILE.svg|STEM] [--metrics loss,accuracy] [--title T]
-  nabla plot --confusion DIR [--data mnist|fashion-mnist] [--normalize] [--out …]`;
+const FLAGS = {
+  out: { type: 'string', value: 'FILE|STEM|DIR', help: 'FILE.png or FILE.svg writes one file; a STEM (no extension) or a directory writes both (default: beside the input)' },
+  metrics: { type: 'string', value: 'NAMES', help: 'the quantities to plot, comma-separated, one panel each (default: all, loss first)' },
+  title: { type: 'string', value: 'T', help: "the heading (default 'Training history' or 'Confusion matrix')" },
+  confusion: { type: 'boolean', help: "draw the confusion matrix of the model in DIR on its data set's test set" },
+  data: { type: 'string', value: DATASETS.join('|'), help: 'with --confusion: the test set (default: the one the model was trained on, from its model.json)' },
+  'data-dir': { type: 'string', value: 'DIR', help: 'with --confusion: directory of the Fashion-MNIST IDX files' },
+  normalize: { type: 'boolean', help: 'with --confusion: each row in % of its true class' },
+  'batch-size': { type: 'string', value: 'N', help: 'with --confusion: samples per forward pass (default 512)' },
+} as const;
+
+/** `nabla plot`. */
+export const PLOT_COMMAND: CliCommand<typeof FLAGS> = {
+  name: 'plot',
+  summary: 'draw training curves (history.json) or a confusion matrix as PNG and SVG',
+  synopsis: `  nabla plot HISTORY.json|DIR [--out FILE.png|FILE.svg|STEM] [--metrics loss,accuracy] [--title T]
+  nabla plot --confusion DIR [--data ${DATASETS.join('|')}] [--data-dir DIR] [--normalize] [--batch-size N]
+             [--out …] [--title T]`,
+  flags: FLAGS,
+  positionals: true,
+  notes: `Curves: epochs along x for nabla train's history.json, iterations for a GPT's.
+
+examples:
+  nabla plot nabla-model/history.json            # nabla-model/history.png and .svg
+  nabla plot nabla-model --out curves.png --metrics accuracy
+  nabla plot --confusion nabla-model --normalize  # nabla-model/confusion.png and .svg`,
+};
+
+const PLOT_USAGE = PLOT_COMMAND.synopsis;
 
 /**
  * `nabla plot`: draws a training history (`history.json`, as `nabla train` saves next to the
  * model, or a model directory holding one) as training/validation curves, or with `--confusion`
- * a saved classifier's confusion matrix on the test set of `--data`. By default both a PNG and an
- * SVG are written beside the input (`history.png`, `history.svg`; `DIR/confusion.png`, …);
- * `--out` names one file (`.png` or `.svg`) or a stem for both. Prints the paths written.
+ * a saved classifier's confusion matrix on the test set of the data it was trained on (or
+ * `--data`), its classes named as that data set names them. By default both a PNG and an SVG
+ * are written beside the input (`history.png`, `history.svg`; `DIR/confusion.png`, …); `--out`
+ * names one file (`.png` or `.svg`) or a stem for both. Returns the paths written.
  *
  * @example
  * nabla plot nabla-model/history.json            # nabla-model/history.png and .svg
@@ -24,20 +52,7 @@ export const PLOT_USAGE = `  nabla plot HISTORY.json|DIR [--out FILE.png|FILE.sv
  * nabla plot --confusion nabla-model --normalize
  */
 export async function plotCommand(argv: string[]): Promise<string[]> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      metrics: { type: 'string' },
-      title: { type: 'string' },
-      confusion: { type: 'boolean', default: false },
-      data: { type: 'string', default: 'mnist' },
-      'data-dir': { type: 'string' },
-      normalize: { type: 'boolean', default: false },
-      'batch-size': { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseCommand(PLOT_COMMAND, argv);
   const input = positionals[0];
   if (!input || positionals.length > 1) throw new ValueError(`plot: give one history.json file or model directory\n${PLOT_USAGE}`);
   if (!existsSync(input)) throw new ValueError(`plot: ${input} does not exist`);
@@ -47,10 +62,11 @@ export async function plotCommand(argv: string[]): Promise<string[]> {
   if (values.confusion) {
     if (!isDir) throw new ValueError(`plot --confusion: give the model directory written by nabla train, got the file ${input}`);
     const model = nb.loadModel(input);
-    const data = await loadNamedData(values.data!, values['data-dir']);
+    const name = chooseDataset('plot --confusion', input, readTrainedOn(model, input).dataset, values.data);
+    const data = await loadNamedData(name, values['data-dir']);
     const probs = model.predict(data.test.x, { batchSize: intOption(values['batch-size'], 'batch-size', 512) });
     const paths = outputPaths(values.out, join(input, 'confusion'));
-    for (const path of paths) confusionMatrix(data.test.y, probs, path, { classNames: data.classNames, normalize: values.normalize!, ...title });
+    for (const path of paths) confusionMatrix(data.test.y, probs, path, { classNames: data.classNames, normalize: values.normalize === true, ...title });
     return paths;
   }
 

@@ -2,11 +2,15 @@ import { ValueError } from '../tensor/errors.js';
 
 /**
  * Training history as `History.toJSON()` writes it (and as a `History` object already is): the
- * epoch indices (0-based, as `fit()` counts) and each logged quantity per epoch. A `null` in a
- * series (how JSON writes NaN) is read as NaN.
+ * epoch indices (0-based, as `fit()` counts) and each logged quantity per epoch. A history
+ * measured at training iterations instead (`nb.models.trainLanguageModel`'s) also gives the
+ * `iteration` of each point, and is plotted against it. A `null` in a series (how JSON writes
+ * NaN) is read as NaN.
  */
 export interface HistoryData {
   readonly epoch: readonly number[];
+  /** The training iteration (step) at which each point was measured, when points are not epochs. */
+  readonly iteration?: readonly number[];
   readonly history: Readonly<Record<string, readonly number[]>>;
 }
 
@@ -19,9 +23,10 @@ export interface HistoryPanel {
 }
 
 /**
- * Checks that `value` looks like `{epoch: number[], history: {name: number[]}}` and returns it
- * with `null`s turned into NaN. `source` names where it came from in errors (a file or
- * `plot.history`). `epoch` may be missing (then epochs count 0, 1, 2, …).
+ * Checks that `value` looks like `{epoch: number[], history: {name: number[]}}` (with an optional
+ * `iteration: number[]`, one per point) and returns it with `null`s turned into NaN. `source`
+ * names where it came from in errors (a file or `plot.history`). `epoch` may be missing (then
+ * epochs count 0, 1, 2, …).
  *
  * @example
  * parseHistory(JSON.parse(readFileSync('history.json', 'utf8')), 'history.json');
@@ -47,7 +52,13 @@ export function parseHistory(value: unknown, source: string): HistoryData {
   if (epochValue === undefined) epoch = Array.from({ length: longest }, (_, i) => i);
   else if (Array.isArray(epochValue) && epochValue.every((e) => Number.isInteger(e) && (e as number) >= 0)) epoch = epochValue as number[];
   else throw new ValueError(`${source}: 'epoch' must be an array of non-negative integers, got ${describe(epochValue)}`);
-  return { epoch, history };
+  const iteration = record['iteration'];
+  if (iteration === undefined) return { epoch, history };
+  if (!Array.isArray(iteration) || !iteration.every((e) => Number.isInteger(e) && (e as number) >= 0)) {
+    throw new ValueError(`${source}: 'iteration' must be an array of non-negative integers, got ${describe(iteration)}`);
+  }
+  if (iteration.length !== longest) throw new ValueError(`${source}: 'iteration' has ${iteration.length} entries but the history has ${longest} points; give one iteration per point`);
+  return { epoch, iteration: iteration as number[], history };
 }
 
 /**

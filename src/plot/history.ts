@@ -31,7 +31,8 @@ const VAL_STYLE = { color: COLORS.validation, label: 'validation', dash: [8, 5] 
 /**
  * Draws training curves — one panel per quantity (loss, then each metric), the training series
  * solid blue and the `val_` series dashed orange, with a legend, tick labels on round values and
- * the epoch (1-based) along x — and writes them to `path` as `.png` or `.svg`. Returns the figure.
+ * the epoch (1-based) along x, or the iteration for a history that records one per point (a
+ * language model's) — and writes them to `path` as `.png` or `.svg`. Returns the figure.
  *
  * @example
  * const h = await model.fit(x, y, { epochs: 10, validationSplit: 0.1 });
@@ -61,8 +62,10 @@ export function historyFigure(h: HistoryData, opts: HistoryPlotOptions = {}): Fi
   checkSize(width, 'width', MIN_WIDTH);
   checkSize(height, 'height', titleBand + MIN_PANEL_HEIGHT * panels.length, `for ${panels.length} panel${panels.length > 1 ? 's' : ''}`);
 
-  const xs = data.epoch.map((e) => e + 1);
-  const xOf = (i: number): number => xs[i] ?? i + 1;
+  // points measured at iterations are placed at them; epochs count from 1 as Keras prints them
+  const byIteration = data.iteration !== undefined;
+  const xs = data.iteration ?? data.epoch.map((e) => e + 1);
+  const xOf = (i: number): number => xs[i] ?? i + (byIteration ? 0 : 1);
   const longest = Math.max(...panels.map((p) => Math.max(p.train?.length ?? 0, p.validation?.length ?? 0)));
   const xAxis = epochAxis(xOf(0), Math.max(xOf(0), xOf(longest - 1)));
   const yAxes = panels.map(valueAxis);
@@ -76,7 +79,7 @@ export function historyFigure(h: HistoryData, opts: HistoryPlotOptions = {}): Fi
   panels.forEach((panel, k) => {
     const top = titleBand + k * panelHeight;
     const area = { left, right, top: top + 40, bottom: top + panelHeight - 58 };
-    drawPanel(shapes, panel, area, xAxis, yAxes[k]!, xOf);
+    drawPanel(shapes, panel, area, { axis: xAxis, label: byIteration ? 'iteration' : 'epoch', xOf }, yAxes[k]!);
   });
   return { width, height, background: COLORS.background, shapes };
 }
@@ -88,8 +91,16 @@ interface Area {
   bottom: number;
 }
 
-function drawPanel(shapes: Shape[], panel: HistoryPanel, area: Area, xAxis: Axis, yAxis: Axis, xOf: (i: number) => number): void {
+/** The x axis of a history: what it counts (epochs or iterations) and where each point sits on it. */
+interface XAxis {
+  axis: Axis;
+  label: 'epoch' | 'iteration';
+  xOf: (i: number) => number;
+}
+
+function drawPanel(shapes: Shape[], panel: HistoryPanel, area: Area, x: XAxis, yAxis: Axis): void {
   const { left, right, top, bottom } = area;
+  const { axis: xAxis, xOf } = x;
   const px = (x: number): number => left + ((x - xAxis.min) / (xAxis.max - xAxis.min)) * (right - left);
   // the end ticks sit a little inside the frame, so points on them do not touch the axes
   const inset = 8;
@@ -110,7 +121,7 @@ function drawPanel(shapes: Shape[], panel: HistoryPanel, area: Area, xAxis: Axis
   });
   shapes.push({ kind: 'rect', x: left - 1, y: top, w: 1, h: bottom - top + 1, fill: COLORS.axis });
   shapes.push({ kind: 'rect', x: left - 1, y: bottom, w: right - left + 1, h: 1, fill: COLORS.axis });
-  shapes.push({ kind: 'text', x: (left + right) / 2, y: bottom + TICK + 46, text: 'epoch', scale: TEXT, color: COLORS.mutedText, anchor: 'middle' });
+  shapes.push({ kind: 'text', x: (left + right) / 2, y: bottom + TICK + 46, text: x.label, scale: TEXT, color: COLORS.mutedText, anchor: 'middle' });
 
   // heading: the quantity on the left, the legend on the right
   const header = top - 14;
@@ -119,13 +130,13 @@ function drawPanel(shapes: Shape[], panel: HistoryPanel, area: Area, xAxis: Axis
   const markers = Math.max(panel.train?.length ?? 0, panel.validation?.length ?? 0) <= MARKERS_UP_TO;
   const sample = 26;
   const widths = entries.map((e) => sample + 8 + textWidth(e.label, TEXT));
-  let x = right - widths.reduce((a, b) => a + b, 0) - 20 * (entries.length - 1);
+  let lx = right - widths.reduce((a, b) => a + b, 0) - 20 * (entries.length - 1);
   entries.forEach((e, i) => {
     const y = header - 7;
-    shapes.push({ kind: 'polyline', points: [[x + 2, y], [x + sample - 2, y]], color: e.color, width: 2.5, ...('dash' in e ? { dash: [6, 4] as const } : {}) });
-    if (markers) shapes.push({ kind: 'circle', cx: x + sample / 2, cy: y, r: 3.5, fill: e.color });
-    shapes.push({ kind: 'text', x: x + sample + 8, y: header, text: e.label, scale: TEXT, color: COLORS.text, anchor: 'start' });
-    x += widths[i]! + 20;
+    shapes.push({ kind: 'polyline', points: [[lx + 2, y], [lx + sample - 2, y]], color: e.color, width: 2.5, ...('dash' in e ? { dash: [6, 4] as const } : {}) });
+    if (markers) shapes.push({ kind: 'circle', cx: lx + sample / 2, cy: y, r: 3.5, fill: e.color });
+    shapes.push({ kind: 'text', x: lx + sample + 8, y: header, text: e.label, scale: TEXT, color: COLORS.text, anchor: 'start' });
+    lx += widths[i]! + 20;
   });
 
   // the curves: training under validation, broken where a value is not finite

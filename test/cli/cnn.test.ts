@@ -21,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'nabla-cnn-'));
 const modelDir = join(dir, 'cnn');
 
 test('nabla train --model cnn --limit 500 trains, saves, evaluates and predicts the small CNN', () => {
-  const train = nabla('train', '--model', 'cnn', '--data', 'mnist', '--limit', '500', '--epochs', '2', '--batch-size', '32', '--save', modelDir);
+  const train = nabla('train', '--model', 'cnn', '--data', 'mnist', '--limit', '500', '--epochs', '2', '--batch-size', '32', '--out', modelDir);
   assert.equal(train.code, 0, train.err);
   assert.match(train.out, /nabla train: mnist, 2 epochs, batch 32, adam lr 0\.001, seed 0, model cnn/);
   assert.match(train.out, /^data: 500 training \(the first of 8000, --limit\) and 2000 test samples$/m);
@@ -41,8 +41,8 @@ test('nabla train --model cnn --limit 500 trains, saves, evaluates and predicts 
 
   const ev = nabla('evaluate', modelDir, '--data', 'mnist');
   assert.equal(ev.code, 0, ev.err);
-  const evAcc = Number(/accuracy: ([\d.]+)/.exec(ev.out)![1]);
-  assert.ok(Math.abs(evAcc * 100 - acc) < 0.01, `evaluate ${evAcc} vs train's ${acc}%`);
+  const evAcc = Number(/test accuracy: ([\d.]+)%/.exec(ev.out)![1]);
+  assert.equal(evAcc, acc, `evaluate ${evAcc}% vs train's ${acc}%`);
 
   // a 56×56 white stroke on black, resized to the model's 28×28
   const png = new PNG({ width: 56, height: 56 });
@@ -69,7 +69,7 @@ test('nabla train refuses an unknown --model and a bad --limit', () => {
 });
 
 test('nabla train --lr-schedule cosine decays over every step of the run; unknown schedules are refused', () => {
-  const run = nabla('train', '--data', 'mnist', '--limit', '500', '--epochs', '2', '--batch-size', '32', '--lr-schedule', 'cosine', '--save', join(dir, 'mlp-cosine'));
+  const run = nabla('train', '--data', 'mnist', '--limit', '500', '--epochs', '2', '--batch-size', '32', '--lr-schedule', 'cosine', '--out', join(dir, 'mlp-cosine'));
   assert.equal(run.code, 0, run.err);
   // 450 training images (10 % held out) in batches of 32: 15 steps an epoch, 30 in all
   assert.match(run.out, /^learning rate: cosine decay from 0\.001 to 0 over 30 steps$/m);

@@ -29,6 +29,12 @@ test('nabla train --model gpt prints val_loss lines and saves model, tokenizer a
   assert.deepEqual(history.epoch, [0, 1, 2, 3]);
   assert.equal(history.history.val_loss.length, 4);
   assert.equal(history.final.valLoss, history.history.val_loss[3]);
+  // nabla plot draws it against the iteration, not as epochs
+  const plot = nabla('plot', out, '--out', join(dir, 'gpt-loss.svg'), '--metrics', 'loss');
+  assert.equal(plot.code, 0, plot.err);
+  const svg = readFileSync(join(dir, 'gpt-loss.svg'), 'utf8');
+  assert.ok(svg.includes('>iteration</text>') && !svg.includes('>epoch</text>'), 'x axis labelled iteration');
+  assert.ok(svg.includes('>30</text>'), 'the last iteration is a tick');
 
   const g = nabla('generate', out, '--prompt', 'All:', '--max-new-tokens', '25', '--seed', '3');
   assert.equal(g.code, 0, g.err);

@@ -15,7 +15,7 @@ const dir = tempDir();
 const modelDir = join(dir, 'model');
 
 test('nabla train saves history.json next to the model, and nabla plot DIR draws it', () => {
-  const train = nabla('train', '--epochs', '1', '--batch-size', '256', '--seed', '1', '--save', modelDir);
+  const train = nabla('train', '--epochs', '1', '--batch-size', '256', '--seed', '1', '--out', modelDir);
   assert.equal(train.code, 0, train.err);
   assert.match(train.out, /model saved to .*\(model\.json, weights\.safetensors, history\.json\)/);
   const saved = JSON.parse(readFileSync(join(modelDir, 'history.json'), 'utf8')) as { epoch: number[]; history: Record<string, number[]> };

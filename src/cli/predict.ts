@@ -1,0 +1,63 @@
+/**
+ * `nabla predict DIR FILE`: the top classes a saved classifier gives an image or a CSV of samples,
+ * named as its training data names them (model.json records the class names), the image prepared
+ * as the training images were.
+ */
+import { loadModel } from '../model/save.js';
+import { ValueError } from '../tensor/errors.js';
+import { intOption } from './args.js';
+import { parseCommand, type CliCommand } from './command.js';
+import { readInputFile } from './image-input.js';
+import { warn } from '../tensor/warn.js';
+import { readTrainedOn } from './trained-on.js';
+
+const FLAGS = {
+  top: { type: 'string', value: 'K', help: 'how many classes to print, most probable first (default 3)' },
+} as const;
+
+/** `nabla predict`. */
+export const PREDICT_COMMAND: CliCommand<typeof FLAGS> = {
+  name: 'predict',
+  summary: 'classify an image (PNG, JPEG) or the samples of a CSV with a saved model',
+  synopsis: '  nabla predict DIR FILE.png|FILE.jpg|FILE.csv [--top K]',
+  flags: FLAGS,
+  positionals: true,
+  notes: `An image is resized, made gray or colour and scaled as the model's training images were
+(model.json records how); a CSV holds one sample of model inputs per line, used as they are.
+
+example:
+  nabla predict fashion boot.png --top 2      # class 9 Ankle boot (93.1%), class 7 Sneaker (5.2%)`,
+};
+
+/** A class as printed: `class 9`, followed by its name unless that is just the number: `class 9 Ankle boot`. */
+function classLabel(c: number, names: readonly string[] | undefined): string {
+  const name = names?.[c];
+  return name === undefined || name === String(c) ? `class ${c}` : `class ${c} ${name}`;
+}
+
+/** Runs `nabla predict`; returns the printed lines. */
+export function predict(argv: string[]): string[] {
+  const { values, positionals } = parseCommand(PREDICT_COMMAND, argv);
+  const [dir, file] = positionals;
+  if (dir === undefined || file === undefined || positionals.length > 2) throw new ValueError('predict: give the model directory and one input file: nabla predict DIR FILE (see nabla predict --help)');
+  const model = loadModel(dir);
+  if (!model.sampleInputShape) throw new ValueError(`predict: ${dir}/model.json does not record the input shape`);
+  const trainedOn = readTrainedOn(model, dir);
+  const x = readInputFile(file, model.sampleInputShape, trainedOn.preprocessing);
+  const k = intOption(values.top, 'top', 3);
+  const probs = model.predict(x);
+  const rows = probs.toArray() as number[][];
+  let names = trainedOn.classNames;
+  const width = rows[0]?.length ?? 0;
+  if (names && names.length !== width) {
+    warn(`predict: ${dir}/model.json names ${names.length} classes but the model gives ${width} outputs; printing class numbers`);
+    names = undefined;
+  }
+  const lines = rows.map((row, i) => {
+    const top = row.map((p, c) => [c, p] as const).sort((a, b) => b[1] - a[1]).slice(0, k);
+    const label = rows.length > 1 ? `sample ${i + 1}: ` : '';
+    return label + top.map(([c, p]) => `${classLabel(c, names)} (${(100 * p).toFixed(1)}%)`).join(', ');
+  });
+  for (const line of lines) console.log(line);
+  return lines;
+}

@@ -1,0 +1,218 @@
+/**
+ * `nabla train` (`--model mlp|cnn`): trains a classifier on 28×28 gray images (MNIST digits or
+ * Fashion-MNIST), keeps the weights of its best validation epoch, tests it and saves it to
+ * `--out DIR` with what it was trained on. A checkpoint of every finished epoch is kept under
+ * `DIR/checkpoint` while it runs, so that Ctrl-C or a crash loses at most one epoch and
+ * `--resume` continues the run.
+ */
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as nb from '../index.js';
+import { loadWeights } from '../model/save.js';
+import { intOption, numberOption } from './args.js';
+import { classifierModel, MODELS } from './cnn.js';
+import { parseCommand, type CliCommand, type FlagValues } from './command.js';
+import { DATASETS, loadNamedData } from './data.js';
+import { formatResults, percent } from './format.js';
+import { InterruptOnSigint } from './interrupt.js';
+import { MNIST_PREPROCESSING, trainedOnMetadata } from './trained-on.js';
+import { RecordRun, RunFiles, type RunSettings } from './train-run.js';
+import { GPT_FLAGS } from './train-gpt.js';
+
+/** The data set `nabla train` uses when `--data` is left out. */
+export const DEFAULT_DATASET = 'mnist';
+
+const FLAGS = {
+  model: { type: 'string', value: 'mlp|cnn|gpt', help: 'mlp: 784-256-128-10 (default); cnn: two conv blocks with batch norm and pooling, dropout, one dense layer; gpt: a character GPT on a text file (see nabla train --model gpt --help)' },
+  data: { type: 'string', value: DATASETS.join('|'), help: `the data set (default ${DEFAULT_DATASET})` },
+  'data-dir': { type: 'string', value: 'DIR', help: 'directory of the Fashion-MNIST IDX files (default: where the dataset-fashion-mnist package puts them)' },
+  epochs: { type: 'string', value: 'N', help: 'epochs to train (default 5 on mnist, 10 on fashion-mnist)' },
+  'batch-size': { type: 'string', value: 'N', help: 'samples per step (default 128 for mlp, 64 for cnn)' },
+  lr: { type: 'string', value: 'X', help: 'learning rate (default 0.001)' },
+  optimizer: { type: 'string', value: 'NAME', help: 'adam (default), sgd, adamw, rmsprop or adagrad' },
+  'lr-schedule': { type: 'string', value: 'constant|cosine', help: 'constant (default), or cosine: decay to 0 over the whole run' },
+  seed: { type: 'string', value: 'N', help: 'seed of the weights, the shuffling and dropout (default 0)' },
+  limit: { type: 'string', value: 'N', help: 'train on the first N training samples only (quick runs)' },
+  'keep-last': { type: 'boolean', help: "keep the last epoch's weights (default: those of the epoch with the best validation accuracy)" },
+  out: { type: 'string', value: 'DIR', help: 'where the model, history.json and, while training, checkpoint/ are written (default nabla-model)' },
+  resume: { type: 'boolean', help: 'continue the run that was interrupted in --out DIR from its last finished epoch' },
+} as const;
+
+/** Flags of `--model gpt` that mlp/cnn do not take: refused with a pointer rather than "unknown". */
+const GPT_ONLY = Object.fromEntries(
+  Object.keys(GPT_FLAGS)
+    .filter((f) => !(f in FLAGS))
+    .map((f) => [f, `--${f} is a flag of nabla train --model gpt; see nabla train --model gpt --help`]),
+);
+
+/** `nabla train` for the image classifiers. */
+export const TRAIN_COMMAND: CliCommand<typeof FLAGS> = {
+  name: 'train',
+  summary: 'train a classifier on MNIST digits or Fashion-MNIST and save it',
+  synopsis: `  nabla train [--model mlp|cnn] [--data ${DATASETS.join('|')}] [--data-dir DIR] [--epochs N] [--batch-size N]
+              [--lr X] [--optimizer adam|sgd|adamw|rmsprop|adagrad] [--lr-schedule constant|cosine]
+              [--seed N] [--limit N] [--keep-last] [--out DIR] [--resume]`,
+  flags: FLAGS,
+  positionals: false,
+  refused: {
+    ...GPT_ONLY,
+    save: '--save was renamed --out (one flag for the output directory of every --model): nabla train --out DIR',
+  },
+  notes: `Holds out 10 % of the training samples for validation, keeps the weights of the epoch with the
+best validation accuracy, prints the test accuracy and saves DIR/model.json (which records the
+data set, its preprocessing and class names for evaluate, predict and plot), weights.safetensors
+and history.json. While it runs, DIR/checkpoint holds the last finished epoch: after Ctrl-C or a
+crash, the same command with --resume continues from there.
+
+examples:
+  nabla train --data fashion-mnist --epochs 10 --out fashion
+  nabla train --model cnn --data fashion-mnist --epochs 12 --lr-schedule cosine --out fashion-cnn
+  nabla train --data fashion-mnist --epochs 10 --out fashion --resume`,
+};
+
+/** Parses the flags into settings; only the flags given, each checked. */
+function givenSettings(v: FlagValues<typeof FLAGS>): Partial<RunSettings> {
+  const s: Partial<RunSettings> = {};
+  if (v.model !== undefined) {
+    if (!(MODELS as readonly string[]).includes(v.model)) throw new nb.ValueError(`--model must be one of ${[...MODELS, 'gpt'].join(', ')}, got '${v.model}'`);
+    s.model = v.model;
+  }
+  if (v.data !== undefined) {
+    if (!(DATASETS as readonly string[]).includes(v.data)) throw new nb.ValueError(`--data must be one of ${DATASETS.join(', ')}, got '${v.data}'`);
+    s.data = v.data;
+  }
+  if (v['data-dir'] !== undefined) s.dataDir = v['data-dir'];
+  if (v.epochs !== undefined) s.epochs = intOption(v.epochs, 'epochs', 1);
+  if (v['batch-size'] !== undefined) s.batchSize = intOption(v['batch-size'], 'batch-size', 1);
+  if (v.lr !== undefined) s.lr = numberOption(v.lr, 'lr', 1);
+  if (v.optimizer !== undefined) s.optimizer = v.optimizer;
+  if (v['lr-schedule'] !== undefined) {
+    if (v['lr-schedule'] !== 'constant' && v['lr-schedule'] !== 'cosine') throw new nb.ValueError(`--lr-schedule must be constant or cosine, got '${v['lr-schedule']}'`);
+    s.lrSchedule = v['lr-schedule'];
+  }
+  if (v.seed !== undefined) {
+    const seed = Number(v.seed);
+    if (v.seed.trim() === '' || !Number.isInteger(seed) || seed < 0) throw new nb.ValueError(`--seed must be a non-negative integer, got '${v.seed}'`);
+    s.seed = seed;
+  }
+  if (v.limit !== undefined) s.limit = intOption(v.limit, 'limit', 1);
+  if (v['keep-last'] !== undefined) s.keepLast = v['keep-last'];
+  return s;
+}
+
+/** The settings of a new run: the flags given, defaults for the rest. */
+function withDefaults(s: Partial<RunSettings>): RunSettings {
+  const model = s.model ?? 'mlp';
+  const data = s.data ?? DEFAULT_DATASET;
+  return {
+    model,
+    data,
+    dataDir: s.dataDir ?? null,
+    epochs: s.epochs ?? (data === 'mnist' ? 5 : 10),
+    batchSize: s.batchSize ?? (model === 'cnn' ? 64 : 128),
+    lr: s.lr ?? 1e-3,
+    optimizer: s.optimizer ?? 'adam',
+    lrSchedule: s.lrSchedule ?? 'constant',
+    seed: s.seed ?? 0,
+    limit: s.limit ?? null,
+    keepLast: s.keepLast ?? false,
+  };
+}
+
+const FLAG_OF: Record<keyof RunSettings, string> = {
+  model: 'model', data: 'data', dataDir: 'data-dir', epochs: 'epochs', batchSize: 'batch-size', lr: 'lr',
+  optimizer: 'optimizer', lrSchedule: 'lr-schedule', seed: 'seed', limit: 'limit', keepLast: 'keep-last',
+};
+
+/** The interrupted run's settings; a flag given now must agree with them (it would change the run). */
+function resumedSettings(recorded: RunSettings, given: Partial<RunSettings>, files: RunFiles): RunSettings {
+  for (const [key, value] of Object.entries(given) as [keyof RunSettings, unknown][]) {
+    if (recorded[key] !== value) {
+      throw new nb.ValueError(
+        `train --resume: --${FLAG_OF[key]} ${String(value)} differs from the interrupted run's ${String(recorded[key] ?? '(not given)')} (${files.run}); ` +
+          'a resumed run keeps its settings: leave the flag out or give the same value',
+      );
+    }
+  }
+  return recorded;
+}
+
+/** `--lr-schedule`: constant, or a half cosine from `lr` to 0 over all `steps` of the run (SGDR without restarts). */
+function learningRate(s: RunSettings, steps: number): number | nb.optim.LearningRateSchedule {
+  return s.lrSchedule === 'cosine' ? nb.optim.cosineDecay({ initialLearningRate: s.lr, decaySteps: steps }) : s.lr;
+}
+
+/** Runs `nabla train --model mlp|cnn`. */
+export async function train(argv: string[]): Promise<void> {
+  const { values } = parseCommand(TRAIN_COMMAND, argv);
+  const out = values.out ?? 'nabla-model';
+  const files = new RunFiles(out);
+  const given = givenSettings(values);
+  const previous = files.read();
+  let s: RunSettings;
+  if (values.resume) {
+    if (previous === null) throw new nb.ValueError(`train --resume: ${files.dir} holds no interrupted run (it is kept while nabla train --out ${out} runs and removed when it finishes); leave out --resume to start a new run`);
+    s = resumedSettings(previous.settings, given, files);
+  } else {
+    if (previous !== null && files.hasCheckpoint()) {
+      throw new nb.ValueError(
+        `train: ${files.dir} holds an interrupted run (${previous.history.epoch.length} of ${previous.settings.epochs} epochs finished); ` +
+          `continue it with --resume, or remove ${files.dir} (or choose another --out) to start afresh`,
+      );
+    }
+    s = withDefaults(given);
+    // no checkpoint: whatever is left (a run stopped in its first epoch) holds nothing to keep
+    files.remove();
+  }
+  nb.manualSeed(s.seed);
+  console.log(`nabla train: ${s.data}, ${s.epochs} epochs, batch ${s.batchSize}, ${s.optimizer} lr ${s.lr}, seed ${s.seed}, model ${s.model} (backend ${nb.backend().name})`);
+  const data = await loadNamedData(s.data, s.dataDir ?? undefined);
+  const { train: full, test } = data;
+  const n = full.x.shape[0]!;
+  const limit = Math.min(s.limit ?? n, n);
+  const tr = limit < n ? { x: full.x.slice([[0, limit]]), y: full.y.slice([[0, limit]]) } : full;
+  console.log(`data: ${tr.x.shape[0]} training${limit < n ? ` (the first of ${n}, --limit)` : ''} and ${test.x.shape[0]} test samples`);
+  const model = classifierModel(s.model);
+  const steps = s.epochs * Math.ceil(Math.round(0.9 * tr.x.shape[0]!) / s.batchSize);
+  const rate = learningRate(s, steps);
+  if (typeof rate !== 'number') console.log(`learning rate: cosine decay from ${s.lr} to 0 over ${steps} steps`);
+  model.compile({ optimizer: nb.optim.getOptimizer(s.optimizer, { learningRate: rate }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+
+  const resumed = values.resume === true;
+  const history = resumed && previous ? previous.history : { epoch: [], history: {} };
+  const record = new RecordRun(files, s, history, resumed ? files.readBest() : null, (epoch) =>
+    console.log(`resuming the run in ${files.dir}: ${epoch} of ${s.epochs} epochs were finished; continuing with epoch ${epoch + 1}`),
+  );
+  files.write(s, record.history);
+  const interrupt = new InterruptOnSigint((epoch, batch) => {
+    const where = batch > 0 ? `at epoch ${epoch + 1}, batch ${batch}` : `before epoch ${epoch + 1}`;
+    return epoch > 0
+      ? `interrupted ${where}: the checkpoint of epoch ${epoch} is in ${files.dir}; rerun the same command with --resume to continue from there`
+      : `interrupted ${where}, before any epoch finished: nothing was kept; rerun the command to start again`;
+  });
+  const t0 = performance.now();
+  interrupt.install();
+  try {
+    await model.fit(tr.x, tr.y, { epochs: s.epochs, batchSize: s.batchSize, validationSplit: 0.1, seed: s.seed, callbacks: [interrupt, record], checkpointDir: files.state });
+  } catch (e) {
+    interrupt.remove();
+    throw e;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  if (resumed && record.firstEpoch === null) console.log(`resuming the run in ${files.dir}: all ${s.epochs} epochs were finished`);
+  record.cutAt(s.epochs);
+  const best = record.best;
+  if (!s.keepLast && best !== null && best.epoch !== s.epochs - 1) {
+    loadWeights(model, files.best);
+    console.log(`kept the weights of epoch ${best.epoch + 1} (best val_accuracy ${percent(best.value)}); --keep-last keeps the last epoch's`);
+  }
+  const result = await model.evaluate(test.x, test.y, { batchSize: 512 });
+  console.log(`${formatResults(result)}  (training took ${seconds.toFixed(1)} s)`);
+  model.metadata = trainedOnMetadata(s.data, data.classNames, MNIST_PREPROCESSING);
+  await model.save(out);
+  nb.io.writeFileAtomic(join(out, 'history.json'), JSON.stringify(record.history) + '\n');
+  files.remove();
+  console.log(`model saved to ${out}/ (model.json, weights.safetensors, history.json)`);
+  if (interrupt.remove()) console.log('(Ctrl-C came after training had finished: the model was saved)');
+}
+
