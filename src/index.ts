@@ -7,7 +7,7 @@
  * x.matmul(x).sum().backward();
  * console.log(x.grad);
  */
-import './ops/methods.js';
+import './autograd/tensor-methods.js';
 
 export { Tensor, type NestedArray } from './tensor/tensor.js';
 export { type DType, type TypedArray, promoteTypes } from './tensor/dtype.js';
@@ -19,7 +19,7 @@ export {
   rand, randn, randint, bernoulli, type CreationOptions, type RandomOptions,
 } from './tensor/creation.js';
 
-export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
+export { noGrad, enableGrad, isGradEnabled } from './tensor/grad-mode.js';
 export { backward, type BackwardOptions } from './autograd/backward.js';
 export { grad, valueAndGrad, gradients, type GradOptions } from './autograd/functional.js';
 
@@ -63,7 +63,7 @@ export * as plot from './plot/index.js';
 export * as models from './models/index.js';
 export * as text from './text/index.js';
 export * as lora from './nn/lora/index.js';
-export { saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
+export { saveCheckpoint, loadCheckpoint } from './model/checkpoint.js';
 export { Model, type CompileOptions, type FitOptions } from './model/model.js';
 export { Sequential, type SequentialOptions } from './model/sequential.js';
 export { Input } from './nn/layers/input-layer.js';

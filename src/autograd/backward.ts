@@ -1,4 +1,4 @@
-import { enableGrad, noGrad } from './mode.js';
+import { enableGrad, noGrad } from '../tensor/grad-mode.js';
 import { ValueError, ShapeError } from '../tensor/errors.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';

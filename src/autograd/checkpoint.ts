@@ -4,7 +4,7 @@ import { watchDraws, type Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { watchInputs } from '../ops/dispatch.js';
 import { runBackward } from './backward.js';
-import { enableGrad, isGradEnabled, noGrad } from './mode.js';
+import { enableGrad, isGradEnabled, noGrad } from '../tensor/grad-mode.js';
 import { ambientTraining, withTraining } from './training-context.js';
 
 type GeneratorState = ReturnType<Generator['getState']>;

@@ -2,7 +2,7 @@ import { isFloat } from '../tensor/dtype.js';
 import { DTypeError, ShapeError, ValueError } from '../tensor/errors.js';
 import { fmt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { isGradEnabled } from './mode.js';
+import { isGradEnabled } from '../tensor/grad-mode.js';
 
 /** What the function given to `customGrad` returns: its value, and how to map the value's gradient to the inputs'. */
 export interface CustomGradResult {

@@ -4,7 +4,7 @@ import { isFloat } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { zerosLike, onesLike } from '../tensor/creation.js';
 import { runBackward } from './backward.js';
-import { enableGrad } from './mode.js';
+import { enableGrad } from '../tensor/grad-mode.js';
 
 /**
  * Gradients of `outputs` (seeded with `gradOutputs`, default ones for scalars) with respect to

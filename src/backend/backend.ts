@@ -1,4 +1,4 @@
-import type { TypedArray } from '../tensor/dtype.js';
+import type { TypedArray } from './typed-array.js';
 import type { FusedKernels } from './fused-kernels.js';
 
 /**

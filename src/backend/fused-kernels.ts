@@ -7,8 +7,8 @@
  * float anyway). Every backend rounds the same way, so results do not depend on the backend.
  */
 
-/** A float32 or float64 array. */
-export type FloatArray = Float32Array | Float64Array;
+import type { FloatArray } from './typed-array.js';
+export type { FloatArray } from './typed-array.js';
 
 /** The activations `biasActivation` fuses (their order is the C enum in native/fused.h). */
 export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'gelu';

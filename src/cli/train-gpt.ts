@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { backend } from '../backend/index.js';
 import { CharCorpus } from '../data/text/char-corpus.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from '../formats/atomic.js';
 import { GPT } from '../models/gpt.js';
 import { trainLanguageModel } from '../models/gpt-train.js';
 import { manualSeed } from '../tensor/random.js';

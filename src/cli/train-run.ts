@@ -10,9 +10,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasCheckpoint } from '../io/checkpoint.js';
-import { writeFileAtomic } from '../io/atomic.js';
-import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { hasCheckpoint } from '../model/checkpoint.js';
+import { writeFileAtomic } from '../formats/atomic.js';
+import { loadSafetensors, saveSafetensors } from '../formats/safetensors.js';
 import type { Callback, Logs } from '../model/callbacks/callback.js';
 import type { Model } from '../model/model.js';
 import { ValueError } from '../tensor/errors.js';

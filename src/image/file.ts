@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from '../formats/atomic.js';
 import { decodeImageAs, type DecodeOptions, type ImageFormat } from './decode.js';
 import { encodeImageAs, type EncodeOptions } from './encode.js';
 

@@ -10,7 +10,7 @@ import { DTypeError, ShapeError, ValueError } from '../tensor/errors.js';
 import { fmt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat, type TypedArray } from '../tensor/dtype.js';
-import { isGradEnabled } from '../autograd/mode.js';
+import { isGradEnabled } from '../tensor/grad-mode.js';
 import { add, mul } from '../ops/binary.js';
 import { gather } from '../ops/indexing.js';
 import { reshape } from '../ops/movement.js';

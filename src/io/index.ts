@@ -10,13 +10,13 @@
 export {
   saveSafetensors, loadSafetensors, encodeSafetensors, decodeSafetensors,
   type SafetensorsContents, type SafetensorsSaveOptions,
-} from './safetensors.js';
-export { openSafetensors, SafetensorsFile, type SafetensorsTensorInfo } from './safetensors-file.js';
-export { saveSharded, loadSharded, openSharded, ShardedSafetensors, type SaveShardedOptions, type ShardedContents } from './safetensors-sharded.js';
-export type { SafetensorsDType, SafetensorsFloatDType } from './safetensors-dtypes.js';
-export { float16Bits, float16Value, bfloat16Bits } from './float16.js';
-export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type SaveCheckpointOptions, type LoadCheckpointOptions, type CheckpointInfo } from './checkpoint.js';
+} from '../formats/safetensors.js';
+export { openSafetensors, SafetensorsFile, type SafetensorsTensorInfo } from '../formats/safetensors-file.js';
+export { saveSharded, loadSharded, openSharded, ShardedSafetensors, type SaveShardedOptions, type ShardedContents } from '../formats/safetensors-sharded.js';
+export type { SafetensorsDType, SafetensorsFloatDType } from '../formats/safetensors-dtypes.js';
+export { float16Bits, float16Value, bfloat16Bits } from '../formats/float16.js';
+export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type SaveCheckpointOptions, type LoadCheckpointOptions, type CheckpointInfo } from '../model/checkpoint.js';
 export { fromTorchStateDict, toTorchStateDict, type FromTorchOptions, type FromTorchResult } from './torch.js';
-export { writeFileAtomic, type AtomicData } from './atomic.js';
-export { FormatError, FileNotFoundError } from './errors.js';
+export { writeFileAtomic, type AtomicData } from '../formats/atomic.js';
+export { FormatError, FileNotFoundError } from '../formats/errors.js';
 export { loadOnnx, OnnxModel, OnnxNodeLayer, UnsupportedOperatorError, supportedOperators, type LoadOnnxOptions } from './onnx/index.js';

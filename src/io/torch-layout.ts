@@ -15,7 +15,7 @@
  * conv features `[N, ...spatial, C]` sees them in (spatial, C) order where PyTorch's flatten of
  * `[N, C, ...spatial]` gives (C, spatial): its kernel's rows are reordered to match.
  */
-import { noGrad } from '../autograd/mode.js';
+import { noGrad } from '../tensor/grad-mode.js';
 import type { Layer } from '../nn/layer.js';
 import { contiguous, permute, reshape } from '../ops/movement.js';
 import type { Tensor } from '../tensor/tensor.js';

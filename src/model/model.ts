@@ -1,4 +1,4 @@
-import { noGrad } from '../autograd/mode.js';
+import { noGrad } from '../tensor/grad-mode.js';
 import { Layer } from '../nn/layer.js';
 import { withTraining } from '../autograd/training-context.js';
 import { warnSublayerModes } from './mode-warning.js';

@@ -5,7 +5,7 @@
  */
 import { Loss } from '../nn/loss-objects.js';
 import type { LossFn } from '../nn/loss-registry.js';
-import { noGrad } from '../autograd/mode.js';
+import { noGrad } from '../tensor/grad-mode.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { warn } from '../tensor/warn.js';
 

@@ -5,8 +5,8 @@
  * shuffling seed (each epoch's order depends only on it and the epoch number, see EpochBatches).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { noGrad } from '../autograd/mode.js';
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { noGrad } from '../tensor/grad-mode.js';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { JsonValue } from '../optim/optimizer.js';
 import { ValueError } from '../tensor/errors.js';
 import { EpochBatches } from './fit-data.js';

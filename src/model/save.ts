@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { noGrad } from '../autograd/mode.js';
-import { writeFileAtomic } from '../io/atomic.js';
-import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { noGrad } from '../tensor/grad-mode.js';
+import { writeFileAtomic } from '../formats/atomic.js';
+import { loadSafetensors, saveSafetensors } from '../formats/safetensors.js';
 import { layerFromConfig, type Layer } from '../nn/layer.js';
 import { zeros } from '../tensor/creation.js';
 import { ValueError } from '../tensor/errors.js';

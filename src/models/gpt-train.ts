@@ -4,7 +4,7 @@
  * then cosine decay of the learning rate, and periodic loss estimates on both splits.
  */
 import { performance } from 'node:perf_hooks';
-import { noGrad } from '../autograd/mode.js';
+import { noGrad } from '../tensor/grad-mode.js';
 import type { CharCorpus, CorpusSplit } from '../data/text/char-corpus.js';
 import type { Layer } from '../nn/layer.js';
 import { sparseCategoricalCrossentropy } from '../nn/losses.js';

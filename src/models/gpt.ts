@@ -5,7 +5,7 @@
  * token embedding by default.
  */
 import { checkpoint } from '../autograd/checkpoint.js';
-import { noGrad } from '../autograd/mode.js';
+import { noGrad } from '../tensor/grad-mode.js';
 import { Model } from '../model/model.js';
 import { assignInPlace } from '../nn/assign.js';
 import type { Config } from '../nn/config.js';

@@ -5,7 +5,7 @@
  * @example
  * const gpt = new nb.models.GPT({ vocabSize: 65, contextLength: 64 });
  */
-export * from '../model/models.js';
+export * from './fine-tuning.js';
 export { GPT, type GPTOptions, type GPTCache } from './gpt.js';
 export {
   trainLanguageModel, languageModelStep, estimateLoss, lmLoss, warmupCosineLr, type LanguageModelStepOptions,

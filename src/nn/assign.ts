@@ -1,7 +1,7 @@
 import { ShapeError, ValueError } from '../tensor/errors.js';
 import { fmt, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { noGrad } from '../autograd/mode.js';
+import { noGrad } from '../tensor/grad-mode.js';
 import { cast } from '../ops/binary.js';
 
 /**

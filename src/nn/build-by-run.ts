@@ -3,7 +3,7 @@
  * `Sequential`) is built by running it once, since only its `call` knows the shapes its
  * sublayers see.
  */
-import { noGrad } from '../autograd/mode.js';
+import { noGrad } from '../tensor/grad-mode.js';
 import { zeros } from '../tensor/creation.js';
 import { DTypeError, ValueError } from '../tensor/errors.js';
 import type { Layer } from './layer.js';

@@ -1,7 +1,7 @@
 import { ValueError } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
-import { noGrad } from '../autograd/mode.js';
+import { noGrad } from '../tensor/grad-mode.js';
 import { add } from '../ops/binary.js';
 import type { Config } from './config.js';
 import { getInitializer, type Initializer } from './initializers.js';

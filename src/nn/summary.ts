@@ -1,4 +1,4 @@
-import { enableGrad } from '../autograd/mode.js';
+import { enableGrad } from '../tensor/grad-mode.js';
 import { zeros } from '../tensor/creation.js';
 import { DTypeError, ValueError } from '../tensor/errors.js';
 import { watchDraws, type Generator } from '../tensor/random.js';

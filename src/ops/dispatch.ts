@@ -1,4 +1,4 @@
-import { isGradEnabled } from '../autograd/mode.js';
+import { isGradEnabled } from '../tensor/grad-mode.js';
 import { isFloat } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { primitives } from './primitives/table.js';

@@ -5,7 +5,7 @@
  * (its recorded VJP differentiates it) and runs the inputs the primitive does not take (mixed
  * float types, a cross-entropy target that takes gradients).
  */
-import { isGradEnabled } from '../autograd/mode.js';
+import { isGradEnabled } from '../tensor/grad-mode.js';
 import type { FusedActivation } from '../backend/fused-kernels.js';
 import { isFloat } from '../tensor/dtype.js';
 import { DTypeError, ShapeError, ValueError } from '../tensor/errors.js';

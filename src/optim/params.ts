@@ -5,8 +5,7 @@
 import { ValueError } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** A float typed array: the elements of a parameter, of its gradient, or of an optimizer slot. */
-export type FloatArray = Float32Array | Float64Array;
+export type { FloatArray } from '../backend/typed-array.js';
 
 /**
  * Parameters as an optimizer accepts them: `Tensor[]` (named `param_0`, `param_1`… by position),

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { PNG } from 'pngjs';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from '../formats/atomic.js';
 import { ValueError } from '../tensor/errors.js';
 import type { Figure } from './figure.js';
 import { rasterize } from './raster.js';

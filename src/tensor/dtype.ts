@@ -1,4 +1,8 @@
+import type { TypedArray } from '../backend/typed-array.js';
 import { DTypeError } from './errors.js';
+
+/** The typed array that stores each dtype (the backend's storage vocabulary). */
+export type { TypedArray, FloatArray } from '../backend/typed-array.js';
 
 /**
  * The element types a tensor can hold.
@@ -10,9 +14,6 @@ import { DTypeError } from './errors.js';
  * rejects int32/bool tensors with a DTypeError: cast first.
  */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
-
-/** The typed array that stores each dtype. */
-export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
 

@@ -1,4 +1,4 @@
-import type { GraphNode } from '../autograd/node.js';
+import type { GraphNode } from './graph-node.js';
 import type { View } from '../backend/backend.js';
 import { backend } from '../backend/index.js';
 import { allocate, dtypeOfArray, isFloat, type DType, type TypedArray } from './dtype.js';

@@ -1,7 +1,7 @@
 import { ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gradients } from '../autograd/functional.js';
-import { noGrad } from '../autograd/mode.js';
+import { noGrad } from '../tensor/grad-mode.js';
 import { sum } from '../ops/reduce.js';
 import { cast, mul } from '../ops/binary.js';
 import { randn } from '../tensor/creation.js';

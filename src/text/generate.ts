@@ -3,7 +3,7 @@
  * logits, append it, repeat. With a key/value cache each new token costs one position of compute,
  * not a re-run of the whole sequence.
  */
-import { noGrad } from '../autograd/mode.js';
+import { noGrad } from '../tensor/grad-mode.js';
 import { slice } from '../ops/movement.js';
 import { tensor } from '../tensor/creation.js';
 import { ValueError } from '../tensor/errors.js';

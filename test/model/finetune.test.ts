@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as nb from '../../src/index.js';
-import { Identity, replaceHead } from '../../src/model/replace-head.js';
+import { Identity, replaceHead } from '../../src/models/replace-head.js';
 import { freezeAllExcept } from '../../src/nn/freeze.js';
 import { OnnxNodeLayer, type OnnxModel } from '../../src/io/onnx/index.js';
 import { build, i, init, node, type GraphSpec } from '../io/onnx/helpers.js';

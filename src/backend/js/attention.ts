@@ -6,7 +6,7 @@
  * to `dp = dO·vᵀ`. Arithmetic is in double whatever the storage type.
  */
 import type { AttentionGeometry, View } from '../backend.js';
-import type { TypedArray } from '../../tensor/dtype.js';
+import type { TypedArray } from '../typed-array.js';
 
 /** Offset of element `(b, h, t, 0)` of a 4-D view. */
 const rowAt = (x: View, b: number, h: number, t: number): number => x.offset + b * x.strides[0]! + h * x.strides[1]! + t * x.strides[2]!;

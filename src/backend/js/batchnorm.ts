@@ -1,4 +1,4 @@
-import type { TypedArray } from '../../tensor/dtype.js';
+import type { TypedArray } from '../typed-array.js';
 
 /** See `Backend.batchNormStats`: the mean, then the mean squared deviation from it (two passes). */
 export function batchNormStats(x: TypedArray, rows: number, cols: number, mean: Float64Array, variance: Float64Array): void {

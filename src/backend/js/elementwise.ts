@@ -1,5 +1,5 @@
 import type { BinaryOp, UnaryOp, View } from '../backend.js';
-import type { TypedArray } from '../../tensor/dtype.js';
+import type { TypedArray } from '../typed-array.js';
 import { erf, sigmoid } from './math.js';
 import { forEachRow, isDense } from './strided.js';
 

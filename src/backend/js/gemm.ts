@@ -1,4 +1,4 @@
-import type { TypedArray } from '../../tensor/dtype.js';
+import type { TypedArray } from '../typed-array.js';
 
 // Block sizes: a KC×NC panel of B (≈128 KiB in float32) stays in L2 while MC×KC blocks of A
 // stream through it; MR×NR = 4×4 accumulators stay in registers in the micro-kernel.

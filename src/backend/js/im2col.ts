@@ -1,4 +1,4 @@
-import type { TypedArray } from '../../tensor/dtype.js';
+import type { TypedArray } from '../typed-array.js';
 import type { View, Window2d } from '../backend.js';
 
 /** See `Backend.im2col`. Every window entry is written, so `out` need not be pre-filled. */

@@ -1,5 +1,5 @@
 import type { ReduceOp } from '../backend.js';
-import type { TypedArray } from '../../tensor/dtype.js';
+import type { TypedArray } from '../typed-array.js';
 
 /** See `Backend.reduce`. Sums accumulate in double precision whatever the storage type. */
 export function reduce(op: ReduceOp, x: TypedArray, offset: number, outer: number, n: number, inner: number, out: TypedArray): void {

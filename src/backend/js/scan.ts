@@ -1,4 +1,4 @@
-import type { TypedArray } from '../../tensor/dtype.js';
+import type { TypedArray } from '../typed-array.js';
 
 /**
  * Running sums (`op = 'sum'`) or products along the middle axis of a contiguous

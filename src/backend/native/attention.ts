@@ -1,5 +1,5 @@
 import type { AttentionGeometry, Backend, View } from '../backend.js';
-import type { TypedArray } from '../../tensor/dtype.js';
+import type { TypedArray } from '../typed-array.js';
 import type { FloatArray } from '../fused-kernels.js';
 import { jsBackend } from '../js/index.js';
 import { route, sameFloat } from './route.js';

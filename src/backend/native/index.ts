@@ -1,6 +1,5 @@
 import type { Backend, View } from '../backend.js';
 import type { FloatArray } from '../fused-kernels.js';
-import { sizeOf } from '../../tensor/shape.js';
 import { jsBackend } from '../js/index.js';
 import { coalesce } from '../js/strided.js';
 import { loadAddon, type NativeAddon, type NativeKernelInfo } from './addon.js';
@@ -8,7 +7,7 @@ import { nativeAttentionKernels } from './attention.js';
 import { FUSED_KERNELS, nativeFused } from './fused.js';
 import { movementKernels, MOVEMENT_KERNELS } from './movement.js';
 import { BINARY_CODES, COMPARISONS, REDUCE_CODES, UNARY_CODES } from './ops.js';
-import { isFloatArray, route, sameFloat } from './route.js';
+import { elementCount, isFloatArray, route, sameFloat } from './route.js';
 
 export type { NativeKernelInfo } from './addon.js';
 
@@ -70,7 +69,7 @@ export function createNativeBackend(addon: NativeAddon, thresholds: Partial<Nati
         addon.gemm(transA, transB, m, n, k, a as FloatArray, aOff, lda, bm as FloatArray, bOff, ldb, c as FloatArray, cOff, ldc),
     ),
     // up to 2-D layouts (after merging dimensions); others run the JS kernel
-    unary: route(js.unary, minElements, (_op, x, out) => (sameFloat(out, x.data) ? sizeOf(x.shape) : undefined), (op, x, out) => {
+    unary: route(js.unary, minElements, (_op, x, out) => (sameFloat(out, x.data) ? elementCount(x.shape) : undefined), (op, x, out) => {
       const l = layout2d(x.shape, [x]);
       if (!l) return js.unary(op, x, out);
       const [rs, cs] = l.strides[0]!;
@@ -78,7 +77,7 @@ export function createNativeBackend(addon: NativeAddon, thresholds: Partial<Nati
     }),
     binary: route(
       js.binary, minElements,
-      (op, a, bv, out) => (sameFloat(a.data, bv.data) && (COMPARISONS.has(op) ? out instanceof Uint8Array : out.constructor === a.data.constructor) ? sizeOf(a.shape) : undefined),
+      (op, a, bv, out) => (sameFloat(a.data, bv.data) && (COMPARISONS.has(op) ? out instanceof Uint8Array : out.constructor === a.data.constructor) ? elementCount(a.shape) : undefined),
       (op, a, bv, out) => {
         const l = layout2d(a.shape, [a, bv]);
         if (!l) return js.binary(op, a, bv, out);

@@ -1,10 +1,9 @@
 import type { Backend, View, Window2d } from '../backend.js';
-import type { TypedArray } from '../../tensor/dtype.js';
+import type { TypedArray } from '../typed-array.js';
 import { jsBackend } from '../js/index.js';
 import { coalesce } from '../js/strided.js';
 import type { FloatArray } from '../fused-kernels.js';
-import { sizeOf } from '../../tensor/shape.js';
-import { isFloatArray, route, sameFloat } from './route.js';
+import { elementCount, isFloatArray, route, sameFloat } from './route.js';
 
 /**
  * The addon's data-movement functions (native/addon_movement.c). Each checks its arguments and
@@ -60,7 +59,7 @@ export function movementKernels(addon: MovementAddon, minElements: number): Pick
   const min = minElements;
   const js = jsBackend;
   return {
-    copy: route(js.copy, min, (src, dst) => (copyable(src.data, dst.data) ? sizeOf(src.shape) : undefined), (src, dst) => {
+    copy: route(js.copy, min, (src, dst) => (copyable(src.data, dst.data) ? elementCount(src.shape) : undefined), (src, dst) => {
       const c = coalesce(src.shape, [src.strides, dst.strides]);
       addon.copy(src.data, src.offset, c.strides[0]!, dst.data, dst.offset, c.strides[1]!, c.shape);
     }),
@@ -73,7 +72,7 @@ export function movementKernels(addon: MovementAddon, minElements: number): Pick
       (g, outer, axisSize, inner, indices, out) => addon.scatterAdd(g as FloatArray, outer, axisSize, inner, indices, out as FloatArray),
     ),
     where: route(
-      js.where, min, (cond, a, b, out) => (cond.data instanceof Uint8Array && a.data.constructor === b.data.constructor && a.data.constructor === out.constructor ? sizeOf(a.shape) : undefined),
+      js.where, min, (cond, a, b, out) => (cond.data instanceof Uint8Array && a.data.constructor === b.data.constructor && a.data.constructor === out.constructor ? elementCount(a.shape) : undefined),
       (cond, a, b, out) => {
         const c = coalesce(a.shape, [cond.strides, a.strides, b.strides]);
         addon.where(cond.data as Uint8Array, cond.offset, c.strides[0]!, a.data, a.offset, c.strides[1]!, b.data, b.offset, c.strides[2]!, c.shape, out);
@@ -84,7 +83,7 @@ export function movementKernels(addon: MovementAddon, minElements: number): Pick
       (op, x, offset, outer, n, inner, out) => addon.argReduce(op === 'argmax' ? 0 : 1, x as FloatArray, offset, outer, n, inner, out),
     ),
     im2col: route(
-      js.im2col, min, (x, _w, _p, out) => (sameFloat(x.data, out) ? sizeOf(x.shape) : undefined),
+      js.im2col, min, (x, _w, _p, out) => (sameFloat(x.data, out) ? elementCount(x.shape) : undefined),
       (x, w, padValue, out) => addon.im2col(x.data as FloatArray, x.offset, x.strides.slice(), windowArray(w), padValue, out as FloatArray),
     ),
     col2im: route(

@@ -3,7 +3,7 @@
  * more than a small loop in JS, so a call goes to the addon only when its work reaches a
  * threshold, and only with arrays the addon takes; every other call runs the JS kernel.
  */
-import type { TypedArray } from '../../tensor/dtype.js';
+import type { TypedArray } from '../typed-array.js';
 import type { FloatArray } from '../fused-kernels.js';
 
 /**
@@ -30,4 +30,11 @@ export const isFloatArray = (a: TypedArray): a is FloatArray => a instanceof Flo
 /** Whether all of `rest` have the element type of `first`, a float one. */
 export function sameFloat(first: TypedArray, ...rest: TypedArray[]): first is FloatArray {
   return isFloatArray(first) && rest.every((a) => a.constructor === first.constructor);
+}
+
+/** The number of elements of a view of `shape` (kernels see shapes, not tensors). */
+export function elementCount(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
 }

@@ -2,7 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { FileNotFoundError, FormatError } from '../../io/errors.js';
+import { FileNotFoundError, FormatError } from '../../formats/errors.js';
 import { fmt } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { decodeIdx } from './idx.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { FileNotFoundError, FormatError } from '../../io/errors.js';
+import { FileNotFoundError, FormatError } from '../../formats/errors.js';
 import { allocate, assertDType, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 

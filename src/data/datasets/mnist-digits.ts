@@ -1,4 +1,4 @@
-import { FormatError } from '../../io/errors.js';
+import { FormatError } from '../../formats/errors.js';
 import { ValueError } from '../../tensor/errors.js';
 import { Generator } from '../../tensor/random.js';
 import { Tensor } from '../../tensor/tensor.js';

@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../../io/atomic.js';
+import { writeFileAtomic } from '../../formats/atomic.js';
 import { ValueError } from '../../tensor/errors.js';
 import { applyMerges } from './bpe-encode.js';
 import { mergesProblem, readBpeFile, serializeBpe, specialsProblem } from './bpe-file.js';

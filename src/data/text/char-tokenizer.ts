@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../../io/atomic.js';
+import { writeFileAtomic } from '../../formats/atomic.js';
 import { ValueError } from '../../tensor/errors.js';
 import { checkTokenIds } from './token-ids.js';
 import { badField, readTokenizerFile } from './tokenizer-file.js';

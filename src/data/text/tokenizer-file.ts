@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { FileNotFoundError, FormatError } from '../../io/errors.js';
+import { FileNotFoundError, FormatError } from '../../formats/errors.js';
 
 /**
  * Reads a tokenizer's JSON file and checks its `format` tag and `version`, so that each loader only

@@ -4,7 +4,7 @@
  * error naming the node or tensor: a missing graph, nodes reading values nobody produces, values
  * produced twice, cycles, unsupported operators (all of them listed at once).
  */
-import { FormatError } from '../errors.js';
+import { FormatError } from '../../formats/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { AttributeProto, ModelProto, ValueInfoProto } from './proto.js';
 import { describeNode, type OnnxNode } from './node.js';

@@ -2,7 +2,7 @@
  * `loadOnnx`: an `.onnx` file (or its bytes) → a trainable `OnnxModel`.
  */
 import { readFileSync } from 'node:fs';
-import { FileNotFoundError } from '../errors.js';
+import { FileNotFoundError } from '../../formats/errors.js';
 import { ValueError } from '../../tensor/errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { allocate } from '../../tensor/dtype.js';

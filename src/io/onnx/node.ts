@@ -2,7 +2,7 @@
  * A graph node as the importer sees it (names, typed attribute access, the opset it binds to),
  * the context an operator runs in, and the shape of an operator definition.
  */
-import { FormatError } from '../errors.js';
+import { FormatError } from '../../formats/errors.js';
 import { ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { AttributeProto } from './proto.js';

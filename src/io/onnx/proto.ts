@@ -6,7 +6,7 @@
  * which the importer treats as "very large" anyway).
  */
 import protobuf from 'protobufjs';
-import { FormatError } from '../errors.js';
+import { FormatError } from '../../formats/errors.js';
 import { onnxSchema } from './schema.js';
 
 /** A key/value pair (ModelProto.metadata_props, TensorProto.external_data). */

@@ -9,8 +9,8 @@
  * uint32 and uint64 values saturate to the int32 range: they are shapes, axes and indices, where
  * exporters write INT64_MAX for "to the end"); BOOL → bool.
  */
-import { FormatError } from '../errors.js';
-import { float16Value } from '../float16.js';
+import { FormatError } from '../../formats/errors.js';
+import { float16Value } from '../../formats/float16.js';
 import { fmt } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { TensorProto } from './proto.js';

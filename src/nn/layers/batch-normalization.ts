@@ -1,6 +1,6 @@
 import { ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { noGrad } from '../../autograd/mode.js';
+import { noGrad } from '../../tensor/grad-mode.js';
 import { add, mul, sub } from '../../ops/binary.js';
 import { batchNormTraining } from '../../ops/batch-norm.js';
 import { mean } from '../../ops/reduce.js';

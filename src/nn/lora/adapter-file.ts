@@ -3,8 +3,8 @@
  * kilobytes next to the base model's megabytes), with the rank, alpha and dropout of each wrapped
  * layer in the header's metadata so that the file can be checked, or the model wrapped, on load.
  */
-import { loadSafetensors, saveSafetensors } from '../../io/safetensors.js';
-import { FormatError } from '../../io/errors.js';
+import { loadSafetensors, saveSafetensors } from '../../formats/safetensors.js';
+import { FormatError } from '../../formats/errors.js';
 import { ShapeError, ValueError } from '../../tensor/errors.js';
 import { fmt, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';

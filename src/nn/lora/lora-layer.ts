@@ -4,7 +4,7 @@
  * trainable low-rank product: W + (alpha/rank)·A·B with A [in, rank] and B [rank, out]. B starts at
  * zero, so a freshly wrapped layer computes exactly what its base did.
  */
-import { noGrad } from '../../autograd/mode.js';
+import { noGrad } from '../../tensor/grad-mode.js';
 import { add, mul } from '../../ops/binary.js';
 import { matmul } from '../../ops/matmul.js';
 import { reshape } from '../../ops/movement.js';

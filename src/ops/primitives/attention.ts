@@ -1,4 +1,4 @@
-import { isGradEnabled } from '../../autograd/mode.js';
+import { isGradEnabled } from '../../tensor/grad-mode.js';
 import type { AttentionGeometry, View } from '../../backend/backend.js';
 import { backend } from '../../backend/index.js';
 import { isFloat } from '../../tensor/dtype.js';

@@ -1,4 +1,4 @@
-import { isGradEnabled } from '../../autograd/mode.js';
+import { isGradEnabled } from '../../tensor/grad-mode.js';
 import { backend } from '../../backend/index.js';
 import type { Window2d } from '../../backend/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';

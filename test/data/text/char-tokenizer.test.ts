@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CharTokenizer } from '../../../src/data/text/index.js';
-import { FileNotFoundError, FormatError } from '../../../src/io/errors.js';
+import { FileNotFoundError, FormatError } from '../../../src/formats/errors.js';
 import { ValueError } from '../../../src/tensor/errors.js';
 import { randomText, readShakespeare, seededRandom, shakespeareSkip, TRICKY_TEXTS } from './fixtures.js';
 

@@ -4,7 +4,7 @@
  * nabla's conv and pool ops take both directly (`dataFormat: 'channelsFirst'`,
  * `kernelLayout: 'pytorch'`).
  */
-import { noGrad } from '../../../autograd/mode.js';
+import { noGrad } from '../../../tensor/grad-mode.js';
 import { ones } from '../../../tensor/creation.js';
 import { ValueError } from '../../../tensor/errors.js';
 import type { Tensor } from '../../../tensor/tensor.js';

@@ -11,7 +11,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { noGrad } from '../autograd/mode.js';
+import { noGrad } from '../tensor/grad-mode.js';
 import type { Layer } from '../nn/layer.js';
 import type { JsonValue, Optimizer, OptimizerConfig, OptimizerState } from '../optim/optimizer.js';
 import type { FloatArray } from '../optim/params.js';
@@ -19,10 +19,10 @@ import { zeros } from '../tensor/creation.js';
 import { ValueError } from '../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { writeFileAtomic } from './atomic.js';
-import { recoverDir, writeDirAtomic } from './atomic-dir.js';
-import { FileNotFoundError, FormatError } from './errors.js';
-import { loadSafetensors, saveSafetensors } from './safetensors.js';
+import { writeFileAtomic } from '../formats/atomic.js';
+import { recoverDir, writeDirAtomic } from '../formats/atomic-dir.js';
+import { FileNotFoundError, FormatError } from '../formats/errors.js';
+import { loadSafetensors, saveSafetensors } from '../formats/safetensors.js';
 
 const FORMAT = 'nabla-checkpoint';
 const FORMAT_VERSION = 1;

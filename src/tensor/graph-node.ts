@@ -1,4 +1,4 @@
-import type { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from './tensor.js';
 
 /**
  * One recorded op in the graph: the tensors it read and how to map its output's gradient to

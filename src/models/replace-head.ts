@@ -10,7 +10,7 @@
  * becomes an `Identity`, so the new layer's output is the model's output. A Gemm (weight and bias
  * in one node) is a unit by itself.
  */
-import { noGrad } from '../autograd/mode.js';
+import { noGrad } from '../tensor/grad-mode.js';
 import { OnnxNodeLayer } from '../io/onnx/onnx-layer.js';
 import { OnnxModel } from '../io/onnx/onnx-model.js';
 import { dtypeForOnnx } from '../io/onnx/tensor-proto.js';

@@ -1,20 +1,21 @@
 /**
  * The Tensor methods. Each one delegates to the op of the same name, so `a.add(b)` and
- * `nb.add(a, b)` are the same computation. Kept here (not in tensor.ts) so that the Tensor class
- * stays thin and the ops stay the single place where math is defined.
+ * `nb.add(a, b)` are the same computation. Kept here, above both the ops and the backward engine
+ * (`t.backward()`), not in tensor.ts, so that the Tensor class stays thin and the ops stay the
+ * single place where math is defined.
  */
-import { backward, type BackwardOptions } from '../autograd/backward.js';
+import { backward, type BackwardOptions } from './backward.js';
 import type { DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import * as act from './activations.js';
-import * as bin from './binary.js';
-import * as idx from './indexing.js';
-import * as mm from './matmul.js';
-import * as mv from './movement.js';
-import * as red from './reduce.js';
-import type { TensorLike } from './scalar.js';
-import * as seq from './sequence.js';
-import * as un from './unary.js';
+import * as act from '../ops/activations.js';
+import * as bin from '../ops/binary.js';
+import * as idx from '../ops/indexing.js';
+import * as mm from '../ops/matmul.js';
+import * as mv from '../ops/movement.js';
+import * as red from '../ops/reduce.js';
+import type { TensorLike } from '../ops/scalar.js';
+import * as seq from '../ops/sequence.js';
+import * as un from '../ops/unary.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
