@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { backend } from './backend/index.js';
 import { NATIVE_KERNELS, isNativeBackend, nativeAddonStatus, nativeKernelInfo } from './backend/native/index.js';
@@ -43,5 +44,16 @@ export function info(): Info {
   };
 }
 
-/** The package version. */
-export const VERSION = '0.1.0';
+/**
+ * The version in nabla's package.json. This file sits one folder below the package root both as
+ * source (src/info.ts, run through tsx) and compiled (dist/info.js, also in an installed package,
+ * which always ships its package.json), so the same relative path finds it.
+ */
+export function packageVersion(url: URL = new URL('../package.json', import.meta.url)): string {
+  const json = JSON.parse(readFileSync(url, 'utf8')) as { name?: unknown; version?: unknown };
+  if (json.name !== 'nabla' || typeof json.version !== 'string') throw new Error(`${url.pathname} is not nabla's package.json`);
+  return json.version;
+}
+
+/** The package version, as package.json gives it (what `nabla --version` prints). */
+export const VERSION: string = packageVersion();

@@ -3,11 +3,11 @@
  * The `nabla` command: train, evaluate and run models from a terminal. `nabla help` lists the
  * commands, `nabla COMMAND --help` explains one, `nabla --version` prints the version.
  */
+import { VERSION } from '../info.js';
 import { helpText, wantsHelp } from './command.js';
 import { COMMANDS, type Runnable } from './commands.js';
 import { TrainingInterrupted } from './interrupt.js';
 import { isGptTrain } from './train-gpt.js';
-import { packageVersion } from './version.js';
 
 /** What `nabla help` prints. */
 function usage(): string {
@@ -32,7 +32,7 @@ function find(name: string, args: readonly string[]): Runnable | undefined {
 async function main(): Promise<void> {
   const [name, ...rest] = process.argv.slice(2);
   if (name === undefined || name === '--help' || name === '-h') return void console.log(usage());
-  if (name === '--version') return void console.log(packageVersion());
+  if (name === '--version') return void console.log(VERSION);
   if (name === 'help') {
     const topic = rest[0] === undefined ? undefined : find(rest[0], rest.slice(1));
     if (rest[0] !== undefined && topic === undefined) throw new Error(`help: unknown command '${rest[0]}'\n${usage()}`);

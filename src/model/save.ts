@@ -76,7 +76,8 @@ export function loadModel(dir: string, opts: { customObjects?: Record<string, ne
     throw new ValueError(`loadModel: ${path} is not valid JSON (${(e as Error).message})`);
   }
   if (json.format !== FORMAT) throw new ValueError(`loadModel: ${path} is not a nabla model file (format '${String(json.format)}')`);
-  const custom = opts.customObjects?.[json.className];
+  // own keys only: a file naming the class 'constructor' must not find Object on a plain object
+  const custom = opts.customObjects && Object.hasOwn(opts.customObjects, json.className) ? opts.customObjects[json.className] : undefined;
   const model = (custom ? layerFromConfigWith(custom, json.config) : layerFromConfig({ className: json.className, config: json.config })) as Model;
   if (json.inputShape) noGrad(() => model.apply(zeros([1, ...json.inputShape!]), false));
   model.metadata = readMetadata(json.metadata, path);

@@ -4,7 +4,7 @@
  */
 import type { FusedActivation } from '../backend/fused-kernels.js';
 import { ValueError } from '../tensor/errors.js';
-import { lookupKey } from './config.js';
+import { Registry } from '../tensor/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { elu as eluOp, gelu as geluOp, leakyRelu as leakyReluOp, silu as siluOp, softmax as softmaxOp, softplus as softplusOp } from '../ops/activations.js';
 import { relu as reluOp, sigmoid as sigmoidOp, tanh as tanhOp } from '../ops/unary.js';
@@ -57,9 +57,7 @@ export const swish: ActivationFn = silu;
 /** The identity: no activation. */
 export const linear: ActivationFn = (x) => x;
 
-const registry = new Map<string, { name: string; fn: ActivationFn }>();
-
-const key = lookupKey;
+const registry = new Registry<ActivationFn>({ kind: 'activation' });
 
 /**
  * Makes a custom activation available by name, so that layers using it can be saved and rebuilt
@@ -71,7 +69,7 @@ const key = lookupKey;
  */
 export function registerActivation(name: string, fn: ActivationFn): void {
   if (typeof fn !== 'function') throw new ValueError(`registerActivation: '${name}' must be given a function`);
-  registry.set(key(name), { name, fn });
+  registry.register(name, fn);
 }
 
 for (const [name, fn] of Object.entries({ relu, leakyRelu, elu, gelu, sigmoid, tanh, softmax, softplus, silu, swish, linear })) {
@@ -80,7 +78,7 @@ for (const [name, fn] of Object.entries({ relu, leakyRelu, elu, gelu, sigmoid, t
 
 /** The names `getActivation` accepts. */
 export function activationNames(): string[] {
-  return [...registry.values()].map((e) => e.name);
+  return registry.names();
 }
 
 /**
@@ -95,9 +93,7 @@ export function getActivation(nameOrFn: string | ActivationFn | null | undefined
   if (typeof nameOrFn !== 'string') {
     throw new ValueError(`getActivation: expected a name or a function, got ${typeof nameOrFn}`);
   }
-  const entry = registry.get(key(nameOrFn));
-  if (!entry) throw new ValueError(`Unknown activation '${nameOrFn}'. Valid: ${activationNames().join(', ')}`);
-  return entry.fn;
+  return registry.get(nameOrFn);
 }
 
 /**
@@ -105,8 +101,7 @@ export function getActivation(nameOrFn: string | ActivationFn | null | undefined
  * `swish` reports `'silu'`, its canonical name.
  */
 export function activationName(fn: ActivationFn): string | null {
-  for (const e of registry.values()) if (e.fn === fn) return e.name;
-  return null;
+  return registry.nameOf(fn) ?? null;
 }
 
 /**

@@ -2,7 +2,6 @@
  * The plain-JSON shapes in which layers, initializers and regularizers describe themselves, so
  * that a model can be saved as JSON and rebuilt (`getConfig()` / `fromConfig()`, as in Keras).
  */
-import { ValueError } from '../tensor/errors.js';
 
 /** A JSON-able record of constructor options. */
 export type Config = Record<string, unknown>;
@@ -20,13 +19,3 @@ export function isSerializedObject(x: unknown): x is SerializedObject {
   return typeof r.className === 'string' && typeof r.config === 'object' && r.config !== null;
 }
 
-/** Reads a required field of a config, naming the class and field when it is missing. */
-export function requireField(className: string, config: Config, field: string): unknown {
-  if (!(field in config)) throw new ValueError(`${className}.fromConfig: the config has no '${field}' field`);
-  return config[field];
-}
-
-/** Lowercased, underscores removed: `'glorot_uniform'` and `'glorotUniform'` match the same entry. */
-export function lookupKey(name: string): string {
-  return name.replace(/_/g, '').toLowerCase();
-}

@@ -3,6 +3,7 @@
  * rebuilt. Every built-in layer registers itself; custom layers call `registerLayer(MyLayer)`.
  */
 import { ValueError } from '../tensor/errors.js';
+import { Registry } from '../tensor/registry.js';
 import { isSerializedObject, type Config, type SerializedObject } from './config.js';
 import type { Layer } from './layer.js';
 
@@ -12,12 +13,12 @@ export interface LayerClass {
   fromConfig(config: Config): Layer;
 }
 
-const byName = new Map<string, LayerClass>();
-const nameOf = new Map<LayerClass, string>();
+const registry = new Registry<LayerClass>({ kind: 'layer class', hint: 'Register custom layers with registerLayer(MyLayer).' });
 
 /**
  * Registers a layer class for `layerFromConfig`, under `name` (default: the class name; give it
- * explicitly if your code is minified). Registering a name again replaces the earlier class.
+ * explicitly if your code is minified). Registering a name again (in any case or with
+ * underscores) replaces the earlier class.
  *
  * @example
  * class Scale extends nn.Layer { ... }
@@ -25,18 +26,17 @@ const nameOf = new Map<LayerClass, string>();
  */
 export function registerLayer(cls: LayerClass, name: string = cls.name): void {
   if (!name) throw new ValueError('registerLayer: the class has no name; pass one: registerLayer(MyLayer, "MyLayer")');
-  byName.set(name, cls);
-  nameOf.set(cls, name);
+  registry.register(name, cls);
 }
 
 /** The name a layer class was registered under, or null. */
 export function registeredLayerName(cls: unknown): string | null {
-  return nameOf.get(cls as LayerClass) ?? null;
+  return registry.nameOf(cls as LayerClass) ?? null;
 }
 
 /** The names of every registered layer class. */
 export function registeredLayerNames(): string[] {
-  return [...byName.keys()];
+  return registry.names();
 }
 
 /**
@@ -50,14 +50,7 @@ export function layerFromConfig(spec: SerializedObject): Layer {
   if (!isSerializedObject(spec)) {
     throw new ValueError(`layerFromConfig: expected { className, config }, got ${JSON.stringify(spec)}`);
   }
-  const cls = byName.get(spec.className);
-  if (!cls) {
-    throw new ValueError(
-      `layerFromConfig: unknown layer class '${spec.className}'. Registered: ${registeredLayerNames().join(', ')}; ` +
-        'register custom layers with registerLayer(MyLayer)',
-    );
-  }
-  return cls.fromConfig(spec.config);
+  return registry.get(spec.className).fromConfig(spec.config);
 }
 
 /** `{ className, config }` of a layer: the JSON that `layerFromConfig` turns back into a layer. */

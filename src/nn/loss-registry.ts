@@ -4,7 +4,7 @@
  */
 import { ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { lookupKey } from './config.js';
+import { Registry } from '../tensor/registry.js';
 import * as losses from './losses.js';
 import {
   BinaryCrossentropy, CategoricalCrossentropy, Huber, Loss, MeanAbsoluteError, MeanSquaredError,
@@ -26,6 +26,8 @@ interface BuiltIn {
   cls: { fromConfig(config: Options): Loss };
   fn: LossFn;
 }
+/** What a loss name stands for: a built-in loss (a class and its function) or a registered function. */
+type Entry = { builtIn: BuiltIn } | { fn: LossFn };
 
 const BUILT_INS: BuiltIn[] = [
   { name: 'meanSquaredError', cls: MeanSquaredError, fn: losses.meanSquaredError },
@@ -35,18 +37,14 @@ const BUILT_INS: BuiltIn[] = [
   { name: 'categoricalCrossentropy', cls: CategoricalCrossentropy, fn: losses.categoricalCrossentropy },
   { name: 'sparseCategoricalCrossentropy', cls: SparseCategoricalCrossentropy, fn: losses.sparseCategoricalCrossentropy },
 ];
-const BUILT_IN_BY_KEY = new Map<string, BuiltIn>([
-  ...BUILT_INS.map((b): [string, BuiltIn] => [lookupKey(b.name), b]),
-  ['mse', BUILT_INS[0]!],
-  ['mae', BUILT_INS[1]!],
-]);
 
-/** Functions registered by users, by lookup key. */
-const custom = new Map<string, { name: string; fn: LossFn }>();
-
-function validNames(): string {
-  return ['meanSquaredError (mse)', 'meanAbsoluteError (mae)', ...BUILT_INS.slice(2).map((b) => b.name), ...[...custom.values()].map((c) => c.name)].join(', ');
-}
+const registry = new Registry<Entry>({
+  kind: 'loss',
+  hint: 'Or pass a function (yTrue, yPred) => Tensor (nb.losses.registerLoss makes it savable).',
+});
+for (const builtIn of BUILT_INS) registry.register(builtIn.name, { builtIn });
+registry.alias('mse', 'meanSquaredError');
+registry.alias('mae', 'meanAbsoluteError');
 
 /**
  * Makes a custom loss function savable: a model compiled with it writes `name` in model.json, and
@@ -60,8 +58,9 @@ function validNames(): string {
 export function registerLoss(name: string, fn: LossFn): void {
   if (typeof name !== 'string' || name === '') throw new ValueError('registerLoss: the name must be a non-empty string');
   if (typeof fn !== 'function') throw new ValueError(`registerLoss: '${name}' must be given a loss function (yTrue, yPred) => Tensor`);
-  if (BUILT_IN_BY_KEY.has(lookupKey(name))) throw new ValueError(`registerLoss: '${name}' is a built-in loss; choose another name`);
-  custom.set(lookupKey(name), { name, fn });
+  const existing = registry.find(name);
+  if (existing && 'builtIn' in existing) throw new ValueError(`registerLoss: '${name}' is a built-in loss; choose another name`);
+  registry.register(name, { fn });
 }
 
 /**
@@ -82,7 +81,7 @@ export function getLoss(spec: LossSpec): LossFn {
   if (typeof spec === 'string') return lossFromConfig({ name: spec });
   if (spec && typeof spec === 'object' && typeof (spec as { name?: unknown }).name === 'string') return lossFromConfig(spec);
   throw new ValueError(
-    `Unknown loss ${describe(spec)}. Pass a name (${validNames()}), a name with options ({ name: 'sparseCategoricalCrossentropy', fromLogits: true }), ` +
+    `Unknown loss ${describe(spec)}. Pass a name (${registry.listing()}), a name with options ({ name: 'sparseCategoricalCrossentropy', fromLogits: true }), ` +
       'a loss object (new nb.losses.SparseCategoricalCrossentropy({ fromLogits: true })) or a function (yTrue, yPred) => Tensor',
   );
 }
@@ -90,17 +89,12 @@ export function getLoss(spec: LossSpec): LossFn {
 /** Rebuilds a loss from its config (what model.json holds and `loss.getConfig()` gives). */
 export function lossFromConfig(config: LossConfig): LossFn {
   const { name, ...options } = config;
-  const key = lookupKey(String(name));
-  const builtIn = BUILT_IN_BY_KEY.get(key);
-  if (builtIn) return builtIn.cls.fromConfig(options);
-  const registered = custom.get(key);
-  if (registered) {
-    if (Object.keys(options).length > 0) {
-      throw new ValueError(`loss '${registered.name}' is a registered function and takes no options, got ${Object.keys(options).map((k) => `'${k}'`).join(', ')}; bind them in the function`);
-    }
-    return registered.fn;
+  const entry = registry.get(String(name));
+  if ('builtIn' in entry) return entry.builtIn.cls.fromConfig(options);
+  if (Object.keys(options).length > 0) {
+    throw new ValueError(`loss '${registry.nameOf(entry) ?? String(name)}' is a registered function and takes no options, got ${Object.keys(options).map((k) => `'${k}'`).join(', ')}; bind them in the function`);
   }
-  throw new ValueError(`Unknown loss '${name}'. Valid: ${validNames()}; or pass a function (yTrue, yPred) => Tensor (nb.losses.registerLoss makes it savable)`);
+  return entry.fn;
 }
 
 /**
@@ -108,11 +102,12 @@ export function lossFromConfig(config: LossConfig): LossFn {
  * registered function; undefined for a function nabla cannot find again after a reload.
  */
 export function savedLossOf(loss: LossFn): SavedLoss | undefined {
-  for (const c of custom.values()) if (c.fn === loss) return c.name;
+  const registered = registry.list().find(([, e]) => 'fn' in e && e.fn === loss);
+  if (registered) return registered[0];
   if (loss instanceof Loss) {
     // a subclass written by the user carries a name that no registry here can rebuild
-    const builtIn = BUILT_IN_BY_KEY.get(lookupKey(loss.name));
-    return builtIn && (loss.constructor as unknown) === builtIn.cls ? loss.getConfig() : undefined;
+    const entry = registry.find(loss.name);
+    return entry && 'builtIn' in entry && (loss.constructor as unknown) === entry.builtIn.cls ? loss.getConfig() : undefined;
   }
   const builtIn = BUILT_INS.find((b) => b.fn === loss);
   return builtIn?.name;

@@ -7,7 +7,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { abs } from '../ops/unary.js';
 import { add, mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
-import { isSerializedObject, lookupKey, type Config, type SerializedObject } from './config.js';
+import { Registry } from '../tensor/registry.js';
+import { isSerializedObject, type Config, type SerializedObject } from './config.js';
 
 /** A penalty on a weight: `call(w)` is a scalar tensor added to the loss. */
 export abstract class Regularizer {
@@ -89,11 +90,11 @@ export const l2 = (factor = 0.01): Regularizer => new L2({ l2: factor });
 export const l1l2 = (opts: { l1?: number; l2?: number } = {}): Regularizer => new L1L2({ l1: opts.l1 ?? 0.01, l2: opts.l2 ?? 0.01 });
 
 type Factory = (config: Config) => Regularizer;
-const registry = new Map<string, { name: string; make: Factory }>();
+const registry = new Registry<Factory>({ kind: 'regularizer' });
 
 /** Makes a custom regularizer findable by name and by its serialized form. */
 export function registerRegularizer(name: string, make: Factory): void {
-  registry.set(lookupKey(name), { name, make });
+  registry.register(name, make);
 }
 
 // Names give the 0.01 defaults; serialized configs carry their own factors (the constructors validate).
@@ -103,7 +104,7 @@ registerRegularizer('l1l2', (c) => ('l1' in c || 'l2' in c ? new L1L2(c as { l1?
 
 /** The names `getRegularizer` accepts. */
 export function regularizerNames(): string[] {
-  return [...registry.values()].map((e) => e.name);
+  return registry.names();
 }
 
 /**
@@ -118,9 +119,7 @@ export function getRegularizer(spec: string | Regularizer | SerializedObject | n
   if (typeof spec === 'string') [name, config] = [spec, {}];
   else if (isSerializedObject(spec)) [name, config] = [spec.className, spec.config];
   else throw new ValueError(`getRegularizer: expected a name, a Regularizer or { className, config }, got ${JSON.stringify(spec)}`);
-  const entry = registry.get(lookupKey(name));
-  if (!entry) throw new ValueError(`Unknown regularizer '${name}'. Valid: ${regularizerNames().join(', ')}`);
-  return entry.make(config);
+  return registry.get(name)(config);
 }
 
 /** The serialized form of a regularizer, or null. */

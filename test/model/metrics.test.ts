@@ -243,6 +243,21 @@ test('getMetric: Keras names and aliases log under the name given; unknown names
   const mine = new AUC(50);
   assert.equal(getMetric(mine), mine);
   assert.deepEqual([...METRIC_NAMES].sort(), cases.map((c) => c[0]).sort());
-  assert.throws(() => getMetric('f1'), (e: Error) => e.name === 'ValueError' && /unknown metric "f1"; use one of accuracy, acc, .*auc/.test(e.message));
-  assert.throws(() => getMetric('toString'), /unknown metric/);
+  assert.throws(() => getMetric('f1'), {
+    name: 'ValueError',
+    message: "Unknown metric 'f1'. Valid: accuracy (acc), binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, topKCategoricalAccuracy, " +
+      'sparseTopKCategoricalAccuracy, meanSquaredError (mse), meanAbsoluteError (mae), precision, recall, auc. Or pass a Metric instance.',
+  });
+  assert.throws(() => getMetric('toString'), /^ValueError: Unknown metric 'toString'\./);
+  assert.throws(() => getMetric('constructor'), /Unknown metric 'constructor'\./);
+  assert.throws(() => getMetric(null as never), /getMetric: expected a metric name or a Metric instance, got null/);
+});
+
+test('getMetric: the one case rule of every name registry (snake_case and any case), with a suggestion for a typo', () => {
+  const m = getMetric('sparse_categorical_accuracy');
+  assert.ok(m instanceof SparseCategoricalAccuracy);
+  assert.equal(m.name, 'sparse_categorical_accuracy'); // logs under the name it was asked for, as Keras does
+  assert.ok(getMetric('ACC') instanceof Accuracy);
+  assert.ok(getMetric('BinaryAccuracy') instanceof BinaryAccuracy);
+  assert.throws(() => getMetric('precison'), /Unknown metric 'precison'\. Valid: .*\. Did you mean 'precision'\? Or pass a Metric instance\.$/);
 });

@@ -93,3 +93,21 @@ test('getInitializer accepts camelCase, snake_case, class names and serialized o
   assert.equal(initializers.glorotUniform().call([2, 2], { dtype: 'float64' }).dtype, 'float64');
   assert.throws(() => initializers.zeros().call([2], { dtype: 'int32' }), /weights are float32 or float64, got int32/);
 });
+
+test('every registered initializer name makes an initializer that round-trips through its serialized form', () => {
+  assert.deepEqual(initializers.initializerNames(), [
+    'glorotUniform', 'glorotNormal', 'heNormal', 'heUniform', 'lecunNormal', 'lecunUniform', 'zeros', 'ones', 'constant',
+    'randomNormal', 'normal', 'randomUniform', 'uniform', 'truncatedNormal', 'varianceScaling', 'orthogonal',
+  ]);
+  for (const name of initializers.initializerNames()) {
+    const init = getInitializer(name);
+    const again = getInitializer(initializers.serializeInitializer(init));
+    assert.equal(again.className, init.className, name);
+    assert.deepEqual(again.getConfig(), init.getConfig(), name);
+    assert.equal(getInitializer(init.className).className, init.className, `${name} is found by its class name`);
+  }
+  const he = getInitializer({ className: 'HeUniform', config: { seed: 7 } });
+  assert.ok(he instanceof initializers.NamedScaling && he instanceof initializers.VarianceScaling);
+  assert.deepEqual([he.scale, he.mode, he.distribution, he.getConfig()], [2, 'fanIn', 'uniform', { seed: 7 }]);
+  assert.deepEqual(he.call([3, 2]).toArray(), initializers.varianceScaling({ scale: 2, mode: 'fanIn', distribution: 'uniform', seed: 7 }).call([3, 2]).toArray());
+});

@@ -204,7 +204,13 @@ test('summary lists sublayers by name and class, output shapes with a None batch
 });
 
 test('registry errors: unknown classes and custom activations that cannot be named', () => {
-  assert.throws(() => layerFromConfig({ className: 'Dense2', config: {} }), /unknown layer class 'Dense2'\. Registered: .*Dense.*registerLayer\(MyLayer\)/);
+  assert.throws(
+    () => layerFromConfig({ className: 'Dense2', config: {} }),
+    /^ValueError: Unknown layer class 'Dense2'\. Valid: Dense, .*\. Did you mean 'Dense'\? Register custom layers with registerLayer\(MyLayer\)\.$/,
+  );
+  assert.ok(layerFromConfig({ className: 'dense', config: { units: 2 } }) instanceof layers.Dense, 'class names in any case, as every name registry');
+  assert.throws(() => layerFromConfig({ className: 'constructor', config: {} }), /Unknown layer class 'constructor'\./);
+  assert.throws(() => registerLayer(layers.Dense, '__proto__'), /'__proto__' cannot name a layer class/);
   const square = (t: nb.Tensor) => t.mul(t);
   const d = new layers.Dense(2, { activation: square });
   assert.throws(() => d.getConfig(), /cannot name its custom activation function; register it with registerActivation/);

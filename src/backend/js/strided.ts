@@ -85,9 +85,3 @@ export function isDense(v: View): boolean {
   }
   return true;
 }
-
-export function viewSize(v: View): number {
-  let n = 1;
-  for (const d of v.shape) n *= d;
-  return n;
-}

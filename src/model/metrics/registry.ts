@@ -1,33 +1,35 @@
 import { ValueError } from '../../tensor/errors.js';
+import { Registry } from '../../tensor/registry.js';
 import { Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy } from './accuracy.js';
 import { AUC } from './auc.js';
 import { Precision, Recall } from './confusion.js';
 import { Metric } from './metric.js';
 import { MeanAbsoluteError, MeanSquaredError } from './regression.js';
 
-const FACTORIES: Readonly<Record<string, (name: string) => Metric>> = {
-  accuracy: (n) => new Accuracy(n),
-  acc: (n) => new Accuracy(n),
-  binaryAccuracy: (n) => new BinaryAccuracy(0.5, n),
-  categoricalAccuracy: (n) => new CategoricalAccuracy(n),
-  sparseCategoricalAccuracy: (n) => new SparseCategoricalAccuracy(n),
-  topKCategoricalAccuracy: (n) => new TopKCategoricalAccuracy(5, n),
-  sparseTopKCategoricalAccuracy: (n) => new SparseTopKCategoricalAccuracy(5, n),
-  mse: (n) => new MeanSquaredError(n),
-  meanSquaredError: (n) => new MeanSquaredError(n),
-  mae: (n) => new MeanAbsoluteError(n),
-  meanAbsoluteError: (n) => new MeanAbsoluteError(n),
-  precision: (n) => new Precision(0.5, n),
-  recall: (n) => new Recall(0.5, n),
-  auc: (n) => new AUC(200, n),
-};
+/** Each factory is given the name the metric was asked for, which it logs under. */
+const registry = new Registry<(name: string) => Metric>({ kind: 'metric', hint: 'Or pass a Metric instance.' });
+registry.register('accuracy', (n) => new Accuracy(n));
+registry.register('binaryAccuracy', (n) => new BinaryAccuracy(0.5, n));
+registry.register('categoricalAccuracy', (n) => new CategoricalAccuracy(n));
+registry.register('sparseCategoricalAccuracy', (n) => new SparseCategoricalAccuracy(n));
+registry.register('topKCategoricalAccuracy', (n) => new TopKCategoricalAccuracy(5, n));
+registry.register('sparseTopKCategoricalAccuracy', (n) => new SparseTopKCategoricalAccuracy(5, n));
+registry.register('meanSquaredError', (n) => new MeanSquaredError(n));
+registry.register('meanAbsoluteError', (n) => new MeanAbsoluteError(n));
+registry.register('precision', (n) => new Precision(0.5, n));
+registry.register('recall', (n) => new Recall(0.5, n));
+registry.register('auc', (n) => new AUC(200, n));
+registry.alias('acc', 'accuracy');
+registry.alias('mse', 'meanSquaredError');
+registry.alias('mae', 'meanAbsoluteError');
 
-/** The metric names `getMetric` understands. */
-export const METRIC_NAMES: readonly string[] = Object.keys(FACTORIES);
+/** The metric names `getMetric` understands (snake_case and any case work too). */
+export const METRIC_NAMES: readonly string[] = registry.names();
 
 /**
- * A fresh metric from its Keras name (camelCase; aliases `acc`, `mse`, `mae`…), or the given
- * metric itself. As in Keras, a metric made from a name logs under that name (`'acc'` → `acc`).
+ * A fresh metric from its Keras name (camelCase, snake_case or any case; aliases `acc`, `mse`,
+ * `mae`), or the given metric itself. As in Keras, a metric made from a name logs under that
+ * name (`'acc'` → `acc`).
  *
  * @example
  * getMetric('acc').name;            // 'acc'
@@ -35,9 +37,8 @@ export const METRIC_NAMES: readonly string[] = Object.keys(FACTORIES);
  */
 export function getMetric(nameOrMetric: string | Metric): Metric {
   if (nameOrMetric instanceof Metric) return nameOrMetric;
-  const make = typeof nameOrMetric === 'string' && Object.hasOwn(FACTORIES, nameOrMetric) ? FACTORIES[nameOrMetric] : undefined;
-  if (make === undefined) {
-    throw new ValueError(`getMetric: unknown metric ${JSON.stringify(nameOrMetric)}; use one of ${METRIC_NAMES.join(', ')}, or pass a Metric instance`);
+  if (typeof nameOrMetric !== 'string') {
+    throw new ValueError(`getMetric: expected a metric name or a Metric instance, got ${nameOrMetric === null ? 'null' : typeof nameOrMetric}`);
   }
-  return make(nameOrMetric as string);
+  return registry.get(nameOrMetric)(nameOrMetric);
 }

@@ -4,7 +4,7 @@
  */
 import { ShapeError, ValueError } from '../../tensor/errors.js';
 import { fmt } from '../../tensor/shape.js';
-import { checkPadding, perDim, type DataFormat, type Padding } from '../../ops/window.js';
+import { checkPadding, perDim, slidingWindow, type DataFormat, type Padding } from '../../ops/window.js';
 import type { Config } from '../config.js';
 
 export type { DataFormat, Padding };
@@ -72,4 +72,14 @@ export function inputDims(who: string, inputShape: readonly number[], rank: numb
 /** Puts `channels` and the spatial sizes back in `format`'s order: `[N, ...spatial, C]` or `[N, C, ...spatial]`. */
 export function outputShape(batch: number, spatial: number[], channels: number, format: DataFormat): number[] {
   return format === 'channelsLast' ? [batch, ...spatial, channels] : [batch, channels, ...spatial];
+}
+
+/**
+ * The output shape of a convolution layer `who` whose kernel slides by `w` over an input of
+ * `inputShape`; `channelsOut` gives the output channels from the input's.
+ */
+export function convOutputShape(who: string, inputShape: readonly number[], rank: number, w: ConvWindow, channelsOut: (channelsIn: number) => number): number[] {
+  const { spatial, channels } = inputDims(who, inputShape, rank, w.dataFormat);
+  const win = slidingWindow(who, 'kernel', spatial, w.kernelSize, { strides: w.strides, padding: w.padding, dilation: w.dilationRate });
+  return outputShape(inputShape[0]!, win.grid, channelsOut(channels), w.dataFormat);
 }

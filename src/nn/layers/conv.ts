@@ -1,55 +1,44 @@
+import type { Initializer } from '../initializer.js';
+import type { Regularizer } from '../regularizers.js';
 import { ShapeError, ValueError } from '../../tensor/errors.js';
 import { isFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { cast } from '../../ops/binary.js';
 import { conv1d, conv2d, type ConvOptions } from '../../ops/conv.js';
-import { slidingWindow } from '../../ops/window.js';
-import { fusedActivationOf, getActivation, serializeActivation, type ActivationFn } from '../activations.js';
-import type { Config, SerializedObject } from '../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
-import { Layer, type LayerOptions } from '../layer.js';
+import { fusedActivationOf } from '../activations.js';
+import type { Config } from '../config.js';
+import type { LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
-import { getRegularizer, serializeRegularizer, type Regularizer } from '../regularizers.js';
-import { inputDims, outputShape, parseWindow, windowConfig, type ConvWindow, type ConvWindowOptions } from './conv-options.js';
+import { convOutputShape, inputDims, parseWindow, windowConfig, type ConvWindow, type ConvWindowOptions } from './conv-options.js';
+import { WeightedLayer, type ActivationBiasOptions, type KernelOptions } from './weighted-layer.js';
 
-type InitSpec = Initializer | string | SerializedObject;
-type RegSpec = Regularizer | string | SerializedObject | null;
-
-/** Options of `Conv1D` and `Conv2D` (Keras defaults). */
-export interface ConvLayerOptions extends LayerOptions, ConvWindowOptions {
+/** Options of `Conv1D` and `Conv2D` (Keras defaults; the bias is one per filter). */
+export interface ConvLayerOptions extends LayerOptions, ConvWindowOptions, ActivationBiasOptions, KernelOptions {
   /** Split channels into this many independent groups (default 1); must divide `filters` and the input channels. */
   groups?: number;
-  /** Applied to the output (a name such as `'relu'`, or a function). Default none. */
-  activation?: string | ActivationFn | null;
-  /** Add a bias per filter (default true). */
-  useBias?: boolean;
-  /** Default `'glorotUniform'`. */
-  kernelInitializer?: InitSpec;
-  /** Default `'zeros'`. */
-  biasInitializer?: InitSpec;
-  /** Penalty on the kernel (default none). */
-  kernelRegularizer?: RegSpec;
-  /** Penalty on the bias (default none). */
-  biasRegularizer?: RegSpec;
 }
 
 /**
  * What every kernel + bias convolution layer shares (options, validation, weights, config);
  * `Conv1D`/`Conv2D` fix the rank, `Conv2DTranspose` changes the kernel layout and the op.
  */
-export abstract class BaseConv extends Layer {
+export abstract class BaseConv extends WeightedLayer<'kernel'> {
+  /** Keras' name for `initializers.kernel`. */
+  get kernelInitializer(): Initializer {
+    return this.initializers.kernel;
+  }
+
+  /** Keras' name for `regularizers.kernel`. */
+  get kernelRegularizer(): Regularizer | null {
+    return this.regularizers.kernel;
+  }
+
   readonly filters: number;
   readonly window: ConvWindow;
   readonly groups: number;
-  readonly activation: ActivationFn;
-  readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly kernelRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
 
   constructor(cls: string, readonly rank: 1 | 2, filters: number, kernelSize: number | readonly number[], opts: ConvLayerOptions) {
-    super(opts);
+    super(opts, { kernel: 'glorotUniform' });
     if (!Number.isInteger(filters) || filters <= 0) throw new ValueError(`${cls}: filters must be a positive integer, got ${filters}`);
     this.filters = filters;
     this.window = parseWindow(cls, rank, kernelSize, opts);
@@ -57,19 +46,13 @@ export abstract class BaseConv extends Layer {
     if (!Number.isInteger(this.groups) || this.groups < 1 || filters % this.groups !== 0) {
       throw new ValueError(`${cls}: groups must be a positive integer dividing filters (${filters}), got ${opts.groups}`);
     }
-    this.activation = getActivation(opts.activation);
-    this.useBias = opts.useBias ?? true;
-    this.kernelInitializer = getInitializer(opts.kernelInitializer ?? 'glorotUniform');
-    this.biasInitializer = getInitializer(opts.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = getRegularizer(opts.kernelRegularizer);
-    this.biasRegularizer = getRegularizer(opts.biasRegularizer);
   }
 
   override build(inputShape: number[]): void {
     const { channels } = inputDims(this.describe(), inputShape, this.rank, this.window.dataFormat);
     if (channels % this.groups !== 0) throw new ShapeError(`${this.describe()}: groups (${this.groups}) must divide the ${channels} input channels`);
-    this.addWeight('kernel', this.kernelShape(channels), this.kernelInitializer, { regularizer: this.kernelRegularizer });
-    if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer });
+    this.addWeightOf('kernel', 'kernel', this.kernelShape(channels));
+    this.addBias(this.filters);
   }
 
   /** Keras' layout: `[...kernelSize, inChannels/groups, filters]`. */
@@ -80,11 +63,6 @@ export abstract class BaseConv extends Layer {
   /** The kernel (after build), in the layout of `kernelShape`. */
   get kernel(): Tensor {
     return this.getWeight('kernel');
-  }
-
-  /** The `[filters]` bias (after build), or null with `useBias: false`. */
-  get bias(): Tensor | null {
-    return this.useBias ? this.getWeight('bias') : null;
   }
 
   call(inputs: Tensor): Tensor {
@@ -101,10 +79,7 @@ export abstract class BaseConv extends Layer {
   }
 
   override computeOutputShape(inputShape: number[]): number[] {
-    const w = this.window;
-    const { spatial } = inputDims(this.describe(), inputShape, this.rank, w.dataFormat);
-    const win = slidingWindow(this.describe(), 'kernel', spatial, w.kernelSize, { strides: w.strides, padding: w.padding, dilation: w.dilationRate });
-    return outputShape(inputShape[0]!, win.grid, this.filters, w.dataFormat);
+    return convOutputShape(this.describe(), inputShape, this.rank, this.window, () => this.filters);
   }
 
   override getConfig(): Config {
@@ -113,12 +88,7 @@ export abstract class BaseConv extends Layer {
       filters: this.filters,
       ...windowConfig(this.window),
       groups: this.groups,
-      activation: serializeActivation(this.activation, this.describe()),
-      useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
-      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
-      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      ...this.weightConfig(),
     };
   }
 }

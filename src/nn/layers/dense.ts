@@ -1,3 +1,5 @@
+import type { Initializer } from '../initializer.js';
+import type { Regularizer } from '../regularizers.js';
 import { ShapeError, ValueError } from '../../tensor/errors.js';
 import { fmt } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -5,28 +7,14 @@ import { isFloat } from '../../tensor/dtype.js';
 import { add, cast } from '../../ops/binary.js';
 import { linearMatmul } from '../../ops/matmul.js';
 import { biasActivation } from '../../ops/nn.js';
-import { fusedActivationOf, getActivation, serializeActivation, type ActivationFn } from '../activations.js';
-import type { Config, SerializedObject } from '../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
-import { Layer, type LayerOptions } from '../layer.js';
+import { fusedActivationOf } from '../activations.js';
+import type { Config } from '../config.js';
+import type { LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
-import { getRegularizer, serializeRegularizer, type Regularizer } from '../regularizers.js';
+import { WeightedLayer, type ActivationBiasOptions, type KernelOptions } from './weighted-layer.js';
 
 /** Options of `Dense`. */
-export interface DenseOptions extends LayerOptions {
-  /** Applied to the output (a name such as `'relu'`, or a function). Default none (linear). */
-  activation?: string | ActivationFn | null;
-  /** Add a bias vector (default true). */
-  useBias?: boolean;
-  /** Default `'glorotUniform'`. */
-  kernelInitializer?: Initializer | string | SerializedObject;
-  /** Default `'zeros'`. */
-  biasInitializer?: Initializer | string | SerializedObject;
-  /** Penalty on the kernel (default none). */
-  kernelRegularizer?: Regularizer | string | SerializedObject | null;
-  /** Penalty on the bias (default none). */
-  biasRegularizer?: Regularizer | string | SerializedObject | null;
-}
+export interface DenseOptions extends LayerOptions, ActivationBiasOptions, KernelOptions {}
 
 /**
  * A fully connected layer: `activation(x·kernel + bias)` with `kernel` of shape `[in, units]`,
@@ -36,42 +24,35 @@ export interface DenseOptions extends LayerOptions {
  * const dense = new nn.layers.Dense(10, { activation: 'softmax' });
  * dense.apply(nb.randn([32, 784]))   // [32, 10]
  */
-export class Dense extends Layer {
+export class Dense extends WeightedLayer<'kernel'> {
+  /** Keras' name for `initializers.kernel`. */
+  get kernelInitializer(): Initializer {
+    return this.initializers.kernel;
+  }
+
+  /** Keras' name for `regularizers.kernel`. */
+  get kernelRegularizer(): Regularizer | null {
+    return this.regularizers.kernel;
+  }
+
   readonly units: number;
-  readonly activation: ActivationFn;
-  readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly kernelRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
 
   constructor(units: number, opts: DenseOptions = {}) {
-    super(opts);
+    super(opts, { kernel: 'glorotUniform' });
     if (!Number.isInteger(units) || units <= 0) throw new ValueError(`Dense: units must be a positive integer, got ${units}`);
     this.units = units;
-    this.activation = getActivation(opts.activation);
-    this.useBias = opts.useBias ?? true;
-    this.kernelInitializer = getInitializer(opts.kernelInitializer ?? 'glorotUniform');
-    this.biasInitializer = getInitializer(opts.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = getRegularizer(opts.kernelRegularizer);
-    this.biasRegularizer = getRegularizer(opts.biasRegularizer);
   }
 
   override build(inputShape: number[]): void {
     const inDim = inputShape[inputShape.length - 1];
     if (inDim === undefined) throw new ShapeError(`${this.describe()}: needs inputs with at least 1 dim, got a scalar`);
-    this.addWeight('kernel', [inDim, this.units], this.kernelInitializer, { regularizer: this.kernelRegularizer });
-    if (this.useBias) this.addWeight('bias', [this.units], this.biasInitializer, { regularizer: this.biasRegularizer });
+    this.addWeightOf('kernel', 'kernel', [inDim, this.units]);
+    this.addBias(this.units);
   }
 
   /** The `[in, units]` weight matrix (after build). */
   get kernel(): Tensor {
     return this.getWeight('kernel');
-  }
-
-  /** The `[units]` bias (after build), or null with `useBias: false`. */
-  get bias(): Tensor | null {
-    return this.useBias ? this.getWeight('bias') : null;
   }
 
   call(inputs: Tensor): Tensor {
@@ -99,12 +80,7 @@ export class Dense extends Layer {
     return {
       ...super.getConfig(),
       units: this.units,
-      activation: serializeActivation(this.activation, this.describe()),
-      useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
-      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
-      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      ...this.weightConfig(),
     };
   }
 

@@ -1,34 +1,20 @@
+import type { Initializer } from '../initializer.js';
+import type { Regularizer } from '../regularizers.js';
 import { ValueError } from '../../tensor/errors.js';
 import { isFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { cast } from '../../ops/binary.js';
 import { depthwiseConv2d } from '../../ops/conv.js';
-import { slidingWindow } from '../../ops/window.js';
-import { getActivation, serializeActivation, type ActivationFn } from '../activations.js';
-import type { Config, SerializedObject } from '../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
-import { Layer, type LayerOptions } from '../layer.js';
+import type { Config } from '../config.js';
+import type { LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
-import { getRegularizer, serializeRegularizer, type Regularizer } from '../regularizers.js';
-import { inputDims, outputShape, parseWindow, windowConfig, type ConvWindow, type ConvWindowOptions } from './conv-options.js';
+import { convOutputShape, inputDims, parseWindow, windowConfig, type ConvWindow, type ConvWindowOptions } from './conv-options.js';
+import { WeightedLayer, type ActivationBiasOptions, type DepthwiseKernelOptions } from './weighted-layer.js';
 
-type InitSpec = Initializer | string | SerializedObject;
-type RegSpec = Regularizer | string | SerializedObject | null;
-
-/** Options of `DepthwiseConv2D` (Keras defaults). */
-export interface DepthwiseConv2DOptions extends LayerOptions, ConvWindowOptions {
+/** Options of `DepthwiseConv2D` (Keras defaults; the bias is one per output channel). */
+export interface DepthwiseConv2DOptions extends LayerOptions, ConvWindowOptions, ActivationBiasOptions, DepthwiseKernelOptions {
   /** Filters per input channel (default 1): the output has `channels·depthMultiplier` channels. */
   depthMultiplier?: number;
-  /** Applied to the output. Default none. */
-  activation?: string | ActivationFn | null;
-  /** Add a bias per output channel (default true). */
-  useBias?: boolean;
-  /** Default `'glorotUniform'`. */
-  depthwiseInitializer?: InitSpec;
-  /** Default `'zeros'`. */
-  biasInitializer?: InitSpec;
-  depthwiseRegularizer?: RegSpec;
-  biasRegularizer?: RegSpec;
 }
 
 /**
@@ -39,46 +25,39 @@ export interface DepthwiseConv2DOptions extends LayerOptions, ConvWindowOptions 
  * @example
  * new nn.layers.DepthwiseConv2D(3, { padding: 'same' }).apply(nb.randn([2, 16, 16, 8]))   // [2, 16, 16, 8]
  */
-export class DepthwiseConv2D extends Layer {
+export class DepthwiseConv2D extends WeightedLayer<'depthwise'> {
+  /** Keras' name for `initializers.depthwise`. */
+  get depthwiseInitializer(): Initializer {
+    return this.initializers.depthwise;
+  }
+
+  /** Keras' name for `regularizers.depthwise`. */
+  get depthwiseRegularizer(): Regularizer | null {
+    return this.regularizers.depthwise;
+  }
+
   readonly window: ConvWindow;
   readonly depthMultiplier: number;
-  readonly activation: ActivationFn;
-  readonly useBias: boolean;
-  readonly depthwiseInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly depthwiseRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
 
   constructor(kernelSize: number | readonly number[], opts: DepthwiseConv2DOptions = {}) {
-    super(opts);
+    super(opts, { depthwise: 'glorotUniform' });
     this.window = parseWindow('DepthwiseConv2D', 2, kernelSize, opts);
     this.depthMultiplier = opts.depthMultiplier ?? 1;
     if (!Number.isInteger(this.depthMultiplier) || this.depthMultiplier < 1) {
       throw new ValueError(`DepthwiseConv2D: depthMultiplier must be a positive integer, got ${opts.depthMultiplier}`);
     }
-    this.activation = getActivation(opts.activation);
-    this.useBias = opts.useBias ?? true;
-    this.depthwiseInitializer = getInitializer(opts.depthwiseInitializer ?? 'glorotUniform');
-    this.biasInitializer = getInitializer(opts.biasInitializer ?? 'zeros');
-    this.depthwiseRegularizer = getRegularizer(opts.depthwiseRegularizer);
-    this.biasRegularizer = getRegularizer(opts.biasRegularizer);
   }
 
   override build(inputShape: number[]): void {
     const { channels } = inputDims(this.describe(), inputShape, 2, this.window.dataFormat);
     const shape = [...this.window.kernelSize, channels, this.depthMultiplier];
-    this.addWeight('kernel', shape, this.depthwiseInitializer, { regularizer: this.depthwiseRegularizer });
-    if (this.useBias) this.addWeight('bias', [channels * this.depthMultiplier], this.biasInitializer, { regularizer: this.biasRegularizer });
+    this.addWeightOf('depthwise', 'kernel', shape);
+    this.addBias(channels * this.depthMultiplier);
   }
 
   /** The `[kh, kw, channels, depthMultiplier]` kernel (after build). */
   get kernel(): Tensor {
     return this.getWeight('kernel');
-  }
-
-  /** The `[channels·depthMultiplier]` bias (after build), or null with `useBias: false`. */
-  get bias(): Tensor | null {
-    return this.useBias ? this.getWeight('bias') : null;
   }
 
   call(inputs: Tensor): Tensor {
@@ -89,10 +68,7 @@ export class DepthwiseConv2D extends Layer {
   }
 
   override computeOutputShape(inputShape: number[]): number[] {
-    const w = this.window;
-    const { spatial, channels } = inputDims(this.describe(), inputShape, 2, w.dataFormat);
-    const win = slidingWindow(this.describe(), 'kernel', spatial, w.kernelSize, { strides: w.strides, padding: w.padding, dilation: w.dilationRate });
-    return outputShape(inputShape[0]!, win.grid, channels * this.depthMultiplier, w.dataFormat);
+    return convOutputShape(this.describe(), inputShape, 2, this.window, (channels) => channels * this.depthMultiplier);
   }
 
   override getConfig(): Config {
@@ -100,12 +76,7 @@ export class DepthwiseConv2D extends Layer {
       ...super.getConfig(),
       ...windowConfig(this.window),
       depthMultiplier: this.depthMultiplier,
-      activation: serializeActivation(this.activation, this.describe()),
-      useBias: this.useBias,
-      depthwiseInitializer: serializeInitializer(this.depthwiseInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
-      depthwiseRegularizer: serializeRegularizer(this.depthwiseRegularizer),
-      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      ...this.weightConfig(),
     };
   }
 

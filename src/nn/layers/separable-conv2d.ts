@@ -1,37 +1,20 @@
+import type { Initializer } from '../initializer.js';
+import type { Regularizer } from '../regularizers.js';
 import { ValueError } from '../../tensor/errors.js';
 import { isFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { cast } from '../../ops/binary.js';
 import { conv2d, depthwiseConv2d } from '../../ops/conv.js';
-import { slidingWindow } from '../../ops/window.js';
-import { getActivation, serializeActivation, type ActivationFn } from '../activations.js';
-import type { Config, SerializedObject } from '../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
-import { Layer, type LayerOptions } from '../layer.js';
+import type { Config } from '../config.js';
+import type { LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
-import { getRegularizer, serializeRegularizer, type Regularizer } from '../regularizers.js';
-import { inputDims, outputShape, parseWindow, windowConfig, type ConvWindow, type ConvWindowOptions } from './conv-options.js';
+import { convOutputShape, inputDims, parseWindow, windowConfig, type ConvWindow, type ConvWindowOptions } from './conv-options.js';
+import { WeightedLayer, type ActivationBiasOptions, type DepthwiseKernelOptions, type PointwiseKernelOptions } from './weighted-layer.js';
 
-type InitSpec = Initializer | string | SerializedObject;
-type RegSpec = Regularizer | string | SerializedObject | null;
-
-/** Options of `SeparableConv2D` (Keras defaults). */
-export interface SeparableConv2DOptions extends LayerOptions, ConvWindowOptions {
+/** Options of `SeparableConv2D` (Keras defaults; the bias is one per filter). */
+export interface SeparableConv2DOptions extends LayerOptions, ConvWindowOptions, ActivationBiasOptions, DepthwiseKernelOptions, PointwiseKernelOptions {
   /** Depthwise filters per input channel (default 1). */
   depthMultiplier?: number;
-  /** Applied to the output. Default none. */
-  activation?: string | ActivationFn | null;
-  /** Add a bias per filter (default true). */
-  useBias?: boolean;
-  /** Default `'glorotUniform'`. */
-  depthwiseInitializer?: InitSpec;
-  /** Default `'glorotUniform'`. */
-  pointwiseInitializer?: InitSpec;
-  /** Default `'zeros'`. */
-  biasInitializer?: InitSpec;
-  depthwiseRegularizer?: RegSpec;
-  pointwiseRegularizer?: RegSpec;
-  biasRegularizer?: RegSpec;
 }
 
 /**
@@ -43,21 +26,33 @@ export interface SeparableConv2DOptions extends LayerOptions, ConvWindowOptions 
  * @example
  * new nn.layers.SeparableConv2D(32, 3, { padding: 'same' }).apply(nb.randn([2, 16, 16, 8]))   // [2, 16, 16, 32]
  */
-export class SeparableConv2D extends Layer {
+export class SeparableConv2D extends WeightedLayer<'depthwise' | 'pointwise'> {
+  /** Keras' name for `initializers.depthwise`. */
+  get depthwiseInitializer(): Initializer {
+    return this.initializers.depthwise;
+  }
+
+  /** Keras' name for `regularizers.depthwise`. */
+  get depthwiseRegularizer(): Regularizer | null {
+    return this.regularizers.depthwise;
+  }
+
+  /** Keras' name for `initializers.pointwise`. */
+  get pointwiseInitializer(): Initializer {
+    return this.initializers.pointwise;
+  }
+
+  /** Keras' name for `regularizers.pointwise`. */
+  get pointwiseRegularizer(): Regularizer | null {
+    return this.regularizers.pointwise;
+  }
+
   readonly filters: number;
   readonly window: ConvWindow;
   readonly depthMultiplier: number;
-  readonly activation: ActivationFn;
-  readonly useBias: boolean;
-  readonly depthwiseInitializer: Initializer;
-  readonly pointwiseInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly depthwiseRegularizer: Regularizer | null;
-  readonly pointwiseRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
 
   constructor(filters: number, kernelSize: number | readonly number[], opts: SeparableConv2DOptions = {}) {
-    super(opts);
+    super(opts, { depthwise: 'glorotUniform', pointwise: 'glorotUniform' });
     if (!Number.isInteger(filters) || filters <= 0) throw new ValueError(`SeparableConv2D: filters must be a positive integer, got ${filters}`);
     this.filters = filters;
     this.window = parseWindow('SeparableConv2D', 2, kernelSize, opts);
@@ -65,22 +60,14 @@ export class SeparableConv2D extends Layer {
     if (!Number.isInteger(this.depthMultiplier) || this.depthMultiplier < 1) {
       throw new ValueError(`SeparableConv2D: depthMultiplier must be a positive integer, got ${opts.depthMultiplier}`);
     }
-    this.activation = getActivation(opts.activation);
-    this.useBias = opts.useBias ?? true;
-    this.depthwiseInitializer = getInitializer(opts.depthwiseInitializer ?? 'glorotUniform');
-    this.pointwiseInitializer = getInitializer(opts.pointwiseInitializer ?? 'glorotUniform');
-    this.biasInitializer = getInitializer(opts.biasInitializer ?? 'zeros');
-    this.depthwiseRegularizer = getRegularizer(opts.depthwiseRegularizer);
-    this.pointwiseRegularizer = getRegularizer(opts.pointwiseRegularizer);
-    this.biasRegularizer = getRegularizer(opts.biasRegularizer);
   }
 
   override build(inputShape: number[]): void {
     const { channels } = inputDims(this.describe(), inputShape, 2, this.window.dataFormat);
     const dm = this.depthMultiplier;
-    this.addWeight('depthwiseKernel', [...this.window.kernelSize, channels, dm], this.depthwiseInitializer, { regularizer: this.depthwiseRegularizer });
-    this.addWeight('pointwiseKernel', [1, 1, channels * dm, this.filters], this.pointwiseInitializer, { regularizer: this.pointwiseRegularizer });
-    if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer });
+    this.addWeightOf('depthwise', 'depthwiseKernel', [...this.window.kernelSize, channels, dm]);
+    this.addWeightOf('pointwise', 'pointwiseKernel', [1, 1, channels * dm, this.filters]);
+    this.addBias(this.filters);
   }
 
   call(inputs: Tensor): Tensor {
@@ -89,15 +76,11 @@ export class SeparableConv2D extends Layer {
     const depthwise = depthwiseConv2d(x, this.getWeight('depthwiseKernel'), {
       strides: w.strides, padding: w.padding, dilation: w.dilationRate, dataFormat: w.dataFormat,
     });
-    const bias = this.useBias ? this.getWeight('bias') : null;
-    return this.activation(conv2d(depthwise, this.getWeight('pointwiseKernel'), { dataFormat: w.dataFormat, bias }));
+    return this.activation(conv2d(depthwise, this.getWeight('pointwiseKernel'), { dataFormat: w.dataFormat, bias: this.bias }));
   }
 
   override computeOutputShape(inputShape: number[]): number[] {
-    const w = this.window;
-    const { spatial } = inputDims(this.describe(), inputShape, 2, w.dataFormat);
-    const win = slidingWindow(this.describe(), 'kernel', spatial, w.kernelSize, { strides: w.strides, padding: w.padding, dilation: w.dilationRate });
-    return outputShape(inputShape[0]!, win.grid, this.filters, w.dataFormat);
+    return convOutputShape(this.describe(), inputShape, 2, this.window, () => this.filters);
   }
 
   override getConfig(): Config {
@@ -106,14 +89,7 @@ export class SeparableConv2D extends Layer {
       filters: this.filters,
       ...windowConfig(this.window),
       depthMultiplier: this.depthMultiplier,
-      activation: serializeActivation(this.activation, this.describe()),
-      useBias: this.useBias,
-      depthwiseInitializer: serializeInitializer(this.depthwiseInitializer),
-      pointwiseInitializer: serializeInitializer(this.pointwiseInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
-      depthwiseRegularizer: serializeRegularizer(this.depthwiseRegularizer),
-      pointwiseRegularizer: serializeRegularizer(this.pointwiseRegularizer),
-      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      ...this.weightConfig(),
     };
   }
 

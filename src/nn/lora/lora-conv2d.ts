@@ -3,10 +3,10 @@ import { conv2d, type ConvOptions } from '../../ops/conv.js';
 import { isFloat } from '../../tensor/dtype.js';
 import { ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Config, SerializedObject } from '../config.js';
-import { layerFromConfig, registerLayer } from '../layer-registry.js';
+import type { Config } from '../config.js';
+import { registerLayer } from '../layer-registry.js';
 import { Conv2D } from '../layers/conv.js';
-import { describeValue, LoRALayer, type LoRALayerOptions } from './lora-layer.js';
+import { describeValue, LoRALayer, loraFromConfig, type LoRALayerOptions } from './lora-layer.js';
 
 /**
  * A `Conv2D` layer with a low-rank adapter on its kernel. The kernel `K [kh, kw, in/groups,
@@ -47,16 +47,8 @@ export class LoRAConv2D extends LoRALayer<Conv2D> {
     return base.activation(y);
   }
 
-  override computeOutputShape(inputShape: number[]): number[] {
-    return this.base.computeOutputShape(inputShape);
-  }
-
   static override fromConfig(config: Config): LoRAConv2D {
-    const { base, trainable, dtype, ...opts } = config;
-    void dtype;
-    const layer = new LoRAConv2D(layerFromConfig(base as SerializedObject) as Conv2D, opts as unknown as LoRALayerOptions);
-    if (trainable === false) layer.trainable = false;
-    return layer;
+    return loraFromConfig(config, (base, opts) => new LoRAConv2D(base as Conv2D, opts));
   }
 }
 

@@ -4,10 +4,10 @@ import { isFloat } from '../../tensor/dtype.js';
 import { ShapeError, ValueError } from '../../tensor/errors.js';
 import { fmt } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Config, SerializedObject } from '../config.js';
-import { layerFromConfig, registerLayer } from '../layer-registry.js';
+import type { Config } from '../config.js';
+import { registerLayer } from '../layer-registry.js';
 import { Dense } from '../layers/dense.js';
-import { describeValue, LoRALayer, type LoRALayerOptions } from './lora-layer.js';
+import { describeValue, LoRALayer, loraFromConfig, type LoRALayerOptions } from './lora-layer.js';
 
 /**
  * A `Dense` layer with a low-rank adapter: `activation(x·W + b + (alpha/rank)·(x·A)·B)`, with the
@@ -46,16 +46,8 @@ export class LoRADense extends LoRALayer<Dense> {
     return base.activation(add(y, mul(update, this.scale)));
   }
 
-  override computeOutputShape(inputShape: number[]): number[] {
-    return this.base.computeOutputShape(inputShape);
-  }
-
   static override fromConfig(config: Config): LoRADense {
-    const { base, trainable, dtype, ...opts } = config;
-    void dtype;
-    const layer = new LoRADense(layerFromConfig(base as SerializedObject) as Dense, opts as unknown as LoRALayerOptions);
-    if (trainable === false) layer.trainable = false;
-    return layer;
+    return loraFromConfig(config, (base, opts) => new LoRADense(base as Dense, opts));
   }
 }
 

@@ -12,10 +12,10 @@ import { bernoulli } from '../../tensor/creation.js';
 import { ValueError } from '../../tensor/errors.js';
 import { Generator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Config } from '../config.js';
+import type { Config, SerializedObject } from '../config.js';
 import { RandomUniform } from '../initializers.js';
 import { Layer } from '../layer.js';
-import { serializeLayer } from '../layer-registry.js';
+import { layerFromConfig, serializeLayer } from '../layer-registry.js';
 
 /** The adapter's hyperparameters. */
 export interface LoRAOptions {
@@ -154,7 +154,25 @@ export abstract class LoRALayer<B extends Layer = Layer> extends Layer {
     return mul(x, mul(keep, 1 / (1 - this.dropout)));
   }
 
+  /** The base layer's output shape: the adapters change values, not shapes. */
+  override computeOutputShape(inputShape: number[]): number[] {
+    return this.base.computeOutputShape(inputShape);
+  }
+
   override getConfig(): Config {
     return { ...super.getConfig(), base: serializeLayer(this.base), rank: this.rank, alpha: this.alpha, dropout: this.dropout, seed: this.seed, baseWasTrainable: this.baseWasTrainable };
   }
+}
+
+/**
+ * Rebuilds a LoRA wrapper from its config: the base layer from its own config, the wrapper by
+ * `make` (the subclass's constructor, which checks the base's class), frozen again if it was.
+ */
+export function loraFromConfig<L extends LoRALayer>(config: Config, make: (base: Layer, opts: LoRALayerOptions) => L): L {
+  // dtype comes from the base, so the wrapper's own is not passed on
+  const { base, trainable, dtype, ...opts } = config;
+  void dtype;
+  const layer = make(layerFromConfig(base as SerializedObject), opts as unknown as LoRALayerOptions);
+  if (trainable === false) layer.trainable = false;
+  return layer;
 }
