@@ -64,7 +64,7 @@ export * as models from './models/index.js';
 export * as text from './text/index.js';
 export * as lora from './nn/lora/index.js';
 export { saveCheckpoint, loadCheckpoint } from './model/checkpoint.js';
-export { Model, type CompileOptions, type FitOptions } from './model/model.js';
+export { Model, type CompileOptions, type FitOptions, type GradientHook, type GradientResult } from './model/model.js';
 export { Sequential, type SequentialOptions } from './model/sequential.js';
 export { Input } from './nn/layers/input-layer.js';
 export { loadModel } from './model/save.js';

@@ -94,3 +94,33 @@ function epochSeed(seed: number, epoch: number): number {
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
 }
+
+/** The options of `fit` that say where its batches come from. */
+export interface FitDataOptions {
+  batchSize?: number;
+  shuffle?: boolean;
+  validationSplit?: number;
+  validationData?: Batch | BatchSource;
+  seed?: number;
+}
+
+/**
+ * `fit`'s data sorted out: the training batches (an `EpochBatches` over tensors, after the
+ * validation split, or the batch source given) and the validation data, if any.
+ */
+export function fitInputs(x: Tensor | BatchSource, y: Tensor | undefined, opts: FitDataOptions): { train: BatchSource | EpochBatches; validation: Batch | BatchSource | undefined } {
+  let validation = opts.validationData;
+  if (!(x instanceof Tensor)) {
+    if (opts.validationSplit) throw new ValueError('fit: validationSplit needs tensor inputs; pass validationData with a DataLoader');
+    return { train: x, validation };
+  }
+  if (!y) throw new ValueError('fit: targets y are required with tensor inputs: model.fit(x, y, options)');
+  checkSamples('fit', x, y);
+  let [xTrain, yTrain] = [x, y];
+  if (opts.validationSplit) {
+    const split = splitValidation(x, y, opts.validationSplit);
+    [xTrain, yTrain] = split.train;
+    validation ??= split.val;
+  }
+  return { train: new EpochBatches(xTrain, yTrain, opts.batchSize ?? 32, opts.shuffle ?? true, opts.seed), validation };
+}

@@ -11,12 +11,15 @@ import type { JsonValue, Optimizer } from '../optim/optimizer.js';
 import { ValueError } from '../tensor/errors.js';
 import { tensor } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
-import { runHook, type Callback, type Logs } from './callbacks/callback.js';
+import type { Callback, Logs } from './callbacks/callback.js';
+import { CallbackList } from './callbacks/callback-list.js';
 import { History } from './callbacks/history.js';
-import { asBatchSource, checkSamples, EpochBatches, splitValidation, tensorBatches, toBatch, type Batch, type BatchSource } from './fit-data.js';
+import { ProgbarLogger } from './callbacks/progbar-logger.js';
+import { asBatchSource, checkSamples, EpochBatches, fitInputs, tensorBatches, toBatch, type Batch, type BatchSource } from './fit-data.js';
 import { getMetric, Mean, type Metric } from './metrics.js';
-import { ProgressBar } from './progress.js';
+import type { ProgressStream } from './progress.js';
 import { FitCheckpointer } from './resume.js';
+import { TrainedParameters, type NamedParameters } from './trained-parameters.js';
 import { stridedSliceRows } from './rows.js';
 import { warnIfNotProbabilities } from './probability-warning.js';
 import { warnIfWarmupOutlastsRun } from './warmup-warning.js';
@@ -63,15 +66,30 @@ export interface FitOptions {
   /** Seed of the shuffling order (each epoch's order depends only on the seed and the epoch). */
   seed?: number;
   /** Where the progress is written (default process.stdout). */
-  stream?: { write(s: string): unknown; isTTY?: boolean; columns?: number };
+  stream?: ProgressStream;
+}
+
+/**
+ * A function run on the gradients between backward and the optimizer step, given the trained
+ * parameters by path: it reads and may replace each one's `.grad` (an all-reduce across workers,
+ * as PyTorch DDP's communication hook; accumulation; noise). Runs before the optimizer's clipping.
+ */
+export type GradientHook = (params: NamedParameters) => void;
+
+/** What the gradient phase of a training step returns: the batch's loss and predictions (for the metrics). */
+export interface GradientResult {
+  loss: Tensor;
+  yPred: Tensor;
 }
 
 /**
  * A Layer that can be trained: `compile`, `fit`, `evaluate`, `predict`, `save`. Subclass it and
  * define `call(inputs, training)`, assigning layers as properties, or use `Sequential`.
  *
- * The training loop is `fit` → `trainStep(batch)` per batch; override `trainStep` for a custom
- * step. `fit` runs the model in training mode, `evaluate`/`predict` in inference mode, and the
+ * The training loop is `fit` → `trainStep(batch)` per batch, with the callbacks called around
+ * it; override `trainStep` for a custom step, or one of its phases (`forwardLoss`,
+ * `computeGradients`, `transformGradients`, `optimizerStep`), or add `gradientHooks`. `fit`
+ * runs the model in training mode, `evaluate`/`predict` in inference mode, and the
  * layers `call` applies without a `training` argument inherit it. The same model also trains
  * by hand: `model.build([null, 784])` (or one call) before making the optimizer, `model.train()`,
  * then `loss.backward(); optimizer.step(); optimizer.zeroGrad()`.
@@ -98,6 +116,16 @@ export abstract class Model extends Layer {
    * model.metadata = { dataset: 'fashion-mnist', classNames: data.classNames };
    */
   metadata: Record<string, JsonValue> = {};
+  /**
+   * Run in order on every step's gradients, between backward and the optimizer step (see
+   * `GradientHook`); a data-parallel wrapper adds its all-reduce here.
+   *
+   * @example
+   * model.gradientHooks.push((params) => { for (const [, p] of params) if (p.grad) p.grad = allReduceMean(p.grad); });
+   */
+  readonly gradientHooks: GradientHook[] = [];
+  /** The parameters the optimizer steps, collected once per fit and when weights change. */
+  private readonly trained = new TrainedParameters();
 
   override apply(inputs: Tensor, training?: boolean): Tensor {
     if (this.sampleInputShape === null && inputs instanceof Tensor) this.sampleInputShape = inputs.shape.slice(1);
@@ -142,20 +170,55 @@ export abstract class Model extends Layer {
 
   /**
    * One optimisation step on one batch; returns the batch's logs. Override for custom training
-   * (GANs, extra losses): the default is forward, loss, backward, optimizer step, metrics.
+   * (GANs, extra losses), or override one phase: `computeGradients` (forward, loss, backward:
+   * replaced by a DP-SGD trainer's per-example clipping and noise), `transformGradients` (the
+   * `gradientHooks`: an all-reduce), `optimizerStep`. The metrics are updated last.
    */
-  trainStep([x, y]: Batch): Logs {
+  trainStep(batch: Batch): Logs {
     const { optimizer } = this.requireCompiled('trainStep');
+    const { loss, yPred } = this.computeGradients(batch);
+    this.transformGradients(this.trainedParameters());
+    this.optimizerStep(optimizer);
+    const value = loss.item();
+    noGrad(() => this.compiledMetrics.forEach((m) => m.update(batch[1], yPred.detach())));
+    return { loss: value };
+  }
+
+  /** The forward pass and the training loss of one batch (the first phase of `trainStep`). */
+  forwardLoss([x, y]: Batch): GradientResult {
     const yPred = this.apply(x, true);
-    const loss = this.computeLoss(y, yPred);
-    loss.backward();
-    // build() only adds what is new: weights created lazily or unfrozen since the last step
-    optimizer.build(this.namedParameters());
+    return { loss: this.computeLoss(y, yPred), yPred };
+  }
+
+  /**
+   * Leaves the gradient of the batch's loss in each trained parameter's `.grad`: `forwardLoss`
+   * then `backward()`. Called once per batch; override it to compute the gradients another way
+   * (per-example gradients, clipped and noised, for differential privacy).
+   */
+  computeGradients(batch: Batch): GradientResult {
+    const result = this.forwardLoss(batch);
+    result.loss.backward();
+    return result;
+  }
+
+  /** Runs the `gradientHooks` in order on the trained parameters, whose `.grad` they may replace. */
+  transformGradients(params: NamedParameters): void {
+    for (const hook of this.gradientHooks) hook(params);
+  }
+
+  /** Steps the optimizer on the gradients in `.grad`, then clears them. */
+  optimizerStep(optimizer: Optimizer): void {
     optimizer.step();
     optimizer.zeroGrad();
-    const value = loss.item();
-    noGrad(() => this.compiledMetrics.forEach((m) => m.update(y, yPred.detach())));
-    return { loss: value };
+  }
+
+  /**
+   * The trainable parameters by path, registered with the compiled optimizer. The layer tree is
+   * walked once per `fit`, and again only after a weight was added (layers make theirs on the
+   * first batch) or a `trainable` flag changed; call it after the forward pass of a first batch.
+   */
+  trainedParameters(): NamedParameters {
+    return this.trained.sync(this, this.requireCompiled('trainStep').optimizer);
   }
 
   /** Loss and metric updates for one batch without training. */
@@ -173,88 +236,71 @@ export abstract class Model extends Layer {
    * Trains for `epochs` over `(x, y)` tensors or over a batch source (a DataLoader or any
    * iterable of `[x, y]` batches). Returns the History of per-epoch logs. Stops with an error
    * naming the epoch and batch if the loss becomes NaN or infinite.
+   *
+   * The loop is short: the callbacks (the user's, then the checkpointer, the progress bar and
+   * History, see `CallbackList`) are called around each epoch and batch, and each batch is one
+   * `trainStep`.
    */
   async fit(x: Tensor | BatchSource, y?: Tensor | FitOptions, options: FitOptions = {}): Promise<History> {
-    let opts = options;
-    let yT: Tensor | undefined;
-    if (y instanceof Tensor) yT = y;
-    else if (y !== undefined) opts = y;
+    const opts = y instanceof Tensor || y === undefined ? options : y;
     this.requireCompiled('fit');
     const epochs = opts.epochs ?? 1;
     if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`fit: epochs must be a non-negative integer, got ${epochs}`);
-    let train: BatchSource | EpochBatches;
-    let validation: Batch | BatchSource | undefined = opts.validationData;
-    if (x instanceof Tensor) {
-      if (!yT) throw new ValueError('fit: targets y are required with tensor inputs: model.fit(x, y, options)');
-      checkSamples('fit', x, yT);
-      let [xTrain, yTrain] = [x, yT];
-      if (opts.validationSplit) {
-        const split = splitValidation(x, yT, opts.validationSplit);
-        [xTrain, yTrain] = split.train;
-        validation ??= split.val;
-      }
-      train = new EpochBatches(xTrain, yTrain, opts.batchSize ?? 32, opts.shuffle ?? true, opts.seed);
-    } else {
-      if (opts.validationSplit) throw new ValueError('fit: validationSplit needs tensor inputs; pass validationData with a DataLoader');
-      train = x;
-    }
+    const { train, validation } = fitInputs(x, y instanceof Tensor ? y : undefined, opts);
     this.classWeight = opts.classWeight ?? null;
-    const history = new History();
-    const verbose = opts.verbose ?? 1;
-    // History last, so that it records the logs as the other callbacks left them
-    const callbacks: Callback[] = [...(opts.callbacks ?? []), history];
-    for (const cb of callbacks) cb.setModel?.(this);
     this.stopTraining = false;
-    const lossMean = new Mean('loss');
+    this.trained.reset();
     // after every random draw of the setup, so that a restored generator state is the one training sees
     const checkpointer = opts.checkpointDir === undefined ? null : new FitCheckpointer(this, opts.checkpointDir, train);
     const batchesPerEpoch = 'length' in train && typeof train.length === 'number' ? train.length : undefined;
-    warnIfWarmupOutlastsRun(this.optimizer, batchesPerEpoch, epochs - (checkpointer?.resumedEpoch ?? opts.initialEpoch ?? 0));
+    const firstEpoch = checkpointer?.resumedEpoch ?? opts.initialEpoch ?? 0;
+    warnIfWarmupOutlastsRun(this.optimizer, batchesPerEpoch, epochs - firstEpoch);
     warnSublayerModes(this, 'fit', true);
-    await runHook(callbacks, 'onTrainBegin');
+    const history = new History();
+    const verbose = opts.verbose ?? 1;
+    const progress = verbose ? new ProgbarLogger({ epochs, total: batchesPerEpoch ?? 0, verbose, stream: opts.stream }) : null;
+    const own = [checkpointer, progress].filter((cb): cb is FitCheckpointer | ProgbarLogger => cb !== null);
+    const callbacks = new CallbackList([...(opts.callbacks ?? []), ...own, history]);
+    callbacks.setModel(this);
+    await callbacks.onTrainBegin();
     try {
-      for (let epoch = checkpointer?.resumedEpoch ?? opts.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
-        await runHook(callbacks, 'onEpochBegin', epoch);
-        lossMean.reset();
-        this.compiledMetrics.forEach((m) => m.reset());
-        const total = 'length' in train && typeof train.length === 'number' ? train.length : 0;
-        const stream = opts.stream ?? process.stdout;
-        // verbose 2: one line per epoch even on a terminal
-        const barStream = verbose === 2 ? { write: (s: string) => stream.write(s), isTTY: false } : stream;
-        const bar = verbose ? new ProgressBar({ total, epoch: epoch + 1, epochs, stream: barStream }) : null;
-        let step = 0;
-        for await (const raw of train instanceof EpochBatches ? train.forEpoch(epoch) : train) {
-          const batch = toBatch(raw);
-          await runHook(callbacks, 'onBatchBegin', step);
-          // a trainStep that applies the model (or its layers) without a flag still trains
-          const batchLogs = withTraining(true, () => this.trainStep(batch));
-          const loss = batchLogs.loss ?? NaN;
-          if (!Number.isFinite(loss)) {
-            throw new ValueError(
-              `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${step + 1}; training stopped (TerminateOnNaN). ` +
-                'Lower the learning rate, normalise the inputs, or check the labels.',
-            );
-          }
-          lossMean.update(loss, batch[0].shape[0] ?? 1);
-          step++;
-          const logs = this.currentLogs(lossMean);
-          bar?.update(step, logs);
-          await runHook(callbacks, 'onBatchEnd', step - 1, logs);
-        }
-        const logs = this.currentLogs(lossMean);
+      for (let epoch = firstEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+        await callbacks.onEpochBegin(epoch);
+        const logs = await this.trainEpoch(train instanceof EpochBatches ? train.forEpoch(epoch) : train, epoch, callbacks);
         if (validation) {
           const val = await this.evaluate(validation, undefined, { batchSize: opts.batchSize, verbose: 0 });
           for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
         }
-        await runHook(callbacks, 'onEpochEnd', epoch, logs);
-        checkpointer?.epochEnd(epoch, step);
-        bar?.finish(logs);
+        await callbacks.onEpochEnd(epoch, logs);
       }
     } finally {
       this.classWeight = null;
     }
-    await runHook(callbacks, 'onTrainEnd');
+    await callbacks.onTrainEnd();
     return history;
+  }
+
+  /** One epoch of `fit`: a `trainStep` per batch between the batch hooks; returns the epoch's logs. */
+  private async trainEpoch(batches: BatchSource, epoch: number, callbacks: CallbackList): Promise<Logs> {
+    const lossMean = new Mean('loss');
+    this.compiledMetrics.forEach((m) => m.reset());
+    let step = 0;
+    for await (const raw of batches) {
+      const batch = toBatch(raw);
+      await callbacks.onBatchBegin(step);
+      // a trainStep that applies the model (or its layers) without a flag still trains
+      const loss = withTraining(true, () => this.trainStep(batch)).loss ?? NaN;
+      if (!Number.isFinite(loss)) {
+        throw new ValueError(
+          `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${step + 1}; training stopped (TerminateOnNaN). ` +
+            'Lower the learning rate, normalise the inputs, or check the labels.',
+        );
+      }
+      lossMean.update(loss, batch[0].shape[0] ?? 1);
+      await callbacks.onBatchEnd(step, this.currentLogs(lossMean));
+      step++;
+    }
+    return this.currentLogs(lossMean);
   }
 
   private currentLogs(lossMean: Mean): Logs {

@@ -3,11 +3,13 @@
  * killed run left. Everything that decides the rest of the run is restored: weights, optimizer
  * slots, step counter and learning rate, the default generator's state (dropout, noise) and the
  * shuffling seed (each epoch's order depends only on it and the epoch number, see EpochBatches).
+ * The saving is a callback, placed by `fit` after the user's callbacks.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { noGrad } from '../tensor/grad-mode.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { JsonValue } from '../optim/optimizer.js';
+import type { Callback } from './callbacks/callback.js';
 import { ValueError } from '../tensor/errors.js';
 import { EpochBatches } from './fit-data.js';
 import type { Model } from './model.js';
@@ -24,11 +26,14 @@ function fitExtra(extra: JsonValue): FitExtra['fit'] | null {
   return { shuffleSeed: typeof seed === 'number' ? seed : null };
 }
 
-/** Saves fit's checkpoints to one directory and resumes from it. */
-export class FitCheckpointer {
+/** Saves fit's checkpoints to one directory at the end of every epoch, and resumes from it. */
+export class FitCheckpointer implements Callback {
   /** The epoch to start from when a checkpoint was restored, else null. */
   readonly resumedEpoch: number | null;
+  /** Steps (batches) trained before this epoch, over the whole run (resumed ones included). */
   private step: number;
+  /** Batches trained in the current epoch. */
+  private epochSteps = 0;
 
   /**
    * Restores the checkpoint in `dir`, if there is one, into `model` (weights, its compiled
@@ -60,9 +65,17 @@ export class FitCheckpointer {
     this.step = info.step;
   }
 
-  /** Saves the state after epoch `epoch` (counted from 0), in which `steps` batches were trained. */
-  epochEnd(epoch: number, steps: number): void {
-    this.step += steps;
+  onEpochBegin(): void {
+    this.epochSteps = 0;
+  }
+
+  onBatchEnd(): void {
+    this.epochSteps++;
+  }
+
+  /** Saves the state after epoch `epoch` (counted from 0). */
+  onEpochEnd(epoch: number): void {
+    this.step += this.epochSteps;
     const extra: FitExtra = { fit: { shuffleSeed: this.train instanceof EpochBatches ? this.train.seed : null } };
     saveCheckpoint(this.dir, { model: this.model, optimizer: this.model.optimizer, epoch: epoch + 1, step: this.step, extra });
   }

@@ -10,7 +10,7 @@ import type { Layer } from '../nn/layer.js';
 import { sparseCategoricalCrossentropy } from '../nn/losses.js';
 import { reshape } from '../ops/movement.js';
 import { AdamW } from '../optim/adam.js';
-import { clipGradNorm } from '../optim/clip.js';
+import { warmupCosine } from '../optim/schedules.js';
 import { ValueError } from '../tensor/errors.js';
 import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -46,7 +46,7 @@ export interface TrainLanguageModelOptions {
   beta1?: number;
   /** AdamW β2 (default 0.99: each step sees few tokens). */
   beta2?: number;
-  /** Global gradient-norm clip (default 1; 0 turns it off). */
+  /** Global gradient-norm clip, the optimizer's `globalClipnorm`: g · c / max(‖all g‖, c) (default 1; 0 turns it off). */
   gradClip?: number;
   /** Evaluate every this many steps, and at the end (default 250). */
   evalInterval?: number;
@@ -83,20 +83,6 @@ export interface LanguageModelTrainResult {
   medianStepMs: number;
 }
 
-/**
- * nanoGPT's learning rate at step `it`: linear warm-up over `warmup` steps to `lr`, then a half
- * cosine down to `minLr` at `decayIters`, then `minLr`.
- *
- * @example
- * warmupCosineLr(0, 1e-3, 1e-4, 100, 2000) // 1e-3 · 1/101
- */
-export function warmupCosineLr(it: number, lr: number, minLr: number, warmup: number, decayIters: number): number {
-  if (it < warmup) return (lr * (it + 1)) / (warmup + 1);
-  if (it >= decayIters) return minLr;
-  const ratio = (it - warmup) / (decayIters - warmup);
-  return minLr + 0.5 * (1 + Math.cos(Math.PI * ratio)) * (lr - minLr);
-}
-
 /** Mean next-token cross-entropy of `model` over `batches` random windows of `split`, without gradients. */
 export function estimateLoss(model: LanguageModel, corpus: CharCorpus, split: CorpusSplit, batches: number, batchSize: number, context: number, generator: Generator): number {
   return noGrad(() => {
@@ -124,15 +110,16 @@ export interface LanguageModelStepOptions {
   weightDecay?: number;
   beta1?: number;
   beta2?: number;
-  /** Global gradient-norm clip (default 1; 0 turns it off). */
+  /** Global gradient-norm clip, the optimizer's `globalClipnorm`: g · c / max(‖all g‖, c) (default 1; 0 turns it off). */
   gradClip?: number;
 }
 
 /**
  * The training step of {@link trainLanguageModel} on its own (for benchmarks and custom loops):
- * forward, cross-entropy, backward, global gradient clipping, and AdamW with weight decay on the
- * matrices only. The model must be built. Returns the function that runs one step on `[x, y]`
- * and gives back the loss tensor.
+ * forward, cross-entropy, backward, and one AdamW with two parameter groups, nanoGPT's: the
+ * matrices (embeddings included) decay, the vectors (biases, norm scales) do not; the gradients
+ * are clipped together (`globalClipnorm`). The model must be built. Returns the function that
+ * runs one step on `[x, y]` and gives back the loss tensor.
  *
  * @example
  * const step = nb.models.languageModelStep(gpt, { learningRate: 1e-3 });
@@ -141,21 +128,21 @@ export interface LanguageModelStepOptions {
 export function languageModelStep(model: LanguageModel, opts: LanguageModelStepOptions = {}): (x: Tensor, y: Tensor) => Tensor {
   if (!model.built) throw new ValueError(`languageModelStep: ${model.describe()} has no weights yet; run it once (model.apply(ids)) first`);
   const params = model.namedParameters();
-  const adam = { learningRate: opts.learningRate ?? 1e-3, beta1: opts.beta1 ?? 0.9, beta2: opts.beta2 ?? 0.99, epsilon: 1e-8 };
-  const optimizers = [
-    new AdamW(params.filter(([, p]) => p.ndim >= 2), { ...adam, weightDecay: opts.weightDecay ?? 0.1 }),
-    new AdamW(params.filter(([, p]) => p.ndim < 2), { ...adam, weightDecay: 0 }),
-  ].filter((o) => o.built);
-  const tensors = params.map(([, p]) => p);
   const gradClip = opts.gradClip ?? 1;
+  const optimizer = new AdamW(params, {
+    learningRate: opts.learningRate ?? 1e-3,
+    beta1: opts.beta1 ?? 0.9,
+    beta2: opts.beta2 ?? 0.99,
+    epsilon: 1e-8,
+    weightDecay: opts.weightDecay ?? 0.1,
+    paramGroups: [{ params: params.filter(([, p]) => p.ndim < 2), weightDecay: 0 }],
+    globalClipnorm: gradClip > 0 ? gradClip : undefined,
+  });
   return (x, y) => {
     const loss = lmLoss(model, x, y, true);
     loss.backward();
-    if (gradClip > 0) clipGradNorm(tensors, gradClip);
-    for (const o of optimizers) {
-      o.step();
-      o.zeroGrad();
-    }
+    optimizer.step();
+    optimizer.zeroGrad();
     return loss;
   };
 }
@@ -205,7 +192,7 @@ export function trainLanguageModel(model: LanguageModel, corpus: CharCorpus, opt
   const evalGen = new Generator(seed + 1);
   // build the weights, then split them: matrices decay, vectors (norm scales, biases) do not
   noGrad(() => model.apply(corpus.batch('train', 1, context, new Generator(0))[0], false));
-  const schedule = (step: number): number => warmupCosineLr(step, lr, minLr, warmup, decayIters);
+  const schedule = warmupCosine({ peakLearningRate: lr, minLearningRate: minLr, warmupSteps: warmup, decayEndStep: decayIters });
   const step = languageModelStep(model, { learningRate: schedule, weightDecay: opts.weightDecay, beta1: opts.beta1, beta2: opts.beta2, gradClip: opts.gradClip });
 
   const history: LanguageModelHistory = { epoch: [], iteration: [], history: { loss: [], val_loss: [], lr: [] } };

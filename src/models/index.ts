@@ -8,6 +8,6 @@
 export * from './fine-tuning.js';
 export { GPT, type GPTOptions, type GPTCache } from './gpt.js';
 export {
-  trainLanguageModel, languageModelStep, estimateLoss, lmLoss, warmupCosineLr, type LanguageModelStepOptions,
+  trainLanguageModel, languageModelStep, estimateLoss, lmLoss, type LanguageModelStepOptions,
   type LanguageModel, type TrainLanguageModelOptions, type LanguageModelHistory, type LanguageModelTrainResult,
 } from './gpt-train.js';

@@ -17,6 +17,7 @@ import { withTraining } from '../autograd/training-context.js';
 import { ownTrainingModeOf, resolveTraining, setTrainingMode, trainingModeOf } from './training-mode.js';
 import { buildByRun } from './build-by-run.js';
 import { checkDeclaredInputShape, checkInputShapeOption, concreteBuildShape, type PartialShape } from './input-shape.js';
+import { bumpWeightsVersion } from './weights-version.js';
 
 // The registry lives in its own file; re-exported here because callers think of it as part of Layer.
 export { registerLayer, layerFromConfig, serializeLayer } from './layer-registry.js';
@@ -270,6 +271,7 @@ export abstract class Layer {
     const trainable = opts.trainable ?? true;
     tensor.requiresGrad = trainable && this._trainable;
     this._weights.set(name, { tensor, trainable, regularizer: getRegularizer(opts.regularizer) });
+    bumpWeightsVersion();
     return tensor;
   }
 
@@ -292,6 +294,7 @@ export abstract class Layer {
     this._trainable = flag;
     for (const [, layer] of this.namedLayers()) layer._trainable = flag;
     for (const w of this.collectWeights()) w.tensor.requiresGrad = w.trainable;
+    bumpWeightsVersion();
   }
 
   /** The direct sublayers found in properties (arrays give `name.0`, `name.1`…). */

@@ -19,7 +19,10 @@ export interface AdamOptions extends OptimizerOptions {
 
 /** Options of `AdamW`: Adam's plus the decoupled weight decay. */
 export interface AdamWOptions extends AdamOptions {
-  /** Decoupled decay λ: w ← w − lr·λ·w before each Adam update. Default 0.004 (Keras; PyTorch uses 0.01). */
+  /**
+   * Decoupled decay λ: w ← w − lr·λ·w before each Adam update. Default 0.004 (Keras; PyTorch uses
+   * 0.01). A parameter group's `weightDecay` replaces it for the group's parameters.
+   */
   weightDecay?: number;
 }
 
@@ -73,12 +76,9 @@ export class Adam extends Optimizer {
     return this.amsgrad ? { m: 0, v: 0, vHat: 0 } : { m: 0, v: 0 };
   }
 
-  override updateStep(param: FloatArray, grad: FloatArray, slots: Record<string, FloatArray>, lr: number): void {
-    this.fusedStep(param, grad, slots, lr, 0);
-  }
-
-  /** The Adam update above in one pass over memory (the backend's fused kernel); `decay` is AdamW's lr·λ. */
-  protected fusedStep(param: FloatArray, grad: FloatArray, slots: Record<string, FloatArray>, lr: number, decay: number): void {
+  /** The Adam update above in one pass over memory (the backend's fused kernel), after AdamW's decay w ← w − lr·λ·w (λ is 0 for Adam). */
+  override updateStep(param: FloatArray, grad: FloatArray, slots: Record<string, FloatArray>, lr: number, weightDecay: number): void {
+    const decay = lr * weightDecay;
     const t = this.iterations + 1;
     const lrT = (lr * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
     const vHat = this.amsgrad ? this.slot(slots, 'vHat') : null;
@@ -95,10 +95,12 @@ export class Adam extends Optimizer {
  * AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay. Each step first shrinks the
  * weights, w ← w − lr·λ·w (lr the learning rate of the step, not lr_t), then applies the Adam
  * update above with the raw gradient. Default λ = 0.004 as in Keras (PyTorch's default is 0.01;
- * pass `weightDecay: 0.01` to match it).
+ * pass `weightDecay: 0.01` to match it). Parameter groups may have their own λ, as in PyTorch.
  *
  * @example
  * const opt = new nb.optim.AdamW(model.parameters(), { learningRate: 3e-4, weightDecay: 0.01 });
+ * // no decay for the vectors (biases, norm scales), as nanoGPT
+ * new nb.optim.AdamW(params, { weightDecay: 0.1, paramGroups: [{ params: vectors, weightDecay: 0 }] });
  */
 export class AdamW extends Adam {
   override readonly name: string = 'adamw';
@@ -116,8 +118,11 @@ export class AdamW extends Adam {
     this.buildFromConstructor(params);
   }
 
-  override updateStep(param: FloatArray, grad: FloatArray, slots: Record<string, FloatArray>, lr: number): void {
-    this.fusedStep(param, grad, slots, lr, lr * this.weightDecay);
+  /** A group may set its own weight decay. */
+  protected static override readonly hasWeightDecay: boolean = true;
+
+  protected override defaultWeightDecay(): number {
+    return this.weightDecay;
   }
 
   override getConfig(): OptimizerConfig {

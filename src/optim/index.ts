@@ -7,6 +7,7 @@
  * loss.backward(); opt.step(); opt.zeroGrad();
  */
 import { ValueError } from '../tensor/errors.js';
+import { Registry } from '../tensor/registry.js';
 import { Adagrad, type AdagradOptions } from './adagrad.js';
 import { Adam, AdamW, type AdamOptions, type AdamWOptions } from './adam.js';
 import { Optimizer, type OptimizerConfig } from './optimizer.js';
@@ -25,18 +26,18 @@ export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
 export {
-  constant, exponentialDecay, cosineDecay, stepDecay, scheduleFromConfig, warmupOf,
+  constant, exponentialDecay, cosineDecay, stepDecay, warmupCosine, scheduleFromConfig, warmupOf,
   type LearningRateSchedule, type ScheduleFn, type ScheduleConfig,
-  type ExponentialDecayOptions, type CosineDecayOptions, type StepDecayOptions,
+  type ExponentialDecayOptions, type CosineDecayOptions, type StepDecayOptions, type WarmupCosineOptions,
 } from './schedules.js';
 
-/** The names `getOptimizer` accepts (case-insensitively). */
+/** The names `getOptimizer` accepts (in any case, with or without underscores). */
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
 
 /** Options of any built-in optimizer; each constructor rejects keys it does not know. */
 export type AnyOptimizerOptions = SGDOptions | AdamOptions | AdamWOptions | RMSpropOptions | AdagradOptions;
 
-const REGISTRY: Readonly<Record<OptimizerName, (opts: AnyOptimizerOptions) => Optimizer>> = {
+const FACTORIES: Readonly<Record<OptimizerName, (opts: AnyOptimizerOptions) => Optimizer>> = {
   sgd: (o) => new SGD(o as SGDOptions),
   adam: (o) => new Adam(o as AdamOptions),
   adamw: (o) => new AdamW(o as AdamWOptions),
@@ -44,14 +45,11 @@ const REGISTRY: Readonly<Record<OptimizerName, (opts: AnyOptimizerOptions) => Op
   adagrad: (o) => new Adagrad(o as AdagradOptions),
 };
 
-const NAMES = Object.keys(REGISTRY) as OptimizerName[];
-
-function isOptimizerName(name: string): name is OptimizerName {
-  return (NAMES as string[]).includes(name);
-}
+const registry = new Registry<(opts: AnyOptimizerOptions) => Optimizer>({ kind: 'optimizer', hint: 'Or pass an Optimizer instance.' });
+for (const [name, make] of Object.entries(FACTORIES)) registry.register(name, make);
 
 /**
- * An optimizer from its name ('sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', any case) and
+ * An optimizer from its name ('sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'; any case) and
  * options, or the given instance unchanged (what `model.compile({ optimizer })` accepts).
  *
  * @example
@@ -75,11 +73,7 @@ export function getOptimizer(nameOrInstance: string | Optimizer, opts?: AnyOptim
   if (typeof nameOrInstance !== 'string') {
     throw new ValueError(`getOptimizer: expected an optimizer name or an Optimizer instance, got ${nameOrInstance === null ? 'null' : typeof nameOrInstance}`);
   }
-  const key = nameOrInstance.toLowerCase();
-  if (!isOptimizerName(key)) {
-    throw new ValueError(`getOptimizer: unknown optimizer '${nameOrInstance}'; valid names are ${NAMES.map((n) => `'${n}'`).join(', ')} (any case), or pass an Optimizer instance`);
-  }
-  return REGISTRY[key](opts ?? {});
+  return registry.get(nameOrInstance)(opts ?? {});
 }
 
 /**

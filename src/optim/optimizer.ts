@@ -1,15 +1,15 @@
 /**
  * The Optimizer base class. It owns everything the algorithms share: the registered parameters
- * and their named slots, the learning rate (a number or a schedule), the step counter, gradient
- * clipping, and state for checkpoints. Each algorithm only says which slots it needs
- * (`slotSpecs`) and how one parameter moves (`updateStep`, plain loops over typed arrays).
+ * and their named slots, the learning rate (a number or a schedule), parameter groups, the step
+ * counter, gradient clipping, and state for checkpoints. Each algorithm only says which slots it
+ * needs (`slotSpecs`) and how one parameter moves (`updateStep`, plain loops over typed arrays).
  */
 import { isFloat } from '../tensor/dtype.js';
 import { DTypeError, ShapeError, ValueError } from '../tensor/errors.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { clampInto, normClipScale, scaleInto, sumOfSquares } from './clip.js';
-import { checkLrMultiplier, multipliersOf, tensorsOf, type ParamGroup, type ParamsOrLayer } from './param-groups.js';
+import { checkLrMultiplier, DEFAULT_GROUP, groupsOf, tensorsOf, type GroupSettings, type ParamGroup, type ParamsOrLayer } from './param-groups.js';
 import { namedParams, type FloatArray, type ParamsInput } from './params.js';
 import { scheduleConfigOf, type ScheduleConfig, type ScheduleFn } from './schedules.js';
 import { checkNumber, optionalNumber } from './validate.js';
@@ -25,10 +25,11 @@ export interface OptimizerOptions {
   /** Clip all gradients together to this L2 norm: g · c / max(‖all g‖, c). */
   globalClipnorm?: number;
   /**
-   * Discriminative learning rates: each group's parameters step with `learningRate × lrMultiplier`
-   * (others with ×1). Only sets multipliers; the parameters are registered as usual (by `build`,
-   * `fit`, or the constructor's params). Not part of `getConfig()` or checkpoints: set them again
-   * on a rebuilt optimizer.
+   * Parameter groups (PyTorch's): each group's parameters step with `learningRate × lrMultiplier`
+   * (others with ×1) and, in an optimizer with a weight decay (AdamW, SGD), with the group's
+   * `weightDecay` in place of the optimizer's. Only sets these; the parameters are registered as
+   * usual (by `build`, `fit`, or the constructor's params). Not part of `getConfig()` or
+   * checkpoints: set them again on a rebuilt optimizer.
    */
   paramGroups?: readonly ParamGroup[];
 }
@@ -74,7 +75,8 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  * `build(params)` + `step()`; PyTorch style: `new Adam(params, opts)`, then
  * `loss.backward(); opt.step(); opt.zeroGrad()`.
  *
- * A subclass declares its slots in `slotSpecs()` and implements `updateStep(param, grad, slots, lr)`.
+ * A subclass declares its slots in `slotSpecs()` and implements `updateStep(param, grad, slots, lr)`
+ * (a fifth argument, the parameter's weight decay, is there for algorithms that have one).
  *
  * @example
  * // sign descent with a running average: w ← w − lr·sign(a), a ← 0.9·a + 0.1·g
@@ -101,7 +103,9 @@ export abstract class Optimizer {
   private readonly byName = new Map<string, Entry>();
   private scratch32 = new Float32Array(0);
   private scratch64 = new Float64Array(0);
-  private readonly lrMultipliers: WeakMap<Tensor, number>;
+  private readonly groups: WeakMap<Tensor, GroupSettings>;
+  /** Whether the algorithm has a weight decay that a parameter group may set (AdamW, SGD). */
+  protected static readonly hasWeightDecay: boolean = false;
 
   protected constructor(protected readonly className: string, opts: OptimizerOptions, defaultLearningRate: number) {
     this.lr = Optimizer.checkLearningRate(className, opts.learningRate ?? defaultLearningRate);
@@ -110,7 +114,8 @@ export abstract class Optimizer {
     this.globalClipnorm = optionalNumber(className, 'globalClipnorm', opts.globalClipnorm, { min: 0, minExclusive: true });
     const set = [this.clipNorm !== null && 'clipNorm', this.clipValue !== null && 'clipValue', this.globalClipnorm !== null && 'globalClipnorm'].filter(Boolean);
     if (set.length > 1) throw new ValueError(`${className}: set only one of clipNorm, clipValue and globalClipnorm, got ${set.join(' and ')}`);
-    this.lrMultipliers = multipliersOf(className, opts.paramGroups);
+    // new.target: the subclass's static flag is there before its constructor runs
+    this.groups = groupsOf(className, opts.paramGroups, new.target.hasWeightDecay);
   }
 
   /**
@@ -123,12 +128,22 @@ export abstract class Optimizer {
   setLrMultiplier(params: ParamsOrLayer, multiplier: number): void {
     const op = `${this.className}.setLrMultiplier`;
     const m = checkLrMultiplier(op, multiplier);
-    for (const t of tensorsOf(op, params)) this.lrMultipliers.set(t, m);
+    for (const t of tensorsOf(op, params)) this.groups.set(t, { ...(this.groups.get(t) ?? DEFAULT_GROUP), lrMultiplier: m });
   }
 
   /** The learning-rate multiplier of `param` (1 unless set by `paramGroups` or `setLrMultiplier`). */
   lrMultiplierOf(param: Tensor): number {
-    return this.lrMultipliers.get(param) ?? 1;
+    return (this.groups.get(param) ?? DEFAULT_GROUP).lrMultiplier;
+  }
+
+  /** The weight decay `param` steps with: its group's, else the optimizer's (0 for an optimizer without one). */
+  weightDecayOf(param: Tensor): number {
+    return this.groups.get(param)?.weightDecay ?? this.defaultWeightDecay();
+  }
+
+  /** The weight decay of parameters in no group; optimizers with one (`hasWeightDecay`) override it. */
+  protected defaultWeightDecay(): number {
+    return 0;
   }
 
   private static checkLearningRate(op: string, lr: unknown): number | ScheduleFn {
@@ -141,11 +156,12 @@ export abstract class Optimizer {
 
   /**
    * Moves one parameter in place. `param` is written; `grad` (already clipped) must only be read;
-   * `slots` are this parameter's slots, updated in place; `lr` is the learning rate of this step.
-   * `this.iterations` is the number of steps done before this one. The hot path: plain loops, no
-   * tensor ops, no allocation.
+   * `slots` are this parameter's slots, updated in place; `lr` is the learning rate of this step
+   * (its group's multiplier applied); `weightDecay` is the parameter's (its group's, else the
+   * optimizer's; 0 for optimizers without one). `this.iterations` is the number of steps done
+   * before this one. The hot path: plain loops, no tensor ops, no allocation.
    */
-  abstract updateStep(param: FloatArray, grad: FloatArray, slots: Record<string, FloatArray>, lr: number): void;
+  abstract updateStep(param: FloatArray, grad: FloatArray, slots: Record<string, FloatArray>, lr: number, weightDecay: number): void;
 
   /** The slot `name` of `slots`, or a clear error when the optimizer was not built with it. */
   protected slot(slots: Record<string, FloatArray>, name: string): FloatArray {
@@ -291,6 +307,7 @@ export abstract class Optimizer {
 
   private apply(work: ReadonlyArray<[Entry, Tensor]>): void {
     const lr = this.currentLearningRate();
+    const weightDecay = this.defaultWeightDecay();
     const grads = work.map(([e, g]) => this.readGrad(e, g));
     let globalScale = 1;
     if (this.globalClipnorm !== null) {
@@ -309,7 +326,8 @@ export abstract class Optimizer {
         g = clampInto(this.scratch(e.data), g, this.clipValue);
       }
       e.slots ??= this.makeSlots(e.data);
-      this.updateStep(e.data, g, e.slots, lr * (this.lrMultipliers.get(e.tensor) ?? 1));
+      const group = this.groups.get(e.tensor) ?? DEFAULT_GROUP;
+      this.updateStep(e.data, g, e.slots, lr * group.lrMultiplier, group.weightDecay ?? weightDecay);
     });
     this.iters++;
   }

@@ -14,7 +14,8 @@ export type ScheduleConfig =
   | { kind: 'constant'; learningRate: number }
   | { kind: 'exponentialDecay'; initialLearningRate: number; decaySteps: number; decayRate: number; staircase: boolean }
   | { kind: 'cosineDecay'; initialLearningRate: number; decaySteps: number; alpha: number; warmupTarget: number | null; warmupSteps: number }
-  | { kind: 'stepDecay'; initialLearningRate: number; stepSize: number; gamma: number };
+  | { kind: 'stepDecay'; initialLearningRate: number; stepSize: number; gamma: number }
+  | { kind: 'warmupCosine'; peakLearningRate: number; minLearningRate: number; warmupSteps: number; decayEndStep: number };
 
 /** A schedule object: call it with a step to get the learning rate; `getConfig()` describes it. */
 export interface LearningRateSchedule extends ScheduleFn {
@@ -143,6 +144,46 @@ export function stepDecay(opts: StepDecayOptions): LearningRateSchedule {
   return makeSchedule(op, (step) => lr0 * Math.pow(gamma, Math.floor(step / stepSize)), { kind: op, initialLearningRate: lr0, stepSize, gamma });
 }
 
+/** Options of `warmupCosine`. */
+export interface WarmupCosineOptions {
+  /** The rate reached at the end of the warm-up, > 0. */
+  peakLearningRate: number;
+  /** The floor the cosine decays to, in [0, peakLearningRate]. */
+  minLearningRate: number;
+  /** Steps of linear warm-up (>= 0). */
+  warmupSteps: number;
+  /** The step at which the cosine reaches `minLearningRate`, counted from 0 like the warm-up (nanoGPT's `lr_decay_iters`). */
+  decayEndStep: number;
+}
+
+/**
+ * nanoGPT's schedule: a linear warm-up that never starts at 0, a half cosine, then a floor. With
+ * peak P, floor m, W warm-up steps and the decay ending at step D:
+ * lr(step) = P·(step + 1)/(W + 1) for step < W; m for step ≥ D; otherwise
+ * m + ½(1 + cos(π·(step − W)/(D − W)))·(P − m).
+ * (`cosineDecay`'s warm-up is Keras': it starts at its `initialLearningRate` at step 0.)
+ *
+ * @example
+ * const s = nb.optim.warmupCosine({ peakLearningRate: 1e-3, minLearningRate: 1e-4, warmupSteps: 100, decayEndStep: 2000 });
+ * s(0)    // 1e-3 / 101
+ * s(1050) // 5.5e-4 (half-way down)
+ * s(2000) // 1e-4
+ */
+export function warmupCosine(opts: WarmupCosineOptions): LearningRateSchedule {
+  const op = 'warmupCosine';
+  checkOptionKeys(op, opts, ['peakLearningRate', 'minLearningRate', 'warmupSteps', 'decayEndStep']);
+  const peak = checkNumber(op, 'peakLearningRate', opts.peakLearningRate, { min: 0, minExclusive: true });
+  const floor = checkNumber(op, 'minLearningRate', opts.minLearningRate, { min: 0, max: peak });
+  const warmup = checkNumber(op, 'warmupSteps', opts.warmupSteps, { min: 0 });
+  const end = checkNumber(op, 'decayEndStep', opts.decayEndStep, { min: 0 });
+  return makeSchedule(op, (step) => {
+    if (step < warmup) return (peak * (step + 1)) / (warmup + 1);
+    if (step >= end) return floor;
+    const ratio = (step - warmup) / (end - warmup);
+    return floor + 0.5 * (1 + Math.cos(Math.PI * ratio)) * (peak - floor);
+  }, { kind: op, peakLearningRate: peak, minLearningRate: floor, warmupSteps: warmup, decayEndStep: end });
+}
+
 /**
  * Rebuilds a schedule from `schedule.getConfig()`.
  *
@@ -165,9 +206,13 @@ export function scheduleFromConfig(config: ScheduleConfig): LearningRateSchedule
       const { kind: _, ...opts } = config;
       return stepDecay(opts);
     }
+    case 'warmupCosine': {
+      const { kind: _, ...opts } = config;
+      return warmupCosine(opts);
+    }
     default: {
       const kind: unknown = (config as { kind?: unknown }).kind;
-      throw new ValueError(`scheduleFromConfig: unknown schedule kind '${String(kind)}'; valid kinds are 'constant', 'exponentialDecay', 'cosineDecay', 'stepDecay' (a custom function schedule cannot be rebuilt from config: pass it again)`);
+      throw new ValueError(`scheduleFromConfig: unknown schedule kind '${String(kind)}'; valid kinds are 'constant', 'exponentialDecay', 'cosineDecay', 'stepDecay', 'warmupCosine' (a custom function schedule cannot be rebuilt from config: pass it again)`);
     }
   }
 }
@@ -183,6 +228,7 @@ export function scheduleFromConfig(config: ScheduleConfig): LearningRateSchedule
  */
 export function warmupOf(fn: ScheduleFn): { steps: number; target: number } | null {
   const config = scheduleConfigOf(fn);
+  if (config.kind === 'warmupCosine') return config.warmupSteps === 0 ? null : { steps: config.warmupSteps, target: config.peakLearningRate };
   if (config.kind !== 'cosineDecay' || config.warmupTarget === null || config.warmupSteps === 0) return null;
   return { steps: config.warmupSteps, target: config.warmupTarget };
 }

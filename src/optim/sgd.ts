@@ -12,7 +12,10 @@ export interface SGDOptions extends OptimizerOptions {
   momentum?: number;
   /** Nesterov momentum (needs momentum > 0). Default false. */
   nesterov?: boolean;
-  /** L2 penalty λ added to the gradient, g ← g + λ·w (PyTorch's SGD `weight_decay`). Default 0. */
+  /**
+   * L2 penalty λ added to the gradient, g ← g + λ·w (PyTorch's SGD `weight_decay`). Default 0. A
+   * parameter group's `weightDecay` replaces it for the group's parameters.
+   */
   weightDecay?: number;
 }
 
@@ -58,9 +61,16 @@ export class SGD extends Optimizer {
     return this.momentum > 0 ? { momentum: 0 } : {};
   }
 
-  override updateStep(param: FloatArray, grad: FloatArray, slots: Record<string, FloatArray>, lr: number): void {
+  /** A group may set its own weight decay. */
+  protected static override readonly hasWeightDecay: boolean = true;
+
+  protected override defaultWeightDecay(): number {
+    return this.weightDecay;
+  }
+
+  override updateStep(param: FloatArray, grad: FloatArray, slots: Record<string, FloatArray>, lr: number, weightDecay: number): void {
     const velocity = this.momentum > 0 ? this.slot(slots, 'momentum') : null;
-    backend().sgdUpdate(param, grad, velocity, { lr, momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay });
+    backend().sgdUpdate(param, grad, velocity, { lr, momentum: this.momentum, nesterov: this.nesterov, weightDecay });
   }
 
   override getConfig(): OptimizerConfig {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as nb from '../../src/index.js';
 import { GPT } from '../../src/models/gpt.js';
 import { CharCorpus } from '../../src/data/text/char-corpus.js';
-import { trainLanguageModel, warmupCosineLr } from '../../src/models/gpt-train.js';
+import { languageModelStep, lmLoss, trainLanguageModel } from '../../src/models/gpt-train.js';
 import { generate } from '../../src/text/generate.js';
 import { referenceGPT } from './gpt-reference.js';
 
@@ -132,10 +132,50 @@ test('a tiny GPT overfits a short text and then recites it greedily', () => {
   assert.equal(out, text.slice(0, 38));
 });
 
-test('warmupCosineLr follows nanoGPT: linear warm-up, half cosine, floor', () => {
-  assert.equal(warmupCosineLr(0, 1e-3, 1e-4, 100, 2000), 1e-3 / 101);
-  assert.equal(warmupCosineLr(99, 1e-3, 1e-4, 100, 2000), (1e-3 * 100) / 101);
-  assert.ok(Math.abs(warmupCosineLr(100, 1e-3, 1e-4, 100, 2000) - 1e-3) < 1e-15);
-  assert.ok(Math.abs(warmupCosineLr(1050, 1e-3, 1e-4, 100, 2000) - 5.5e-4) < 1e-12);
-  assert.equal(warmupCosineLr(2000, 1e-3, 1e-4, 100, 2000), 1e-4);
+/**
+ * The step languageModelStep took before it used one AdamW with parameter groups: two AdamW (the
+ * matrices decayed, the vectors not) and PyTorch's clipGradNorm between backward and the steps.
+ */
+function twoOptimizerStep(model: GPT, lr: (step: number) => number, weightDecay: number, gradClip: number): (x: nb.Tensor, y: nb.Tensor) => number {
+  const params = model.namedParameters();
+  const adam = { learningRate: lr, beta1: 0.9, beta2: 0.99, epsilon: 1e-8 };
+  const optimizers = [
+    new nb.optim.AdamW(params.filter(([, p]) => p.ndim >= 2), { ...adam, weightDecay }),
+    new nb.optim.AdamW(params.filter(([, p]) => p.ndim < 2), { ...adam, weightDecay: 0 }),
+  ];
+  return (x, y) => {
+    const loss = lmLoss(model, x, y, true);
+    loss.backward();
+    if (gradClip > 0) nb.optim.clipGradNorm(params.map(([, p]) => p), gradClip);
+    for (const o of optimizers) {
+      o.step();
+      o.zeroGrad();
+    }
+    return loss.item();
+  };
+}
+
+const lossValue = (step: (x: nb.Tensor, y: nb.Tensor) => nb.Tensor) => (x: nb.Tensor, y: nb.Tensor) => step(x, y).item();
+
+test('languageModelStep (one AdamW, two groups, globalClipnorm) runs the training of two AdamW and clipGradNorm', () => {
+  const corpus = new CharCorpus('First Citizen:\nBefore we proceed any further, hear me speak.\n'.repeat(20));
+  const run = (old: boolean, gradClip: number): { losses: number[]; weights: number[] } => {
+    const m = tiny(4, { vocabSize: corpus.tokenizer.vocabSize, contextLength: 16 });
+    m.apply(corpus.batch('train', 1, 16, new nb.Generator(0))[0]);
+    const lr = (s: number) => 1e-2 / (1 + s);
+    const step = old ? twoOptimizerStep(m, lr, 0.1, gradClip) : lossValue(languageModelStep(m, { learningRate: lr, weightDecay: 0.1, gradClip }));
+    const g = new nb.Generator(9);
+    const losses: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const [x, y] = corpus.batch('train', 4, 16, g);
+      losses.push(step(x, y));
+    }
+    return { losses, weights: m.namedParameters().flatMap(([, p]) => Array.from(p.data())) };
+  };
+  // no clipping, or a clip the gradients never reach: the very same run, bit for bit
+  for (const clip of [0, 100]) assert.deepEqual(run(false, clip), run(true, clip), `gradClip ${clip}`);
+  // clipping: Keras' factor c / max(‖g‖, c) against PyTorch's c / (‖g‖ + 1e-6), a relative 1e-6/‖g‖ apart
+  const [a, b] = [run(false, 0.3), run(true, 0.3)];
+  a.losses.forEach((l, i) => assert.ok(Math.abs(l - b.losses[i]!) <= 1e-5 * Math.abs(l), `step ${i}: ${l} vs ${b.losses[i]}`));
+  assert.notDeepEqual(a.weights, run(false, 0).weights, 'the clip of 0.3 was active');
 });

@@ -23,9 +23,12 @@ test('getOptimizer: names in any case, options, instances, and unknown names', (
     () => getOptimizer('adamax'),
     {
       name: 'ValueError',
-      message: "getOptimizer: unknown optimizer 'adamax'; valid names are 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad' (any case), or pass an Optimizer instance",
+      message: "Unknown optimizer 'adamax'. Valid: sgd, adam, adamw, rmsprop, adagrad. Or pass an Optimizer instance.",
     },
   );
+  assert.throws(() => getOptimizer('adamm'), /Unknown optimizer 'adamm'\. Valid: .*\. Did you mean 'adam' or 'adamw'\?/);
+  assert.ok(getOptimizer('Adam_W') instanceof AdamW, 'snake_case and any case, as every name registry');
+  assert.throws(() => getOptimizer('constructor'), /Unknown optimizer 'constructor'\./);
   assert.throws(() => getOptimizer('sgd', { lr: 0.1 } as never), /SGD: unknown option 'lr' \(did you mean 'learningRate'\?\)/);
   assert.throws(() => getOptimizer(mine, { learningRate: 1 }), /options apply only when creating an optimizer by name/);
 });

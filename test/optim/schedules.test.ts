@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SGD, constant, cosineDecay, exponentialDecay, scheduleFromConfig, stepDecay } from '../../src/optim/index.js';
+import { SGD, constant, cosineDecay, exponentialDecay, scheduleFromConfig, stepDecay, warmupCosine, warmupOf } from '../../src/optim/index.js';
 import { assertClose, param, setGrad, values } from './helpers.js';
 
 test('constant', () => {
@@ -43,6 +43,23 @@ test('stepDecay: lr0·γ^⌊step/stepSize⌋', () => {
   assert.equal(stepDecay({ initialLearningRate: 1, stepSize: 2 })(2), 0.1); // default γ = 0.1
 });
 
+test('warmupCosine follows nanoGPT: warm-up P·(step+1)/(W+1), half cosine to the floor at D, then the floor', () => {
+  const s = warmupCosine({ peakLearningRate: 1e-3, minLearningRate: 1e-4, warmupSteps: 100, decayEndStep: 2000 });
+  assert.equal(s(0), 1e-3 / 101);
+  assert.equal(s(99), (1e-3 * 100) / 101);
+  assert.ok(Math.abs(s(100) - 1e-3) < 1e-15);
+  // half-way down: (1e-3 + 1e-4) / 2
+  assert.ok(Math.abs(s(1050) - 5.5e-4) < 1e-12);
+  assert.equal(s(2000), 1e-4);
+  assert.equal(s(5000), 1e-4);
+  // a decay that ends before the warm-up does: the warm-up, then the floor
+  const short = warmupCosine({ peakLearningRate: 1, minLearningRate: 0.5, warmupSteps: 4, decayEndStep: 2 });
+  assert.deepEqual([short(0), short(3), short(4)], [0.2, 0.8, 0.5]);
+  assert.deepEqual(warmupOf(s), { steps: 100, target: 1e-3 });
+  assert.equal(warmupOf(warmupCosine({ peakLearningRate: 1, minLearningRate: 0, warmupSteps: 0, decayEndStep: 9 })), null);
+  assert.throws(() => warmupCosine({ peakLearningRate: 1e-3, minLearningRate: 1e-2, warmupSteps: 1, decayEndStep: 9 }), /warmupCosine: minLearningRate must be a number in \[0, 0.001\], got 0.01/);
+});
+
 test('schedules validate their options and rebuild from their config', () => {
   assert.throws(() => cosineDecay({ initialLearningRate: 0.1, decaySteps: 10, warmupSteps: 5 }), /warmupSteps \(5\) needs warmupTarget/);
   assert.throws(() => exponentialDecay({ initialLearningRate: 0.1, decaySteps: 0, decayRate: 0.5 }), /decaySteps must be a number > 0, got 0/);
@@ -54,6 +71,7 @@ test('schedules validate their options and rebuild from their config', () => {
     cosineDecay({ initialLearningRate: 0.1, decaySteps: 9, alpha: 0.1 }),
     cosineDecay({ initialLearningRate: 0, decaySteps: 9, warmupTarget: 1, warmupSteps: 3 }),
     stepDecay({ initialLearningRate: 0.5, stepSize: 4, gamma: 0.5 }),
+    warmupCosine({ peakLearningRate: 0.5, minLearningRate: 0.05, warmupSteps: 3, decayEndStep: 20 }),
   ];
   for (const s of all) {
     const copy = scheduleFromConfig(JSON.parse(JSON.stringify(s.getConfig())));

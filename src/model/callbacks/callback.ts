@@ -18,14 +18,6 @@ export interface Callback {
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
 }
 
-/** Runs one hook on every callback in order, awaiting each. */
-export async function runHook<K extends keyof Callback>(callbacks: readonly Callback[], hook: K, ...args: unknown[]): Promise<void> {
-  for (const cb of callbacks) {
-    const fn = cb[hook] as ((...a: unknown[]) => unknown) | undefined;
-    if (fn) await fn.apply(cb, args);
-  }
-}
-
 /** Reads the monitored value from logs, with a clear error when it is not logged. */
 export function monitored(logs: Logs, monitor: string, who: string): number {
   const v = logs[monitor];
