@@ -9,6 +9,7 @@ import { ValueError } from '../tensor/errors.js';
 import type { JsonValue } from '../optim/optimizer.js';
 import type { SavedLoss } from '../nn/loss-registry.js';
 import { restoreLoss, warnUnsavedLoss } from './saved-loss.js';
+import { restoreOptimizer, savedOptimizerOf, type SavedOptimizer } from './saved-optimizer.js';
 import type { Model } from './model.js';
 
 const FORMAT = 'nabla-model';
@@ -23,7 +24,7 @@ interface ModelJson {
   /** Shape of one input sample (without the batch dim), used to build the weights on load. */
   inputShape: number[] | null;
   /** The loss is a name (a registered function, or any loss in files from before configs) or a built-in loss's config. */
-  compile: { optimizer?: string; loss?: SavedLoss; metrics?: string[] } | null;
+  compile: { optimizer?: SavedOptimizer; loss?: SavedLoss; metrics?: string[] } | null;
   /** `model.metadata`: what the model should remember (data set, class names…); absent in older files. */
   metadata?: Record<string, JsonValue>;
 }
@@ -43,7 +44,8 @@ export function saveModel(model: Model, dir: string): void {
     className: model.constructor.name,
     config: model.getConfig(),
     inputShape: model.sampleInputShape,
-    compile: model.compileConfig,
+    // the optimizer as it is now (a callback may have lowered its learning rate), as Keras saves it
+    compile: model.compileConfig && { ...model.compileConfig, optimizer: savedOptimizerOf(model.optimizer) },
     metadata: model.metadata,
   };
   writeFileAtomic(join(dir, 'model.json'), JSON.stringify(json, null, 2));
@@ -84,7 +86,7 @@ export function loadModel(dir: string, opts: { customObjects?: Record<string, ne
   loadWeights(model, join(dir, 'weights.safetensors'));
   const c = json.compile;
   const loss = c?.loss ? restoreLoss(c.loss, path) : null;
-  if (c && loss) model.compile({ optimizer: c.optimizer, loss, metrics: c.metrics });
+  if (c && loss) model.compile({ optimizer: restoreOptimizer(c.optimizer, path), loss, metrics: c.metrics });
   return model;
 }
 
