@@ -1,3 +1,4 @@
+import type { TestContext } from 'node:test';
 import * as nb from '../../src/index.js';
 
 /** A small separable 3-class problem: class = argmax of three fixed projections of x. */
@@ -13,4 +14,11 @@ export const quiet = { write: () => true, isTTY: false };
 
 export function mlp(): nb.Sequential {
   return new nb.Sequential([new nb.layers.Dense(16, { activation: 'relu' }), new nb.layers.Dense(3, { activation: 'softmax' })]);
+}
+
+/** Collects what console.warn prints during one test (nabla's warnings go there). */
+export function captureWarnings(t: TestContext): string[] {
+  const seen: string[] = [];
+  t.mock.method(console, 'warn', (...args: unknown[]) => seen.push(args.map(String).join(' ')));
+  return seen;
 }

@@ -1,10 +1,10 @@
 // Logits and probability losses: a model ending in a plain Dense trains with fromLogits as well
 // as its softmax twin, and fit warns when logits meet a loss that expects probabilities.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as nb from '../../src/index.js';
-import { quiet, toyData } from './helpers.js';
+import { quiet, toyData, captureWarnings } from './helpers.js';
 
 function net(classes: number, activation?: string): nb.Sequential {
   return new nb.Sequential([new nb.layers.Dense(32, { activation: 'relu' }), new nb.layers.Dense(classes, activation ? { activation } : {})]);
@@ -17,11 +17,6 @@ async function trainAndScore(model: nb.Sequential, loss: nb.CompileOptions['loss
 }
 
 /** console.warn replaced for one test; returns the messages it receives. */
-function captureWarnings(t: TestContext): string[] {
-  const seen: string[] = [];
-  t.mock.method(console, 'warn', (...args: unknown[]) => seen.push(args.map(String).join(' ')));
-  return seen;
-}
 
 test('a linear last layer with { name: sparseCategoricalCrossentropy, fromLogits: true } learns as well as the softmax version', async (t) => {
   captureWarnings(t);

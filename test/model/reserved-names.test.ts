@@ -1,11 +1,12 @@
 // A model.json that names `constructor` (or `__proto__`) where a loss, metric, optimizer or layer
 // class belongs: the lookup is an error that names what is wrong, never Object or its prototype.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as nb from '../../src/index.js';
+import { captureWarnings } from './helpers.js';
 
 async function savedModel(): Promise<string> {
   const model = new nb.Sequential([new nb.layers.Dense(2)]);
@@ -23,11 +24,6 @@ function edit(dir: string, change: (json: { className: string; compile: Record<s
   writeFileSync(path, JSON.stringify(json));
 }
 
-function captureWarnings(t: TestContext): string[] {
-  const seen: string[] = [];
-  t.mock.method(console, 'warn', (...args: unknown[]) => seen.push(args.map(String).join(' ')));
-  return seen;
-}
 
 test('"loss": "constructor" in model.json is an unknown loss: the model loads uncompiled, with a warning', async (t) => {
   const warnings = captureWarnings(t);

@@ -1,12 +1,12 @@
 // The compiled loss in model.json: its name and options survive save/load, and a loss function
 // that cannot be written is reported when the model is saved.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as nb from '../../src/index.js';
-import { quiet, toyData } from './helpers.js';
+import { quiet, toyData, captureWarnings } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'nabla-save-loss-'));
 
@@ -14,11 +14,6 @@ function logitsNet(): nb.Sequential {
   return new nb.Sequential([new nb.layers.Dense(8, { activation: 'relu' }), new nb.layers.Dense(3)]);
 }
 
-function captureWarnings(t: TestContext): string[] {
-  const seen: string[] = [];
-  t.mock.method(console, 'warn', (...args: unknown[]) => seen.push(args.map(String).join(' ')));
-  return seen;
-}
 
 test('a loss with options round-trips through model.json and the reloaded model evaluates to the same loss', async (t) => {
   const warnings = captureWarnings(t);

@@ -1,20 +1,15 @@
 // The compiled optimizer in model.json: an optimizer object (hyperparameters, a schedule) reloads
 // as itself, not silently as the default rmsprop; what cannot be written is reported at save.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as nb from '../../src/index.js';
-import { quiet, toyData } from './helpers.js';
+import { quiet, toyData, captureWarnings } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'nabla-save-optimizer-'));
 
-function captureWarnings(t: TestContext): string[] {
-  const seen: string[] = [];
-  t.mock.method(console, 'warn', (...args: unknown[]) => seen.push(args.map(String).join(' ')));
-  return seen;
-}
 
 async function trainedAndReloaded(optimizer: string | nb.optim.Optimizer): Promise<{ model: nb.Model; loaded: nb.Model; dir: string }> {
   nb.manualSeed(0);

@@ -1,18 +1,13 @@
 // A learning-rate warm-up longer than the run never reaches its rate: fit and the language-model
 // loop know how many steps they will take, and say so.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as nb from '../../src/index.js';
 import { CharCorpus } from '../../src/data/text/char-corpus.js';
 import { GPT } from '../../src/models/gpt.js';
 import { trainLanguageModel } from '../../src/models/gpt-train.js';
-import { mlp, quiet, toyData } from './helpers.js';
+import { mlp, quiet, toyData, captureWarnings } from './helpers.js';
 
-function captureWarnings(t: TestContext): string[] {
-  const seen: string[] = [];
-  t.mock.method(console, 'warn', (...args: unknown[]) => seen.push(args.map(String).join(' ')));
-  return seen;
-}
 
 const warmup = (steps: number) => nb.optim.cosineDecay({ initialLearningRate: 0, warmupTarget: 0.01, warmupSteps: steps, decaySteps: 100 });
 
