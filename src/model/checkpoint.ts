@@ -17,7 +17,7 @@ import type { JsonValue, Optimizer, OptimizerConfig, OptimizerState } from '../o
 import type { FloatArray } from '../optim/params.js';
 import { zeros } from '../tensor/creation.js';
 import { ValueError } from '../tensor/errors.js';
-import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { defaultGenerator, Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from '../formats/atomic.js';
 import { recoverDir, writeDirAtomic } from '../formats/atomic-dir.js';
@@ -196,15 +196,22 @@ function slotTensors(op: string, state: OptimizerState): Record<string, Tensor> 
   return out;
 }
 
+/** Names that would reach Object.prototype (or a constructor) if used as keys of a plain object. */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
 function slotsFromTensors(op: string, tensors: Record<string, Tensor>): Record<string, Record<string, FloatArray>> {
-  const out: Record<string, Record<string, FloatArray>> = {};
+  // null-prototype objects: the names come from a file, and none may reach Object.prototype
+  const out: Record<string, Record<string, FloatArray>> = Object.create(null) as Record<string, Record<string, FloatArray>>;
   for (const [key, t] of Object.entries(tensors)) {
     const dot = key.lastIndexOf('.');
     const data = t.data();
     if (dot <= 0 || !(data instanceof Float32Array || data instanceof Float64Array)) {
       throw new FormatError(`${op}: ${OPTIMIZER_FILE} holds '${key}' (${t.dtype}); expected float tensors named <parameter>.<slot>`);
     }
-    (out[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = data;
+    const reserved = key.split('.').find((part) => RESERVED_NAMES.has(part));
+    if (reserved !== undefined) throw new FormatError(`${op}: ${OPTIMIZER_FILE} holds '${key}': '${reserved}' is not allowed in a tensor name`);
+    const param = key.slice(0, dot);
+    (out[param] ??= Object.create(null) as Record<string, FloatArray>)[key.slice(dot + 1)] = data;
   }
   return out;
 }
@@ -231,8 +238,13 @@ function readCheckpointJson(dir: string, op: string): CheckpointJson {
     bad('has a malformed optimizer entry');
   }
   const r = j.rng;
-  if (r !== null && !(typeof r === 'object' && Array.isArray(r?.s) && r.s.length === 4 && r.s.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32) && (r.spare === null || typeof r.spare === 'number'))) {
-    bad('has a malformed rng state');
+  if (r !== null) {
+    // the generator's own check: a zero state would hang randn, an infinite spare would leak out of it
+    try {
+      new Generator(0).setState(r as { s: number[]; spare: number | null });
+    } catch (err) {
+      bad(`has an invalid rng state: ${(err as Error).message}`);
+    }
   }
   return { ...(j as CheckpointJson), extra: j.extra ?? null };
 }

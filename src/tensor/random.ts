@@ -78,8 +78,25 @@ export class Generator {
     return { s: [...this.s], spare: this.spare };
   }
 
+  /**
+   * Restores a state from `getState()`. The state comes from files (checkpoints), so it is checked:
+   * four integer words in [0, 2^32), not all zero (xoshiro's one fixed point, from which it would
+   * draw zeros forever and `normal()` would never return), and a finite spare normal or null.
+   */
   setState(state: { s: number[]; spare: number | null }): void {
-    if (state.s.length !== 4) throw new ValueError('Generator.setState: expected a state of four 32-bit words');
+    const op = 'Generator.setState';
+    if (typeof state !== 'object' || state === null || !Array.isArray(state.s) || state.s.length !== 4) {
+      throw new ValueError(`${op}: expected a state of four 32-bit words`);
+    }
+    for (const w of state.s) {
+      if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 0xffffffff) {
+        throw new ValueError(`${op}: each state word must be an integer in [0, 4294967295], got ${JSON.stringify(w)}`);
+      }
+    }
+    if (state.s.every((w) => w === 0)) throw new ValueError(`${op}: an all-zero state is invalid for xoshiro128** (it would only ever draw 0)`);
+    if (state.spare !== null && (typeof state.spare !== 'number' || !Number.isFinite(state.spare))) {
+      throw new ValueError(`${op}: spare must be a finite number or null, got ${typeof state.spare === 'number' ? String(state.spare) : JSON.stringify(state.spare)}`);
+    }
     this.s.set(state.s);
     this.spare = state.spare;
   }
