@@ -159,6 +159,10 @@ export function loadCheckpoint(dir: string, opts: LoadCheckpointOptions): Checkp
     if (json.optimizer.name !== optimizer.name) {
       throw new ValueError(`${op}: the checkpoint holds the state of a '${json.optimizer.name}' optimizer but a '${optimizer.name}' was given; use the same kind of optimizer (nb.optim.optimizerFromConfig(info.optimizer) rebuilds it)`);
     }
+    // a state with steps taken but no moments would resume with zeroed moments and a kept step count
+    if (json.optimizer.iterations > 0 && !existsSync(join(dir, OPTIMIZER_FILE))) {
+      throw new FileNotFoundError(`${op}: ${JSON_FILE} records ${json.optimizer.iterations} optimizer steps but ${OPTIMIZER_FILE} is missing; restore the file, or load without the optimizer ({ model }) to start its state afresh`, join(dir, OPTIMIZER_FILE));
+    }
     const slots = existsSync(join(dir, OPTIMIZER_FILE)) ? loadSafetensors(join(dir, OPTIMIZER_FILE)).tensors : {};
     if (!optimizer.built) optimizer.build(model.namedParameters());
     optimizer.setState({ iterations: json.optimizer.iterations, learningRate: json.optimizer.learningRate, slots: slotsFromTensors(op, slots) });
@@ -231,10 +235,13 @@ function readCheckpointJson(dir: string, op: string): CheckpointJson {
   const j = json as Partial<CheckpointJson>;
   if (j.format !== FORMAT) bad(`is not a nabla checkpoint (format ${JSON.stringify(j.format)})`);
   if (typeof j.formatVersion !== 'number' || j.formatVersion > FORMAT_VERSION) bad(`has format version ${String(j.formatVersion)}; this nabla reads up to ${FORMAT_VERSION} (upgrade nabla)`);
-  if (!Number.isSafeInteger(j.epoch) || !Number.isSafeInteger(j.step)) bad('lacks integer epoch and step');
+  // as strict as saveCheckpoint: a value it would refuse to write is refused on reading
+  if (!Number.isSafeInteger(j.epoch) || !Number.isSafeInteger(j.step) || j.epoch! < 0 || j.step! < 0) {
+    bad(`needs non-negative integer epoch and step, got epoch ${JSON.stringify(j.epoch)} and step ${JSON.stringify(j.step)}`);
+  }
   if (j.inputShape !== null && !(Array.isArray(j.inputShape) && j.inputShape.every((d) => Number.isSafeInteger(d) && d >= 0))) bad('has a malformed inputShape');
   const o = j.optimizer;
-  if (o !== null && (typeof o !== 'object' || typeof o?.name !== 'string' || !Number.isSafeInteger(o.iterations) || typeof o.learningRate !== 'number')) {
+  if (o !== null && (typeof o !== 'object' || typeof o?.name !== 'string' || !Number.isSafeInteger(o.iterations) || o.iterations < 0 || typeof o.learningRate !== 'number' || !Number.isFinite(o.learningRate))) {
     bad('has a malformed optimizer entry');
   }
   const r = j.rng;

@@ -72,3 +72,25 @@ test('Generator.setState refuses the same states directly, and accepts a real on
   g.setState(state);
   assert.equal(g.normal(), new nb.Generator(3).normal());
 });
+
+test('load-side checks are as strict as save-side: a negative epoch or step count is refused on reading (issue 12, item 6)', () => {
+  const { dir, model, opt } = saved('negative-epoch');
+  const path = join(dir, 'checkpoint.json');
+  const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  writeFileSync(path, JSON.stringify({ ...json, epoch: -5 }));
+  assert.throws(() => loadCheckpoint(dir, { model, optimizer: opt }), /checkpoint\.json needs non-negative integer epoch and step, got epoch -5 and step \d+/);
+  const optimizer = json['optimizer'] as Record<string, unknown>;
+  writeFileSync(path, JSON.stringify({ ...json, optimizer: { ...optimizer, iterations: -1 } }));
+  assert.throws(() => loadCheckpoint(dir, { model, optimizer: opt }), /checkpoint\.json has a malformed optimizer entry/);
+});
+
+test('a missing optimizer.safetensors is an error when steps were taken, not zeroed moments with a kept step count', () => {
+  const { dir, model, opt } = saved('missing-slots');
+  rmSync(join(dir, 'optimizer.safetensors'));
+  assert.throws(
+    () => loadCheckpoint(dir, { model, optimizer: opt }),
+    (e: Error) => e.name === 'FileNotFoundError' && /records 1 optimizer steps but optimizer\.safetensors is missing; restore the file, or load without the optimizer/.test(e.message),
+  );
+  const info = loadCheckpoint(dir, { model });
+  assert.equal(info.epoch, 0);
+});
