@@ -58,8 +58,12 @@ export function kerasKernel(op: string, kernel: Tensor, rank: number, layout: Ke
   if (layout !== 'keras' && layout !== 'pytorch') throw new ValueError(`${op}: kernelLayout must be 'keras' or 'pytorch', got ${JSON.stringify(layout)}`);
   if (kernel.ndim !== rank + 2) throw new ShapeError(`${op}: expected a ${rank + 2}-D kernel ${axes}, got shape ${fmt(kernel.shape)}`);
   if (!isFloat(kernel.dtype)) throw new DTypeError(`${op}: expected a float kernel, got ${kernel.dtype}; cast it with cast(k, 'float32')`);
-  if (layout === 'keras') return kernel;
-  return permute(kernel, rank === 1 ? [2, 1, 0] : [2, 3, 1, 0]);
+  const k = layout === 'keras' ? kernel : permute(kernel, rank === 1 ? [2, 1, 0] : [2, 3, 1, 0]);
+  // a 0-wide window would make every output position an empty sum: a larger image of zeros
+  if (k.shape.slice(0, rank).some((d) => d < 1)) {
+    throw new ShapeError(`${op}: the kernel's window must be at least 1 in every spatial dim, got kernel shape ${fmt(kernel.shape)} (${layout} layout)`);
+  }
+  return k;
 }
 
 /** The `groups` option, validated. */

@@ -184,6 +184,10 @@ export function slice(x: Tensor, spec: string | readonly SliceEntry[]): Tensor {
     const [start = null, stop = null, step = null] = e ?? [];
     const s = step ?? 1;
     if (!Number.isInteger(s) || s === 0) throw new ValueError(`slice: step must be a non-zero integer, got ${step} for axis ${i}`);
+    for (const [name, v] of [['start', start], ['stop', stop]] as const) {
+      // NaN would pass through the clamps and make a shape of [NaN]; fractions would too
+      if (v !== null && !Number.isInteger(v)) throw new ValueError(`slice: ${name} must be an integer or null, got ${v} for axis ${i}`);
+    }
     const clampTo = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
     const norm = (v: number) => (v < 0 ? v + len : v);
     if (s > 0) {

@@ -64,8 +64,22 @@ export function tensor(values: NestedArray | TypedArray, opts: CreationOptions &
   const dtype = assertDType(opts.dtype ?? inferred);
   const data = allocate(dtype, flat.length);
   if (dtype === 'bool') for (let i = 0; i < flat.length; i++) data[i] = flat[i] ? 1 : 0;
-  else data.set(flat);
+  else {
+    // an int32 store would wrap 3e9 to -1294967296 and turn NaN into 0 without a word
+    if (dtype === 'int32') checkInt32('tensor', flat);
+    data.set(flat);
+  }
   return finish(new Tensor(data, shape), opts);
+}
+
+/** Throws unless every value fits int32 (fractions truncate toward zero, as in PyTorch and NumPy). */
+function checkInt32(op: string, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v >= -2147483648 && v < 2147483648)) {
+      throw new ValueError(`${op}: ${v} at index ${i} does not fit int32 (range -2147483648 to 2147483647); use dtype 'float32' or 'float64'`);
+    }
+  }
 }
 
 function flattenNested(values: NestedArray): { data: number[]; dims: number[]; sawBool: boolean } {
@@ -123,6 +137,7 @@ export function arange(start: number, stop?: number, step = 1, opts: CreationOpt
     start = 0;
   }
   if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be a non-zero finite number, got ${step}`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new ValueError(`arange: start and stop must be finite numbers, got ${start} and ${stop}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const integral = Number.isInteger(start) && Number.isInteger(stop) && Number.isInteger(step);
   const dtype = assertDType(opts.dtype ?? (integral ? 'int32' : 'float32'));
