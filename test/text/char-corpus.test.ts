@@ -49,3 +49,23 @@ test('CharCorpus: bad input is a clear error', () => {
   assert.throws(() => c.batch('test' as never, 1, 4, new nb.Generator(0)), /split must be 'train' or 'val', got 'test'/);
   assert.throws(() => new CharCorpus('abc', { valFraction: 1 }), /valFraction must be in \(0, 1\), got 1/);
 });
+
+test('a file that is not UTF-8 text trains only after a warning that says so (issue 12, item 10)', (t) => {
+  const seen: string[] = [];
+  t.mock.method(console, 'warn', (...args: unknown[]) => seen.push(args.map(String).join(' ')));
+  const dir = mkdtempSync(join(tmpdir(), 'nabla-corpus-bytes-'));
+  const binary = join(dir, 'model.bin');
+  writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0xff, 0xfe, 0x41, 0x42, 0x43, 0x0a, 0x44]));
+  const corpus = CharCorpus.fromFile(binary);
+  assert.equal(seen.length, 1);
+  assert.match(seen[0]!, /CharCorpus: '.*model\.bin' is not valid UTF-8 text and holds NUL bytes \(the first at byte 4\): it looks like a binary file; invalid bytes are read as U\+FFFD/);
+  assert.ok(corpus.tokenizer.vocabSize > 0);
+  const latin1 = join(dir, 'latin1.txt');
+  writeFileSync(latin1, Buffer.from('caf\xe9 au lait\n'.repeat(4), 'latin1'));
+  CharCorpus.fromFile(latin1);
+  assert.match(seen[1]!, /'.*latin1\.txt' is not valid UTF-8 text; invalid bytes are read as U\+FFFD\. Convert it to UTF-8/);
+  const utf8 = join(dir, 'ok.txt');
+  writeFileSync(utf8, 'café au lait — ünïcode\n'.repeat(4));
+  CharCorpus.fromFile(utf8);
+  assert.equal(seen.length, 2, 'valid UTF-8 text gives no warning');
+});

@@ -3,6 +3,7 @@ import { tensor } from '../../tensor/creation.js';
 import { ValueError } from '../../tensor/errors.js';
 import type { Generator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { warn } from '../../tensor/warn.js';
 import { CharTokenizer } from './char-tokenizer.js';
 
 /** Options of {@link CharCorpus}. */
@@ -52,13 +53,14 @@ export class CharCorpus {
    * CharCorpus.fromFile('../shared/data/tinyshakespeare/input.txt').tokenizer.vocabSize // 65
    */
   static fromFile(path: string, opts: CharCorpusOptions = {}): CharCorpus {
-    let text: string;
+    let bytes: Buffer;
     try {
       if (!statSync(path).isFile()) throw new Error('not a regular file');
-      text = readFileSync(path, 'utf8');
+      bytes = readFileSync(path);
     } catch (e) {
       throw new ValueError(`CharCorpus: cannot read the text file '${path}' (${(e as Error).message}); pass the path of a UTF-8 text file`);
     }
+    const text = decodeText(path, bytes);
     if (text.length === 0) throw new ValueError(`CharCorpus: the text file '${path}' is empty; it needs some text to learn from`);
     return new CharCorpus(text, opts);
   }
@@ -95,5 +97,21 @@ export class CharCorpus {
     }
     const shape = [batchSize, context];
     return [tensor(x, { dtype: 'int32', shape }), tensor(y, { dtype: 'int32', shape })];
+  }
+}
+
+/**
+ * The file's text. A file that is not UTF-8 text (a binary file given by mistake) would still
+ * train, on replacement characters and control bytes: it is decoded leniently, with a warning.
+ */
+function decodeText(path: string, bytes: Buffer): string {
+  const nul = bytes.indexOf(0);
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    if (nul >= 0) warn(`CharCorpus: '${path}' holds NUL bytes (the first at byte ${nul}): it looks like a binary file, not text; training goes on with them as characters`);
+    return text;
+  } catch {
+    warn(`CharCorpus: '${path}' is not valid UTF-8 text${nul >= 0 ? ` and holds NUL bytes (the first at byte ${nul}): it looks like a binary file` : ''}; invalid bytes are read as U+FFFD. Convert it to UTF-8 (iconv -t UTF-8) if it is text in another encoding`);
+    return new TextDecoder('utf-8').decode(bytes);
   }
 }
