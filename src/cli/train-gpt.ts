@@ -4,7 +4,6 @@
  * `iter N train_loss X val_loss Y` at each evaluation, then saves the model, its tokenizer and the
  * loss history to `--out DIR` for `nabla generate DIR`.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { backend } from '../backend/index.js';
 import { CharCorpus } from '../data/text/char-corpus.js';
@@ -15,6 +14,7 @@ import { manualSeed } from '../tensor/random.js';
 import { ValueError } from '../tensor/errors.js';
 import { intOption, numberOption } from './args.js';
 import { parseCommand, type CliCommand } from './command.js';
+import { makeDirs } from '../formats/make-dirs.js';
 
 /** The flags of `nabla train --model gpt`. */
 export const GPT_FLAGS = {
@@ -145,7 +145,7 @@ export async function trainGpt(argv: string[]): Promise<number> {
     `final val_loss ${result.valLoss.toFixed(4)} (mean of ${s.finalEvalIters} batches); ${model.countParams()} parameters; ` +
       `${result.seconds.toFixed(1)} s, ${result.medianStepMs.toFixed(1)} ms/iteration (median)`,
   );
-  mkdirSync(s.out, { recursive: true });
+  makeDirs(s.out, 'train');
   await model.save(s.out);
   corpus.tokenizer.save(join(s.out, 'tokenizer.json'));
   const summary = { ...result.history, final: { valLoss: result.valLoss, trainLoss: result.trainLoss, seconds: result.seconds, medianStepMs: result.medianStepMs }, settings: s };

@@ -8,7 +8,7 @@
  *   that epoch and value in the file's own metadata (so file and record cannot disagree).
  * Each file is replaced atomically; all are removed once the model is saved.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasCheckpoint } from '../model/checkpoint.js';
 import { writeFileAtomic } from '../formats/atomic.js';
@@ -16,6 +16,7 @@ import { loadSafetensors, saveSafetensors } from '../formats/safetensors.js';
 import type { Callback, Logs } from '../model/callbacks/callback.js';
 import type { Model } from '../model/model.js';
 import { ValueError } from '../tensor/errors.js';
+import { makeDirs } from '../formats/make-dirs.js';
 
 /** Everything that decides a `nabla train` run (mlp/cnn), as run.json keeps it. */
 export interface RunSettings {
@@ -89,7 +90,7 @@ export class RunFiles {
   /** Replaces run.json. */
   write(settings: RunSettings, history: HistoryJson): void {
     const record: RunRecord = { format: 'nabla-train-run', settings, history };
-    mkdirSync(this.dir, { recursive: true });
+    makeDirs(this.dir, 'train');
     writeFileAtomic(this.run, JSON.stringify(record) + '\n');
   }
 

@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from
 import { basename, dirname, join, resolve } from 'node:path';
 import { ValueError } from '../tensor/errors.js';
 import { fsyncDirectory } from './atomic.js';
+import { makeDirs } from './make-dirs.js';
 
 /** Says whether a directory holds a complete write (e.g. its last-written file exists). */
 export type IsComplete = (dir: string) => boolean;
@@ -76,7 +77,7 @@ export function recoverDir(dir: string, isComplete: IsComplete): boolean {
 export function writeDirAtomic(dir: string, isComplete: IsComplete, write: (tmp: string) => void, names: { op: string; kind: string }): void {
   const target = resolve(dir);
   const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
+  makeDirs(parent, names.op);
   recoverDir(target, isComplete);
   if (existsSync(target) && !isComplete(target) && !isEmptyDirectory(target)) {
     throw new ValueError(`${names.op}: ${target} exists and is neither a ${names.kind} nor an empty directory; refusing to replace it: choose another path, or remove it first`);

@@ -2,7 +2,7 @@
  * Sharded safetensors models, as Hugging Face writes them: `model-00001-of-00003.safetensors`…
  * next to `model.safetensors.index.json`, whose `weight_map` says which file holds each tensor.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ValueError } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -11,6 +11,7 @@ import { FileNotFoundError, FormatError } from './errors.js';
 import { DTYPE_INFO, type SafetensorsDType } from './safetensors-dtypes.js';
 import { openSafetensors, type SafetensorsFile, type SafetensorsTensorInfo } from './safetensors-file.js';
 import { fileDTypeOf, saveSafetensors, type SafetensorsSaveOptions } from './safetensors.js';
+import { makeDirs } from './make-dirs.js';
 
 /** Options of `saveSharded`. */
 export interface SaveShardedOptions extends SafetensorsSaveOptions {
@@ -64,7 +65,7 @@ export function saveSharded(dir: string, tensors: Record<string, Tensor>, opts: 
     }
   }
   if (shards.length === 0) shards.push({ names: [], bytes: 0 });
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir, 'saveSharded');
   const pad = (i: number) => String(i).padStart(5, '0');
   const files = shards.map((_, i) => `${prefix}-${pad(i + 1)}-of-${pad(shards.length)}.safetensors`);
   const weightMap: Record<string, string> = {};

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { noGrad } from '../tensor/grad-mode.js';
 import { writeFileAtomic } from '../formats/atomic.js';
@@ -11,6 +11,7 @@ import type { SavedLoss } from '../nn/loss-registry.js';
 import { restoreLoss, warnUnsavedLoss } from './saved-loss.js';
 import { restoreOptimizer, savedOptimizerOf, type SavedOptimizer } from './saved-optimizer.js';
 import type { Model } from './model.js';
+import { makeDirs } from '../formats/make-dirs.js';
 
 const FORMAT = 'nabla-model';
 const FORMAT_VERSION = 1;
@@ -36,7 +37,7 @@ interface ModelJson {
 export function saveModel(model: Model, dir: string): void {
   if (!model.built) throw new ValueError('save: the model has no weights yet; train it or call model.apply(sampleInput) before saving');
   warnUnsavedLoss(model);
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir, 'save');
   saveWeights(model, join(dir, 'weights.safetensors'));
   const json: ModelJson = {
     format: FORMAT,
