@@ -118,14 +118,15 @@ class Probe extends Layer {
 
 /** Zeros for every graph input, batch 1 where a dim is symbolic; null when a shape is not declared. */
 function probeFeeds(model: OnnxModel): Record<string, Tensor> | null {
-  const feeds: Record<string, Tensor> = {};
+  const feeds: [string, Tensor][] = [];
   for (const info of model.onnx.inputs) {
     if (info.shape === null) return null;
     const shape = info.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
     const dtype = dtypeForOnnx(info.elemType) ?? 'float32';
-    feeds[info.name] = zeros(shape, { dtype });
+    feeds.push([info.name, zeros(shape, { dtype })]);
   }
-  return feeds;
+  // fromEntries defines own properties: a graph input named '__proto__' stays an input
+  return Object.fromEntries(feeds);
 }
 
 /**

@@ -117,6 +117,7 @@ export function parseGraph(model: ModelProto, source: string, overrides: Readonl
     return { index, name, opType, domain: n.domain ?? '', inputs: (n.input ?? []).slice(), outputs: (n.output ?? []).slice(), attrs, opset };
   });
   checkOperators(nodes);
+  checkArity(nodes);
   return {
     name: g.name ?? '',
     irVersion: model.irVersion ?? 0,
@@ -132,18 +133,32 @@ export function parseGraph(model: ModelProto, source: string, overrides: Readonl
 
 /** Throws one error listing every operator the importer lacks, with node counts. */
 function checkOperators(nodes: readonly OnnxNode[]): void {
-  const missing: Record<string, number> = {};
+  // a Map: an op_type such as '__proto__' is a name like any other here
+  const missing = new Map<string, number>();
   for (const n of nodes) {
-    const known = isOnnxDomain(n.domain) && Object.prototype.hasOwnProperty.call(ONNX_OPS, n.opType);
-    if (!known) {
-      const label = isOnnxDomain(n.domain) ? n.opType : `${n.domain}.${n.opType}`;
-      missing[label] = (missing[label] ?? 0) + 1;
+    if (isOnnxDomain(n.domain) && ONNX_OPS.has(n.opType)) continue;
+    const label = isOnnxDomain(n.domain) ? n.opType : `${n.domain}.${n.opType}`;
+    missing.set(label, (missing.get(label) ?? 0) + 1);
+  }
+  if (missing.size === 0) return;
+  const list = [...missing].map(([op, count]) => `${op} (${count} ${count === 1 ? 'node' : 'nodes'})`).join(', ');
+  throw new UnsupportedOperatorError(`loadOnnx: unsupported operators: ${list}; supported: ${supportedOperators().join(', ')}`, Object.fromEntries(missing));
+}
+
+/**
+ * Checks each node's input and output counts against its operator's arity, before anything runs:
+ * an Add listing 200 inputs would otherwise run on the first two and ignore the rest.
+ */
+function checkArity(nodes: readonly OnnxNode[]): void {
+  for (const n of nodes) {
+    const { inputs, outputs } = ONNX_OPS.get(n.opType)!.arity;
+    for (const [what, count, [min, max]] of [['input', n.inputs.length, inputs], ['output', n.outputs.length, outputs]] as const) {
+      if (count >= min && count <= max) continue;
+      const allowed = min === max ? `${min}` : max === Infinity ? `${min} or more` : `${min} to ${max}`;
+      const s = (k: number): string => (k === 1 ? '' : 's');
+      throw new FormatError(`loadOnnx: ${describeNode(n)} lists ${count} ${what}${s(count)}; ${n.opType} takes ${allowed} ${what}${s(max)} (ONNX opsets ${MIN_OPSET} to ${MAX_OPSET})`);
     }
   }
-  const entries = Object.entries(missing);
-  if (entries.length === 0) return;
-  const list = entries.map(([op, count]) => `${op} (${count} ${count === 1 ? 'node' : 'nodes'})`).join(', ');
-  throw new UnsupportedOperatorError(`loadOnnx: unsupported operators: ${list}; supported: ${supportedOperators().join(', ')}`, missing);
 }
 
 /**

@@ -103,9 +103,32 @@ export interface OpContext {
 /** An operator's forward computation: the inputs (undefined where omitted) → the outputs. */
 export type OpRun = (inputs: readonly (Tensor | undefined)[], ctx: OpContext) => Tensor | (Tensor | undefined)[];
 
+/**
+ * How many inputs and outputs a node of an operator may list, `[min, max]` each, over the opsets
+ * the importer reads (7 to 18); `Infinity` for a variadic list. Omitted optional values (`''`)
+ * count, as they hold a place in the list.
+ */
+export interface Arity {
+  inputs: readonly [number, number];
+  outputs: readonly [number, number];
+}
+
+/**
+ * An arity: `inputs` exactly (or `inputs` to `maxInputs`), one output unless said otherwise.
+ *
+ * @example
+ * arity(2, 3)        // Conv: X, W and an optional B; one output
+ * arity(1, 1, 1, 2)  // MaxPool: one input; Y and the optional Indices
+ */
+export function arity(inputs: number, maxInputs = inputs, outputs = 1, maxOutputs = outputs): Arity {
+  return { inputs: [inputs, maxInputs], outputs: [outputs, maxOutputs] };
+}
+
 /** How the importer runs one ONNX operator and treats its inputs. */
 export interface OpDef {
   run: OpRun;
+  /** The input and output counts a node may have: a file's node outside them is refused at load. */
+  arity: Arity;
   /**
    * Inputs that hold settings rather than learnable values (shapes, axes, exponents, bounds,
    * indices): a float initializer there stays a constant, never a weight. `'rest'` means every

@@ -85,7 +85,8 @@ export class OnnxModel extends Model {
     this.plan = plan;
     this.ownLayers = new Map();
     this.weightOwner = new Map();
-    const paths: Record<string, string> = {};
+    // entries, made into a record at the end: an initializer may be named '__proto__'
+    const paths: [string, string][] = [];
     const byOwner = new Map<number, string[]>();
     for (const [name, w] of plan.weights) {
       byOwner.set(w.owner, [...(byOwner.get(w.owner) ?? []), name]);
@@ -102,14 +103,14 @@ export class OnnxModel extends Model {
         let wn = sanitize(shared !== null ? onnxName.slice(shared.length + 1) : onnxName);
         for (let i = 1; weightNames.has(wn); i++) wn = `${sanitize(onnxName)}_${i}`;
         weightNames.add(wn);
-        paths[onnxName] = `${key}.${wn}`;
+        paths.push([onnxName, `${key}.${wn}`]);
         return { onnxName, name: wn, value: graph.initializers.get(onnxName)!, trainable: plan.weights.get(onnxName)!.trainable };
       });
       const layer = new OnnxNodeLayer(key, p.node.opType, p.node.name, weights, (x, training) => this.runNodeAlone(owner, x, training));
       (this as unknown as Record<string, unknown>)[key] = layer;
       this.ownLayers.set(owner, { key, layer });
     }
-    this.weightPaths = paths;
+    this.weightPaths = Object.fromEntries(paths);
     this.built = true;
   }
 

@@ -56,7 +56,7 @@ function useOf(def: OpDef, k: number): Use {
 function classifyInitializers(graph: OnnxGraph): Map<string, { trainable: boolean }> {
   const found = new Map<string, { trainable: boolean }>();
   for (const node of graph.nodes) {
-    const def = ONNX_OPS[node.opType]!;
+    const def = ONNX_OPS.get(node.opType)!;
     node.inputs.forEach((name, k) => {
       const t = graph.initializers.get(name);
       if (t === undefined || !isFloat(t.dtype)) return;
@@ -99,7 +99,7 @@ export function planGraph(graph: OnnxGraph): ModelPlan {
   const nodes: PlanNode[] = [];
   const producer = new Map<string, number>();
   for (const node of graph.nodes) {
-    const def = ONNX_OPS[node.opType]!;
+    const def = ONNX_OPS.get(node.opType)!;
     const kinds = node.inputs.filter((n) => n !== '').map((n) => state.get(n));
     if (kinds.every((k) => k === undefined)) {
       fold(node, def, constants);

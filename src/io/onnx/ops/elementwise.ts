@@ -11,10 +11,10 @@ import { add, cast, clamp, div, eq, ge, gt, le, lt, maximum, minimum, mul, pow, 
 import { elu, leakyRelu, softplus } from '../../../ops/activations.js';
 import { DataType, dataTypeName } from '../schema.js';
 import { dtypeForOnnx } from '../tensor-proto.js';
-import { describeNode, need, numbers, type OpContext, type OpDef } from '../node.js';
+import { arity, describeNode, need, numbers, type OpContext, type OpDef } from '../node.js';
 
-const unary = (fn: (x: Tensor) => Tensor): OpDef => ({ run: (inputs, ctx) => fn(need(inputs, 0, ctx)) });
-const binary = (fn: (a: Tensor, b: Tensor) => Tensor): OpDef => ({ run: (inputs, ctx) => fn(need(inputs, 0, ctx), need(inputs, 1, ctx)) });
+const unary = (fn: (x: Tensor) => Tensor): OpDef => ({ run: (inputs, ctx) => fn(need(inputs, 0, ctx)), arity: arity(1) });
+const binary = (fn: (a: Tensor, b: Tensor) => Tensor): OpDef => ({ run: (inputs, ctx) => fn(need(inputs, 0, ctx), need(inputs, 1, ctx)), arity: arity(2) });
 
 /** The given inputs of a variadic operator (at least one). */
 function present(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Tensor[] {
@@ -26,6 +26,7 @@ function present(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Tenso
 /** Folds a variadic operator (Max, Min, Sum) over its inputs. */
 const variadic = (fn: (a: Tensor, b: Tensor) => Tensor): OpDef => ({
   run: (inputs, ctx) => present(inputs, ctx).reduce((acc, x) => fn(acc, x)),
+  arity: arity(1, Infinity),
 });
 
 /** Division as ONNX defines it: integer inputs divide to an integer (truncated toward zero). */
@@ -100,7 +101,7 @@ export const elementwiseOps: Record<string, OpDef> = {
   Sub: binary(sub),
   Mul: binary(mul),
   Div: binary(onnxDiv),
-  Pow: { run: (inputs, ctx) => pow(need(inputs, 0, ctx), need(inputs, 1, ctx)), settings: [1] },
+  Pow: { run: (inputs, ctx) => pow(need(inputs, 0, ctx), need(inputs, 1, ctx)), settings: [1], arity: arity(2) },
   Max: variadic(maximum),
   Min: variadic(minimum),
   Sum: variadic(add),
@@ -109,6 +110,7 @@ export const elementwiseOps: Record<string, OpDef> = {
       const xs = present(inputs, ctx);
       return div(xs.reduce((acc, x) => add(acc, x)), xs.length);
     },
+    arity: arity(1, Infinity),
   },
   Neg: unary(neg),
   Abs: unary(abs),
@@ -123,19 +125,22 @@ export const elementwiseOps: Record<string, OpDef> = {
   Sigmoid: unary((x) => sigmoid(floatOf(x))),
   Tanh: unary((x) => tanh(floatOf(x))),
   Softplus: unary((x) => softplus(floatOf(x))),
-  LeakyRelu: { run: (inputs, ctx) => leakyRelu(need(inputs, 0, ctx), ctx.attrs.float('alpha', 0.01)) },
-  Elu: { run: (inputs, ctx) => elu(need(inputs, 0, ctx), ctx.attrs.float('alpha', 1)) },
+  LeakyRelu: { run: (inputs, ctx) => leakyRelu(need(inputs, 0, ctx), ctx.attrs.float('alpha', 0.01)), arity: arity(1) },
+  Elu: { run: (inputs, ctx) => elu(need(inputs, 0, ctx), ctx.attrs.float('alpha', 1)), arity: arity(1) },
   Selu: {
     run: (inputs, ctx) => {
       const alpha = ctx.attrs.float('alpha', 1.67326319217681884765625);
       const gamma = ctx.attrs.float('gamma', 1.05070102214813232421875);
       return mul(elu(need(inputs, 0, ctx), alpha), gamma);
     },
+    arity: arity(1),
   },
   HardSigmoid: {
     run: (inputs, ctx) => clamp(add(mul(need(inputs, 0, ctx), ctx.attrs.float('alpha', 0.2)), ctx.attrs.float('beta', 0.5)), 0, 1),
+    arity: arity(1),
   },
-  Clip: { run: clip, settings: 'rest' },
+  // before opset 11 the bounds are attributes and Clip takes one input
+  Clip: { run: clip, settings: 'rest', arity: arity(1, 3) },
   Equal: binary(eq),
   Less: binary(lt),
   LessOrEqual: binary(le),
@@ -144,13 +149,15 @@ export const elementwiseOps: Record<string, OpDef> = {
   Not: unary((x) => eq(toBool(x), 0)),
   And: binary((a, b) => cast(mul(toBool(a), toBool(b)), 'bool')),
   Or: binary((a, b) => gt(add(toBool(a), toBool(b)), 0)),
-  Where: { run: (inputs, ctx) => where(toBool(need(inputs, 0, ctx)), need(inputs, 1, ctx), need(inputs, 2, ctx)), settings: [0] },
+  Where: { run: (inputs, ctx) => where(toBool(need(inputs, 0, ctx)), need(inputs, 1, ctx), need(inputs, 2, ctx)), settings: [0], arity: arity(3) },
   Cast: {
     run: (inputs, ctx) => {
       if (!ctx.attrs.has('to')) throw new ValueError(`${describeNode(ctx.node)}: the 'to' attribute is required`);
       return cast(need(inputs, 0, ctx), castTarget(ctx.attrs.int('to', DataType.FLOAT), ctx));
     },
+    arity: arity(1),
   },
   Identity: unary((x) => x),
-  Dropout: { run: dropout, settings: 'rest' },
+  // opset 12 on: data, ratio, training_mode; outputs: the data and an optional mask
+  Dropout: { run: dropout, settings: 'rest', arity: arity(1, 3, 1, 2) },
 };

@@ -17,7 +17,7 @@ import { pad, reshape, transposeLast } from '../../../ops/movement.js';
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../../../ops/pool.js';
 import { max, mean } from '../../../ops/reduce.js';
 import { rsqrt } from '../../../ops/unary.js';
-import { axisOf, describeNode, need, type OpContext, type OpDef } from '../node.js';
+import { arity, axisOf, describeNode, need, type OpContext, type OpDef } from '../node.js';
 import { perDimAttr, resolveWindow, spatialRank, type OnnxWindow } from './window.js';
 
 function conv(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Tensor {
@@ -191,22 +191,25 @@ function softmaxLike(fn: (x: Tensor, axis: number) => Tensor): OpDef {
       const inner = x.shape.slice(axis).reduce((p, d) => p * d, 1);
       return reshape(fn(reshape(x, [-1, inner]), 1), x.shape);
     },
+    arity: arity(1),
   };
 }
 
 /** Layer-like and normalization operators by ONNX name. */
 export const nnOps: Record<string, OpDef> = {
-  Conv: { run: conv, parameters: [1, 2] },
-  ConvTranspose: { run: convTranspose, parameters: [1, 2] },
-  Gemm: { run: gemm, parameters: [1, 2] },
-  MatMul: { run: (inputs, ctx) => matmul(need(inputs, 0, ctx), need(inputs, 1, ctx)), parameters: [1] },
-  MaxPool: { run: maxPool },
-  AveragePool: { run: averagePool },
-  GlobalAveragePool: { run: (inputs, ctx) => mean(need(inputs, 0, ctx), need(inputs, 0, ctx).shape.map((_, i) => i).slice(2), true) },
-  GlobalMaxPool: { run: (inputs, ctx) => max(need(inputs, 0, ctx), need(inputs, 0, ctx).shape.map((_, i) => i).slice(2), true) },
-  BatchNormalization: { run: batchNorm, parameters: [1, 2], statistics: [3, 4] },
-  LayerNormalization: { run: layerNorm, parameters: [1, 2] },
-  InstanceNormalization: { run: instanceNorm, parameters: [1, 2] },
+  Conv: { run: conv, parameters: [1, 2], arity: arity(2, 3) },
+  ConvTranspose: { run: convTranspose, parameters: [1, 2], arity: arity(2, 3) },
+  Gemm: { run: gemm, parameters: [1, 2], arity: arity(2, 3) },
+  MatMul: { run: (inputs, ctx) => matmul(need(inputs, 0, ctx), need(inputs, 1, ctx)), parameters: [1], arity: arity(2) },
+  // Y and the optional Indices (which run() refuses by name)
+  MaxPool: { run: maxPool, arity: arity(1, 1, 1, 2) },
+  AveragePool: { run: averagePool, arity: arity(1) },
+  GlobalAveragePool: { run: (inputs, ctx) => mean(need(inputs, 0, ctx), need(inputs, 0, ctx).shape.map((_, i) => i).slice(2), true), arity: arity(1) },
+  GlobalMaxPool: { run: (inputs, ctx) => max(need(inputs, 0, ctx), need(inputs, 0, ctx).shape.map((_, i) => i).slice(2), true), arity: arity(1) },
+  // outputs: Y, then (training, before opset 14) running and saved statistics, unused here
+  BatchNormalization: { run: batchNorm, parameters: [1, 2], statistics: [3, 4], arity: arity(5, 5, 1, 5) },
+  LayerNormalization: { run: layerNorm, parameters: [1, 2], arity: arity(2, 3, 1, 3) },
+  InstanceNormalization: { run: instanceNorm, parameters: [1, 2], arity: arity(3) },
   Softmax: softmaxLike(softmax),
   LogSoftmax: softmaxLike(logSoftmax),
 };

@@ -6,13 +6,15 @@ import type { Tensor } from '../../../tensor/tensor.js';
 import { cast } from '../../../ops/binary.js';
 import { argmax, argmin, max, mean, min, prod, sum } from '../../../ops/reduce.js';
 import { ValueError } from '../../../tensor/errors.js';
-import { axisOf, describeNode, need, numbers, type OpContext, type OpDef } from '../node.js';
+import { arity, axisOf, describeNode, need, numbers, type OpContext, type OpDef } from '../node.js';
 
 type Reduce = (x: Tensor, axis: number[] | undefined, keepDims: boolean) => Tensor;
 
 function reduction(fn: Reduce, axesInputSince: number): OpDef {
   return {
     settings: 'rest',
+    // the axes moved from an attribute to an optional second input (opset 13 or 18)
+    arity: arity(1, 2),
     run: (inputs, ctx: OpContext) => {
       const x = need(inputs, 0, ctx);
       const keep = ctx.attrs.int('keepdims', 1) !== 0;
@@ -35,6 +37,7 @@ function argReduce(fn: typeof argmax): OpDef {
       if (ctx.attrs.int('select_last_index', 0) !== 0) throw new ValueError(`${describeNode(ctx.node)}: select_last_index=1 is not supported`);
       return cast(fn(x, axisOf(ctx.attrs.int('axis', 0), x.ndim, ctx), ctx.attrs.int('keepdims', 1) !== 0), 'int32');
     },
+    arity: arity(1),
   };
 }
 

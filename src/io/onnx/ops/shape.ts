@@ -11,7 +11,7 @@ import { add, cast, lt, where } from '../../../ops/binary.js';
 import { gather } from '../../../ops/indexing.js';
 import { concat, expand, pad, reshape, split, stridedSlice, transpose } from '../../../ops/movement.js';
 import { broadcastShapes } from '../../../tensor/shape.js';
-import { describeNode, need, numbers, axisOf, type OpContext, type OpDef } from '../node.js';
+import { arity, describeNode, need, numbers, axisOf, type OpContext, type OpDef } from '../node.js';
 
 type Inputs = readonly (Tensor | undefined)[];
 
@@ -205,9 +205,9 @@ function rangeOp(inputs: Inputs, ctx: OpContext): Tensor {
 
 /** Shape and movement operators by ONNX name. */
 export const shapeOps: Record<string, OpDef> = {
-  Reshape: { run: reshapeOp, settings: 'rest' },
-  Flatten: { run: flatten },
-  Transpose: { run: (inputs, ctx) => transpose(need(inputs, 0, ctx), ctx.attrs.ints('perm')) },
+  Reshape: { run: reshapeOp, settings: 'rest', arity: arity(2) },
+  Flatten: { run: flatten, arity: arity(1) },
+  Transpose: { run: (inputs, ctx) => transpose(need(inputs, 0, ctx), ctx.attrs.ints('perm')), arity: arity(1) },
   Concat: {
     run: (inputs, ctx) => {
       if (!ctx.attrs.has('axis')) throw new ValueError(`${describeNode(ctx.node)}: the axis attribute is required`);
@@ -215,19 +215,23 @@ export const shapeOps: Record<string, OpDef> = {
       if (xs.length === 0) throw new ValueError(`${describeNode(ctx.node)}: needs at least one input`);
       return concat(xs, axisOf(ctx.attrs.int('axis', 0), xs[0]!.ndim, ctx));
     },
+    arity: arity(1, Infinity),
   },
-  Split: { run: splitOp, settings: 'rest' },
-  Slice: { run: sliceOp, settings: 'rest' },
-  Gather: { run: gatherOp, settings: 'rest' },
-  Pad: { run: padOp, settings: 'rest' },
-  Shape: { run: shapeOp },
-  Size: { run: (inputs, ctx) => tensor(need(inputs, 0, ctx).size, { dtype: 'int32' }) },
-  Unsqueeze: { run: unsqueezeOp, settings: 'rest' },
-  Squeeze: { run: squeezeOp, settings: 'rest' },
-  Expand: { run: expandOp, settings: 'rest' },
-  Constant: { run: constantOp },
-  ConstantOfShape: { run: constantOfShape, settings: 'rest' },
-  Range: { run: rangeOp, settings: 'rest' },
-  CastLike: { run: (inputs, ctx) => cast(need(inputs, 0, ctx), need(inputs, 1, ctx).dtype), settings: 'rest' },
+  // the sizes are an attribute before opset 13 and an optional input from then on
+  Split: { run: splitOp, settings: 'rest', arity: arity(1, 2, 1, Infinity) },
+  // before opset 10 starts/ends/axes are attributes; from then on inputs, with optional axes and steps
+  Slice: { run: sliceOp, settings: 'rest', arity: arity(1, 5) },
+  Gather: { run: gatherOp, settings: 'rest', arity: arity(2) },
+  // pads: an attribute before opset 11, then an input, with optional constant_value and (18) axes
+  Pad: { run: padOp, settings: 'rest', arity: arity(1, 4) },
+  Shape: { run: shapeOp, arity: arity(1) },
+  Size: { run: (inputs, ctx) => tensor(need(inputs, 0, ctx).size, { dtype: 'int32' }), arity: arity(1) },
+  Unsqueeze: { run: unsqueezeOp, settings: 'rest', arity: arity(1, 2) },
+  Squeeze: { run: squeezeOp, settings: 'rest', arity: arity(1, 2) },
+  Expand: { run: expandOp, settings: 'rest', arity: arity(2) },
+  Constant: { run: constantOp, arity: arity(0) },
+  ConstantOfShape: { run: constantOfShape, settings: 'rest', arity: arity(1) },
+  Range: { run: rangeOp, settings: 'rest', arity: arity(3) },
+  CastLike: { run: (inputs, ctx) => cast(need(inputs, 0, ctx), need(inputs, 1, ctx).dtype), settings: 'rest', arity: arity(2) },
 };
 
