@@ -74,7 +74,8 @@ export function torchGroups(model: Layer, channelsFirstFlatten?: boolean): Torch
     const torchModule = torchModulePath(path, byPath);
     const used = new Set<string>();
     const slots = own.map(([name, w]): TorchSlot => {
-      let torchParam = TORCH_NAME[name] ?? name;
+      // own keys only: an imported weight may be named 'constructor'
+      let torchParam = (Object.hasOwn(TORCH_NAME, name) ? TORCH_NAME[name] : undefined) ?? name;
       // two weights of one layer may not share a PyTorch name; the second keeps its own
       if (used.has(torchParam)) torchParam = name;
       used.add(torchParam);

@@ -36,7 +36,7 @@ export function restoreOptimizer(saved: unknown, path: string): string | Optimiz
   const config = saved as OptimizerConfig;
   if (!isCustomRate(config.learningRate)) return optimizerFromConfig(config);
   const { name, learningRate: _custom, ...rest } = config;
-  const opts: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rest)) if (v !== null) opts[k] = v;
+  // fromEntries, not assignment: a key '__proto__' from the file must stay a key
+  const opts = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null));
   return getOptimizer(name, opts as AnyOptimizerOptions);
 }

@@ -48,7 +48,8 @@ const SNAKE: Readonly<Record<string, string>> = { from_logits: 'fromLogits', lab
 function checkKeys(op: string, opts: object, allowed: readonly string[]): void {
   for (const key of Object.keys(opts)) {
     if (allowed.includes(key)) continue;
-    const meant = SNAKE[key] !== undefined && allowed.includes(SNAKE[key]) ? ` (did you mean '${SNAKE[key]}'?)` : '';
+    const snake = Object.hasOwn(SNAKE, key) ? SNAKE[key] : undefined;
+    const meant = snake !== undefined && allowed.includes(snake) ? ` (did you mean '${snake}'?)` : '';
     throw new ValueError(`${op}: unknown option '${key}'${meant}; valid options are ${allowed.map((k) => `'${k}'`).join(', ')}`);
   }
 }

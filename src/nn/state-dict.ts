@@ -21,7 +21,8 @@ export function loadStateDictInto(layer: Layer, stateDict: Record<string, Tensor
   const where = `loadStateDict into ${layer.describe()}`;
   const own = new Map(layer.namedWeights());
   const keys = Object.keys(stateDict);
-  const missingKeys = [...own.keys()].filter((k) => !(k in stateDict));
+  // own keys only: a weight named 'constructor' (an ONNX initializer) is missing unless given
+  const missingKeys = [...own.keys()].filter((k) => !Object.hasOwn(stateDict, k));
   const unexpectedKeys = keys.filter((k) => !own.has(k));
   if (unexpectedKeys.length > 0) assertBuiltFor(layer, unexpectedKeys);
   if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {

@@ -85,8 +85,9 @@ export function getOptimizer(nameOrInstance: string | Optimizer, opts?: AnyOptim
  */
 export function optimizerFromConfig(config: OptimizerConfig): Optimizer {
   const { name, learningRate, ...rest } = config;
-  const opts: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rest)) if (v !== null) opts[k] = v;
-  opts['learningRate'] = typeof learningRate === 'number' ? learningRate : scheduleFromConfig(learningRate as ScheduleConfig);
+  // fromEntries, not assignment: a config read from a file may hold a '__proto__' key
+  const opts: Record<string, unknown> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null));
+  // a config without a learning rate (a hand-written model.json) gets the optimizer's default
+  if (learningRate !== undefined) opts['learningRate'] = typeof learningRate === 'number' ? learningRate : scheduleFromConfig(learningRate as ScheduleConfig);
   return getOptimizer(name, opts as AnyOptimizerOptions);
 }

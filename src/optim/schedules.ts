@@ -191,6 +191,9 @@ export function warmupCosine(opts: WarmupCosineOptions): LearningRateSchedule {
  * const copy = nb.optim.scheduleFromConfig(schedule.getConfig());
  */
 export function scheduleFromConfig(config: ScheduleConfig): LearningRateSchedule {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new ValueError(`scheduleFromConfig: expected a schedule config ({ kind, … }) or a number, got ${config === null ? 'null' : Array.isArray(config) ? 'an array' : typeof config}`);
+  }
   switch (config.kind) {
     case 'constant':
       return constant(config.learningRate);

@@ -31,7 +31,8 @@ const HINTS: Readonly<Record<string, string>> = {
 export function checkOptionKeys(op: string, opts: object, allowed: readonly string[]): void {
   for (const key of Object.keys(opts)) {
     if (allowed.includes(key)) continue;
-    const hint = HINTS[key];
+    // own keys only: an option named 'toString' (from a file) has no hint, not Object's method
+    const hint = Object.hasOwn(HINTS, key) ? HINTS[key] : undefined;
     const meant = hint !== undefined && hint.split(' and ').every((h) => allowed.includes(h)) ? ` (did you mean ${hint.split(' and ').map((h) => `'${h}'`).join(' and ')}?)` : '';
     throw new ValueError(`${op}: unknown option '${key}'${meant}; valid options are ${allowed.map((k) => `'${k}'`).join(', ')}`);
   }
