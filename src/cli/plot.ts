@@ -3,6 +3,8 @@ import { basename, extname, join } from 'node:path';
 import * as nb from '../index.js';
 import { confusionMatrix, history, parseHistory, PLOT_EXTENSIONS } from '../plot/index.js';
 import { ValueError } from '../tensor/errors.js';
+import { FormatError } from '../formats/errors.js';
+import { jsonTreeProblem } from '../formats/json-tree.js';
 import { intOption } from './args.js';
 import { parseCommand, type CliCommand } from './command.js';
 import { DATASETS, loadNamedData } from './data.js';
@@ -78,6 +80,8 @@ export async function plotCommand(argv: string[]): Promise<string[]> {
   } catch (e) {
     throw new ValueError(`plot: cannot read ${file} as JSON (${(e as Error).message})`);
   }
+  const problem = jsonTreeProblem(parsed);
+  if (problem !== null) throw new FormatError(`plot: ${file} ${problem}`);
   const h = parseHistory(parsed, file);
   const metrics = values.metrics?.split(',').map((m) => m.trim()).filter((m) => m !== '');
   const paths = outputPaths(values.out, file.replace(/\.json$/i, ''));

@@ -17,6 +17,8 @@ import type { Callback, Logs } from '../model/callbacks/callback.js';
 import type { Model } from '../model/model.js';
 import { ValueError } from '../tensor/errors.js';
 import { makeDirs } from '../formats/make-dirs.js';
+import { FormatError } from '../formats/errors.js';
+import { jsonTreeProblem } from '../formats/json-tree.js';
 
 /** Everything that decides a `nabla train` run (mlp/cnn), as run.json keeps it. */
 export interface RunSettings {
@@ -80,6 +82,8 @@ export class RunFiles {
     } catch (e) {
       throw new ValueError(`train: ${this.run} is not valid JSON (${(e as Error).message}); remove ${this.dir} to start afresh`);
     }
+    const problem = jsonTreeProblem(record);
+    if (problem !== null) throw new FormatError(`train: ${this.run} ${problem}; remove ${this.dir} to start afresh`);
     const h = record.history;
     if (record.format !== 'nabla-train-run' || typeof record.settings !== 'object' || record.settings === null || !h || !Array.isArray(h.epoch) || typeof h.history !== 'object') {
       throw new ValueError(`train: ${this.run} is not the record of a nabla train run; remove ${this.dir} to start afresh`);

@@ -1,5 +1,6 @@
 import type { DType } from '../tensor/dtype.js';
 import { FormatError } from './errors.js';
+import { jsonTreeProblem } from './json-tree.js';
 import { DTYPE_INFO, SUPPORTED_DTYPES, UNSUPPORTED_DTYPES, isSafetensorsDType, type SafetensorsDType } from './safetensors-dtypes.js';
 
 /** One tensor of a checked safetensors header; offsets are relative to the data part. */
@@ -71,6 +72,9 @@ export function parseHeaderJson(json: Uint8Array, dataLength: number, fail: Fail
     fail(`the header is not valid JSON (${(err as Error).message}); the file is corrupt or its header length is wrong`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('the header must be a JSON object');
+  // tensor names are the file's to choose, '__proto__' included: they stay own keys and Map keys
+  const problem = jsonTreeProblem(header, { allowProtoKeys: true });
+  if (problem !== null) fail(`the header ${problem}`);
   let metadata: Record<string, string> = {};
   const entries: HeaderEntry[] = [];
   for (const [name, value] of Object.entries(header as Record<string, unknown>)) {

@@ -8,6 +8,7 @@ import { ValueError } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic.js';
 import { FileNotFoundError, FormatError } from './errors.js';
+import { jsonTreeProblem } from './json-tree.js';
 import { DTYPE_INFO, type SafetensorsDType } from './safetensors-dtypes.js';
 import { openSafetensors, type SafetensorsFile, type SafetensorsTensorInfo } from './safetensors-file.js';
 import { fileDTypeOf, saveSafetensors, type SafetensorsSaveOptions } from './safetensors.js';
@@ -68,15 +69,16 @@ export function saveSharded(dir: string, tensors: Record<string, Tensor>, opts: 
   makeDirs(dir, 'saveSharded');
   const pad = (i: number) => String(i).padStart(5, '0');
   const files = shards.map((_, i) => `${prefix}-${pad(i + 1)}-of-${pad(shards.length)}.safetensors`);
-  const weightMap: Record<string, string> = {};
+  // entries, made into a record by fromEntries: a tensor may be named '__proto__'
+  const weightMap: [string, string][] = [];
   shards.forEach((shard, i) => {
     const part = Object.fromEntries(shard.names.map((n): [string, Tensor] => [n, tensors[n]!]));
     const dtypes = Object.fromEntries(shard.names.map((n): [string, SafetensorsDType] => [n, fileDTypeOf(n, tensors[n]!, saveOpts)]));
     saveSafetensors(join(dir, files[i]!), part, metadata, { ...saveOpts, dtypes });
-    for (const n of shard.names) weightMap[n] = files[i]!;
+    for (const n of shard.names) weightMap.push([n, files[i]!]);
   });
   const indexPath = join(dir, `${prefix}.safetensors.index.json`);
-  writeFileAtomic(indexPath, JSON.stringify({ metadata: { total_size: totalSize }, weight_map: weightMap }, null, 2) + '\n');
+  writeFileAtomic(indexPath, JSON.stringify({ metadata: { total_size: totalSize }, weight_map: Object.fromEntries(weightMap) }, null, 2) + '\n');
   const stale = new RegExp(`^${escapeRegExp(prefix)}-\\d{5}-of-\\d{5}\\.safetensors$`);
   for (const f of readdirSync(dir)) if (stale.test(f) && !files.includes(f)) unlinkSync(join(dir, f));
   return indexPath;
@@ -112,7 +114,7 @@ export class ShardedSafetensors {
         this.files.push(shard);
         const missing = names.filter((n) => !shard.has(n));
         if (missing.length > 0) throw new FormatError(`${where}the index puts '${missing[0]}' in ${file}, which does not hold it (${missing.length} such tensors; the index and the shards come from different saves?)`);
-        const extra = shard.keys().filter((n) => index.weightMap[n] !== file);
+        const extra = shard.keys().filter((n) => !Object.hasOwn(index.weightMap, n) || index.weightMap[n] !== file);
         if (extra.length > 0) throw new FormatError(`${where}${file} holds '${extra[0]}', which the index does not map to it (${extra.length} such tensors; the index and the shards come from different saves?)`);
         for (const n of names) this.fileOf.set(n, shard);
       }
@@ -215,6 +217,9 @@ function readIndex(indexPath: string, where: string): { metadata: Record<string,
   } catch (err) {
     throw new FormatError(`${where}not valid JSON (${(err as Error).message})`);
   }
+  // weight_map's keys are tensor names, which a file may choose freely ('__proto__' included)
+  const problem = jsonTreeProblem(json, { allowProtoKeys: true });
+  if (problem !== null) throw new FormatError(`${where}the index ${problem}`);
   if (!isRecord(json) || !isRecord(json['weight_map'])) throw new FormatError(`${where}expected an object with a "weight_map" object of tensor name → shard file`);
   const metadata = json['metadata'] === undefined ? {} : json['metadata'];
   if (!isRecord(metadata)) throw new FormatError(`${where}"metadata" must be an object`);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { FileNotFoundError, FormatError } from '../../formats/errors.js';
+import { jsonTreeProblem } from '../../formats/json-tree.js';
 
 /**
  * Reads a tokenizer's JSON file and checks its `format` tag and `version`, so that each loader only
@@ -27,6 +28,8 @@ export function readTokenizerFile(path: string, op: string, format: string, vers
   } catch (err) {
     throw new FormatError(`${op}: ${path} is not valid JSON (${(err as Error).message}); the file is damaged or not a tokenizer`);
   }
+  const problem = jsonTreeProblem(parsed);
+  if (problem !== null) throw new FormatError(`${op}: ${path} ${problem}`);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new FormatError(`${op}: ${path} does not hold a JSON object; it is not a ${format} file`);
   }

@@ -5,6 +5,7 @@
  */
 import { loadSafetensors, saveSafetensors } from '../../formats/safetensors.js';
 import { FormatError } from '../../formats/errors.js';
+import { jsonTreeProblem } from '../../formats/json-tree.js';
 import { ShapeError, ValueError } from '../../tensor/errors.js';
 import { fmt, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -61,6 +62,8 @@ function readMeta(file: string, metadata: Record<string, string>): AdapterMeta {
   } catch {
     throw new FormatError(`lora.loadAdapters: ${file}: the '${META_KEY}' metadata is not valid JSON`);
   }
+  const problem = jsonTreeProblem(meta);
+  if (problem !== null) throw new FormatError(`lora.loadAdapters: ${file}: the '${META_KEY}' metadata ${problem}`);
   const m = meta as Partial<AdapterMeta>;
   if (typeof m !== 'object' || m === null || m.version !== FORMAT_VERSION || typeof m.layers !== 'object' || m.layers === null) {
     throw new FormatError(`lora.loadAdapters: ${file}: unsupported adapter metadata (expected version ${FORMAT_VERSION} with a 'layers' table)`);
@@ -106,8 +109,9 @@ export function loadAdapters<M extends Layer>(model: M, path: string): M {
   const unbuilt = wrappers.filter(([, w]) => !w.built).map(([p]) => p);
   if (unbuilt.length > 0) throw new ValueError(`${where}: the adapters of ${unbuilt.join(', ')} have no shape yet; run the model once (model.apply(sampleInput)) before loading`);
   const own = loraStateDict(model);
-  const missing = Object.keys(own).filter((k) => !(k in tensors));
-  const unexpected = Object.keys(tensors).filter((k) => !(k in own));
+  // own keys only: a tensor named 'constructor' in the file is unexpected, not found on Object
+  const missing = Object.keys(own).filter((k) => !Object.hasOwn(tensors, k));
+  const unexpected = Object.keys(tensors).filter((k) => !Object.hasOwn(own, k));
   if (missing.length > 0 || unexpected.length > 0) {
     const parts = [missing.length ? `missing ${missing.join(', ')}` : '', unexpected.length ? `unexpected ${unexpected.join(', ')}` : ''].filter(Boolean);
     throw new ValueError(`${where}: the file's adapters do not match the model's (${parts.join('; ')}); wrap the same layers as when the adapters were saved`);
