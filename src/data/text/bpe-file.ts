@@ -1,3 +1,5 @@
+import { FormatError } from '../../formats/errors.js';
+import { DEFAULT_PRE_TOKENIZE_PATTERN, samePattern } from './pre-tokenize.js';
 import { badField, readTokenizerFile } from './tokenizer-file.js';
 import { isWellFormed } from './utf8.js';
 
@@ -76,9 +78,12 @@ export function serializeBpe(contents: BpeContents, vocabSize: number): string {
 
 /**
  * Reads and validates a tokenizer file written by {@link serializeBpe}. Every problem is a
- * `FormatError` (or `FileNotFoundError`) naming the path and the field.
+ * `FormatError` (or `FileNotFoundError`) naming the path and the field. The pre-tokenisation
+ * pattern is taken from the file only when it is the built-in one (or none): a regular expression
+ * from a file can take hours on a short text (catastrophic backtracking, e.g. `(a+)+$`), so any
+ * other pattern must come from the program, as `trusted`, and equal the file's.
  */
-export function readBpeFile(path: string): BpeContents {
+export function readBpeFile(path: string, trusted?: RegExp): BpeContents {
   const op = 'ByteLevelBPE.load';
   const obj = readTokenizerFile(path, op, BPE_FORMAT, BPE_VERSION);
 
@@ -105,19 +110,32 @@ export function readBpeFile(path: string): BpeContents {
   return {
     merges: merges as Array<[number, number]>,
     specialTokens: specials as string[],
-    preTokenize: readPattern(obj['preTokenize'], op, path),
+    preTokenize: readPattern(obj['preTokenize'], op, path, trusted),
   };
 }
 
-function readPattern(value: unknown, op: string, path: string): RegExp | null {
-  if (value === null) return null;
-  const shape = 'field "preTokenize" must be null or {"source": string, "flags": string}';
-  if (typeof value !== 'object' || Array.isArray(value)) throw badField(op, path, shape);
-  const { source, flags } = value as Record<string, unknown>;
-  if (typeof source !== 'string' || typeof flags !== 'string') throw badField(op, path, shape);
-  try {
-    return new RegExp(source, flags);
-  } catch (err) {
-    throw badField(op, path, `field "preTokenize" is not a valid pattern (${(err as Error).message})`);
+function readPattern(value: unknown, op: string, path: string, trusted: RegExp | undefined): RegExp | null {
+  let saved: { source: string; flags: string } | null = null;
+  if (value !== null) {
+    const { source, flags } = (typeof value === 'object' && !Array.isArray(value) ? value : {}) as Record<string, unknown>;
+    if (typeof source !== 'string' || typeof flags !== 'string') throw badField(op, path, 'field "preTokenize" must be null or {"source": string, "flags": string}');
+    saved = { source, flags };
   }
+  const text = saved === null ? 'none' : `/${saved.source}/${saved.flags}`;
+  const shown = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  if (trusted !== undefined) {
+    if (saved === null || !samePattern(saved, trusted)) {
+      throw new FormatError(`${op}: ${path} was saved with the pre-tokenisation pattern ${shown}, not the given /${trusted.source}/${trusted.flags}; pass the pattern it was trained with, or load it without one`);
+    }
+    return trusted;
+  }
+  if (saved === null) return null;
+  // compared as text, never compiled or run: the only pattern a file may choose is the built-in one
+  if (samePattern(saved, DEFAULT_PRE_TOKENIZE_PATTERN)) return DEFAULT_PRE_TOKENIZE_PATTERN;
+  throw new FormatError(
+    `${op}: ${path} holds the pre-tokenisation pattern ${shown}, which is not the built-in one; ` +
+      'a pattern read from a file is not run, since one like (a+)+$ can make encode take hours. ' +
+      `Files may hold only the built-in pattern (DEFAULT_PRE_TOKENIZE_PATTERN) or none; if you trust this file's, pass it yourself: ` +
+      `ByteLevelBPE.load(path, { preTokenize: /…/ })`,
+  );
 }

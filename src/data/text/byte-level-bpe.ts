@@ -138,9 +138,18 @@ export class ByteLevelBPE {
   /**
    * Reads a tokenizer saved by {@link ByteLevelBPE.save}. A missing file is a `FileNotFoundError`;
    * a damaged file, another kind of file or another version is a `FormatError` naming the path.
+   * A file trained with a custom pre-tokenisation pattern loads only when `options.preTokenize`
+   * gives that same pattern: nabla runs no regular expression read from a file (one like
+   * `(a+)+$` can make `encode` take hours), except the built-in one.
+   *
+   * @example
+   * ByteLevelBPE.load('tokenizer.json');                                // default pattern, or none
+   * ByteLevelBPE.load('words.json', { preTokenize: /\S+|\s+/ });       // trained with a custom one
    */
-  static load(path: string): ByteLevelBPE {
-    const { merges, specialTokens, preTokenize: pattern } = readBpeFile(path);
+  static load(path: string, options: { preTokenize?: RegExp } = {}): ByteLevelBPE {
+    const trusted = options.preTokenize;
+    if (trusted !== undefined && !(trusted instanceof RegExp)) throw new ValueError(`ByteLevelBPE.load: preTokenize must be a RegExp, got ${typeof trusted}`);
+    const { merges, specialTokens, preTokenize: pattern } = readBpeFile(path, trusted);
     return new ByteLevelBPE(merges, { preTokenize: pattern ?? false, specialTokens });
   }
 

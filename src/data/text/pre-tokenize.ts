@@ -18,6 +18,28 @@ export const DEFAULT_PRE_TOKENIZE_PATTERN =
   /[ ]?[\p{L}\p{M}]+(?:['\u2019][\p{L}\p{M}]+)*|[ ]?\p{N}+|[ ]?[^\s\p{L}\p{M}\p{N}]+[\r\n]*|\s+(?!\S)|\s+/gu;
 
 /**
+ * The key two patterns share when they split text the same way: the source, and the flags that
+ * matter (`g` and `y` are set by {@link splitterFor} whatever was given, and `u` is added when
+ * neither `u` nor `v` is there).
+ */
+function patternKey(source: string, flags: string): string {
+  let f = flags.replace(/[gy]/g, '');
+  if (!f.includes('u') && !f.includes('v')) f += 'u';
+  return `/${source}/${[...f].sort().join('')}`;
+}
+
+/**
+ * Whether `a` and `b` (RegExps, or `{source, flags}` as a tokenizer file holds them) split text
+ * the same way: same source, same flags once {@link splitterFor} has normalised them.
+ *
+ * @example
+ * samePattern(/\S+/, { source: '\\S+', flags: 'gu' }); // true
+ */
+export function samePattern(a: { source: string; flags: string }, b: { source: string; flags: string }): boolean {
+  return patternKey(a.source, a.flags) === patternKey(b.source, b.flags);
+}
+
+/**
  * A copy of `pattern` ready for splitting: global (`g`) so that it walks the text, and in Unicode
  * mode (`u`, or `v` if it has it) so that it never cuts a surrogate pair in two (which would turn
  * an emoji into two U+FFFD). A pattern that is not valid in Unicode mode raises a `ValueError`.
