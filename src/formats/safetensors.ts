@@ -82,7 +82,9 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
   const { entries, metadata, dataStart } = parseSafetensorsHeader(bytes, prefix);
   const pairs = entries.map((e): [string, Tensor] => {
     // a copy into a buffer of its own: aligned for the typed array, and not tied to `bytes`
-    const raw = bytes.slice(dataStart + e.begin, dataStart + e.end);
+    // (not bytes.slice: on a Node Buffer, such as readFileSync's, slice is a view at an offset)
+    const raw = new Uint8Array(e.end - e.begin);
+    raw.set(bytes.subarray(dataStart + e.begin, dataStart + e.end));
     return [e.name, new Tensor(storageFromBytes(raw, e.fileDType, `${prefix}tensor '${e.name}'`), e.shape)];
   });
   return { tensors: Object.fromEntries(pairs), metadata };

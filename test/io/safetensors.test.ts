@@ -180,3 +180,16 @@ test('loading errors name the file', () => {
   writeFileSync(corrupt, encodeSafetensors({ w: nb.ones([3]) }).subarray(0, 20));
   assert.throws(() => loadSafetensors(corrupt), (e: Error) => e instanceof FormatError && e.message.startsWith(`safetensors: ${corrupt}: `));
 });
+
+test('decodeSafetensors reads a Node Buffer (as readFileSync returns) and a view at an offset', () => {
+  const path = join(dir, 'buffer.safetensors');
+  saveSafetensors(path, { a: nb.tensor([1.5, -2]), b: nb.tensor([[7, 8]], { dtype: 'int32' }) });
+  // Buffer.slice is a view sharing memory, unlike Uint8Array.slice: the data must still be copied out right
+  const fromBuffer = decodeSafetensors(readFileSync(path));
+  assert.deepEqual(fromBuffer.tensors['a']!.toArray(), [1.5, -2]);
+  assert.deepEqual(fromBuffer.tensors['b']!.toArray(), [[7, 8]]);
+  const bytes = readFileSync(path);
+  const shifted = new Uint8Array(bytes.length + 3);
+  shifted.set(bytes, 3);
+  assert.deepEqual(decodeSafetensors(shifted.subarray(3)).tensors['a']!.toArray(), [1.5, -2]);
+});
