@@ -1,5 +1,7 @@
 import { Layer, layerFromConfig, registerLayer, serializeLayer } from '../nn/layer.js';
 import type { Config, SerializedObject } from '../nn/config.js';
+import { describeValue } from '../nn/config-check.js';
+import { readOptions } from '../nn/config-options.js';
 import type { PartialShape } from '../nn/input-shape.js';
 import { InputLayer } from '../nn/layers/input-layer.js';
 import { ValueError } from '../tensor/errors.js';
@@ -80,10 +82,16 @@ export class Sequential extends Model {
 
   static override fromConfig(config: Config): Sequential {
     const specs = config.layers;
-    if (!Array.isArray(specs)) throw new ValueError('Sequential.fromConfig: config.layers must be an array');
-    const name = typeof config.name === 'string' ? config.name : undefined;
-    const inputShape = Array.isArray(config.inputShape) ? (config.inputShape as PartialShape) : undefined;
-    return new Sequential(specs.map((s) => layerFromConfig(s as SerializedObject)), { name, inputShape });
+    if (!Array.isArray(specs)) throw new ValueError(`Sequential.fromConfig: config.layers must be an array, got ${describeValue(specs)}`);
+    // the constructor checks name and inputShape; trainable and dtype, which it does not take, are checked here
+    const o = readOptions('Sequential', config);
+    const trainable = o.boolean('trainable', true);
+    o.oneOf('dtype', ['float32', 'float64'], 'float32');
+    const name = (config.name ?? undefined) as string | undefined;
+    const inputShape = (config.inputShape ?? undefined) as PartialShape | undefined;
+    const model = new Sequential(specs.map((s) => layerFromConfig(s as SerializedObject)), { name, inputShape });
+    if (!trainable) model.trainable = false;
+    return model;
   }
 }
 

@@ -9,11 +9,12 @@
  * fanIn = fanOut = its length.
  */
 import { allocate, isFloat, type DType } from '../tensor/dtype.js';
-import { DTypeError, ValueError } from '../tensor/errors.js';
+import { DTypeError } from '../tensor/errors.js';
 import { defaultGenerator, Generator } from '../tensor/random.js';
 import { assertShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Config } from './config.js';
+import { checkSeed } from './config-check.js';
 
 /** Seed option of the random initializers: a number pins the values, null (default) draws from the default generator. */
 export interface SeedOptions {
@@ -62,10 +63,7 @@ export abstract class RandomInitializer extends Initializer {
 
   constructor(seed: number | null | undefined) {
     super();
-    if (seed !== undefined && seed !== null && !Number.isFinite(seed)) {
-      throw new ValueError(`initializer: seed must be a finite number or null, got ${seed}`);
-    }
-    this.seed = seed ?? null;
+    this.seed = checkSeed(new.target.name, 'seed', seed);
   }
 
   protected generator(): Generator {

@@ -6,6 +6,7 @@
 import { ValueError } from '../tensor/errors.js';
 import { lookupKey, Registry } from '../tensor/registry.js';
 import { isSerializedObject, type Config, type SerializedObject } from './config.js';
+import { checkConfigKeys, checkNumber, describeValue, optionError } from './config-check.js';
 import { computeFans, Initializer, RandomInitializer, TRUNCATED_STD, truncatedStandardNormal, type SeedOptions } from './initializer.js';
 import { Orthogonal, type OrthogonalOptions } from './orthogonal.js';
 
@@ -31,7 +32,7 @@ export class Constant extends Initializer {
   readonly value: number;
   constructor(opts: { value?: number } = {}) {
     super();
-    this.value = opts.value ?? 0;
+    this.value = checkNumber('Constant', 'value', opts.value ?? 0);
   }
   protected fill(data: Float32Array | Float64Array): void {
     data.fill(this.value);
@@ -55,8 +56,9 @@ abstract class NormalInitializer extends RandomInitializer {
   readonly stddev: number;
   constructor(opts: NormalOptions = {}) {
     super(opts.seed);
-    this.mean = opts.mean ?? 0;
-    this.stddev = opts.stddev ?? 0.05;
+    // className is a field of the subclass, not set yet while this constructor runs
+    this.mean = checkNumber(new.target.name, 'mean', opts.mean ?? 0);
+    this.stddev = checkNumber(new.target.name, 'stddev', opts.stddev ?? 0.05, { ge: 0 });
   }
   override getConfig(): Config {
     return { mean: this.mean, stddev: this.stddev, ...super.getConfig() };
@@ -96,8 +98,8 @@ export class RandomUniform extends RandomInitializer {
   readonly maxval: number;
   constructor(opts: UniformOptions = {}) {
     super(opts.seed);
-    this.minval = opts.minval ?? -0.05;
-    this.maxval = opts.maxval ?? 0.05;
+    this.minval = checkNumber('RandomUniform', 'minval', opts.minval ?? -0.05);
+    this.maxval = checkNumber('RandomUniform', 'maxval', opts.maxval ?? 0.05);
     if (!(this.maxval >= this.minval)) throw new ValueError(`RandomUniform: maxval (${this.maxval}) must not be below minval (${this.minval})`);
   }
   protected fill(data: Float32Array | Float64Array): void {
@@ -125,6 +127,7 @@ export interface VarianceScalingOptions extends SeedOptions {
 }
 
 function pick<T extends string>(what: string, value: string, options: readonly T[]): T {
+  if (typeof value !== 'string') throw optionError('VarianceScaling', what, `one of ${options.join(', ')}`, value);
   const found = options.find((o) => lookupKey(o) === lookupKey(value));
   if (!found) throw new ValueError(`VarianceScaling: unknown ${what} '${value}'. Valid: ${options.join(', ')}`);
   return found;
@@ -142,8 +145,7 @@ export class VarianceScaling extends RandomInitializer {
   readonly distribution: ScalingDistribution;
   constructor(opts: VarianceScalingOptions = {}) {
     super(opts.seed);
-    this.scale = opts.scale ?? 1;
-    if (!(this.scale > 0)) throw new ValueError(`VarianceScaling: scale must be positive, got ${this.scale}`);
+    this.scale = checkNumber('VarianceScaling', 'scale', opts.scale ?? 1, { gt: 0 });
     this.mode = pick('mode', opts.mode ?? 'fanIn', ['fanIn', 'fanOut', 'fanAvg'] as const);
     this.distribution = pick('distribution', opts.distribution ?? 'truncatedNormal', ['truncatedNormal', 'untruncatedNormal', 'uniform'] as const);
   }
@@ -272,8 +274,13 @@ export function initializerNames(): string[] {
 export function getInitializer(spec: string | Initializer | SerializedObject): Initializer {
   if (spec instanceof Initializer) return spec;
   if (typeof spec === 'string') return registry.get(spec)({});
-  if (isSerializedObject(spec)) return registry.get(spec.className)(spec.config);
-  throw new ValueError(`getInitializer: expected a name, an Initializer or { className, config }, got ${JSON.stringify(spec)}`);
+  if (isSerializedObject(spec)) {
+    const init = registry.get(spec.className)(spec.config);
+    // a key the initializer does not write back is one it ignores ({ stdev: 1 }): refused
+    checkConfigKeys(init.className, spec.config, Object.keys(init.getConfig()));
+    return init;
+  }
+  throw new ValueError(`getInitializer: expected a name, an Initializer or { className, config }, got ${describeValue(spec)}`);
 }
 
 /** The serialized form `{ className, config }` of an initializer. */

@@ -3,6 +3,7 @@
  * as Keras' `input_shape`) and the batch shape given to `build` (`[null, 784]`).
  */
 import { ValueError } from '../tensor/errors.js';
+import { describeValue } from './config-check.js';
 
 /** A shape whose entries may be null: a size not fixed in advance (the batch size, a sequence length). */
 export type PartialShape = readonly (number | null)[];
@@ -15,11 +16,12 @@ const show = (shape: readonly unknown[]): string => `[${shape.map((d) => (d === 
  */
 export function checkInputShapeOption(owner: string, shape: unknown): (number | null)[] {
   if (!Array.isArray(shape)) {
-    throw new ValueError(`${owner}: inputShape must be the shape of one sample without the batch dimension, e.g. [784] or [28, 28, 1], got ${typeof shape}`);
+    throw new ValueError(`${owner}: inputShape must be the shape of one sample without the batch dimension, e.g. [784] or [28, 28, 1], got ${describeValue(shape)}`);
   }
   return shape.map((d: unknown, i) => {
     if (d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 0)) return d;
-    throw new ValueError(`${owner}: inputShape ${show(shape)} has ${String(d)} at dimension ${i}; each entry is a size (a non-negative integer) or null (any size)`);
+    // describeValue: a string "4" must not read as the number 4
+    throw new ValueError(`${owner}: inputShape ${describeValue(shape).replace(/^the array /, '')} has ${describeValue(d)} at dimension ${i}; each entry is a size (a non-negative integer) or null (any size)`);
   });
 }
 

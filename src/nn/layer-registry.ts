@@ -4,6 +4,7 @@
  */
 import { ValueError } from '../tensor/errors.js';
 import { Registry } from '../tensor/registry.js';
+import { checkConfigKeys, describeValue } from './config-check.js';
 import { isSerializedObject, type Config, type SerializedObject } from './config.js';
 import type { Layer } from './layer.js';
 
@@ -47,10 +48,41 @@ export function registeredLayerNames(): string[] {
  * const copy = nn.layerFromConfig(nn.serializeLayer(dense));
  */
 export function layerFromConfig(spec: SerializedObject): Layer {
-  if (!isSerializedObject(spec)) {
-    throw new ValueError(`layerFromConfig: expected { className, config }, got ${JSON.stringify(spec)}`);
+  if (!isSerializedObject(spec) || Array.isArray(spec.config)) {
+    throw new ValueError(`layerFromConfig: expected { className, config }, got ${describeValue(spec)}`);
   }
-  return registry.get(spec.className).fromConfig(spec.config);
+  const cls = registry.get(spec.className);
+  const name = typeof spec.config.name === 'string' ? spec.config.name : null;
+  let layer: Layer;
+  try {
+    layer = cls.fromConfig(spec.config);
+    // a key the layer does not write back is one it ignores: refused, not silently dropped
+    checkConfigKeys(layer.describe(), spec.config, [...FRAMEWORK_KEYS, ...Object.keys(layer.getConfig())]);
+  } catch (e) {
+    throw locate(e, spec.className, name);
+  }
+  return layer;
+}
+
+/** Keys every layer accepts, also where its getConfig leaves them out (inputShape when none). */
+const FRAMEWORK_KEYS = ['name', 'trainable', 'dtype', 'inputShape'];
+
+const located = new WeakSet<Error>();
+
+/**
+ * Says which layer of a saved model an error is about (`(in the config of Dense 'dense_2')`), once:
+ * in a model of many Dense layers, "Dense: units must be…" alone does not say which.
+ */
+function locate(e: unknown, className: string, name: string | null): unknown {
+  if (!(e instanceof ValueError) || located.has(e)) return e;
+  if (name !== null && !e.message.includes(`'${name}'`)) {
+    const before = e.message;
+    e.message += ` (in the config of ${className} '${name.slice(0, 60)}')`;
+    // Node prints the stack of an uncaught error, written when it was made: say it there too
+    if (typeof e.stack === 'string') e.stack = e.stack.replace(before, e.message);
+  }
+  located.add(e);
+  return e;
 }
 
 /** `{ className, config }` of a layer: the JSON that `layerFromConfig` turns back into a layer. */

@@ -4,6 +4,8 @@ import { zeros } from '../tensor/creation.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { add } from '../ops/binary.js';
 import type { Config } from './config.js';
+import { readOptions } from './config-options.js';
+import { checkBoolean, optionError } from './config-check.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { registeredLayerName } from './layer-registry.js';
 import { getRegularizer, type Regularizer } from './regularizers.js';
@@ -99,14 +101,12 @@ export abstract class Layer {
   private readonly _weights = new Map<string, WeightEntry>();
 
   constructor(opts: LayerOptions = {}) {
-    this._trainable = opts.trainable ?? true;
-    this.dtype = opts.dtype ?? 'float32';
+    const o = readOptions(this.className, opts);
+    this._trainable = o.boolean('trainable', true);
+    this.dtype = o.oneOf('dtype', ['float32', 'float64'], 'float32');
     this.inputShape = opts.inputShape === undefined || opts.inputShape === null ? null : checkInputShapeOption(this.className, opts.inputShape);
-    if (this.dtype !== 'float32' && this.dtype !== 'float64') {
-      throw new ValueError(`${this.className}: dtype must be 'float32' or 'float64', got '${String(this.dtype)}'`);
-    }
     if (opts.name !== undefined) {
-      if (typeof opts.name !== 'string' || opts.name === '') throw new ValueError(`${this.className}: name must be a non-empty string`);
+      if (typeof opts.name !== 'string' || opts.name === '') throw optionError(this.className, 'name', 'a non-empty string', opts.name);
       this.name = opts.name;
     } else {
       this.name = uniqueLayerName(this.className);
@@ -291,7 +291,7 @@ export abstract class Layer {
   }
 
   set trainable(flag: boolean) {
-    this._trainable = flag;
+    this._trainable = checkBoolean(this.describe(), 'trainable', flag);
     for (const [, layer] of this.namedLayers()) layer._trainable = flag;
     for (const w of this.collectWeights()) w.tensor.requiresGrad = w.trainable;
     bumpWeightsVersion();

@@ -9,6 +9,7 @@ import { add, mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { Registry } from '../tensor/registry.js';
 import { isSerializedObject, type Config, type SerializedObject } from './config.js';
+import { checkConfigKeys, checkNumber, describeValue } from './config-check.js';
 
 /** A penalty on a weight: `call(w)` is a scalar tensor added to the loss. */
 export abstract class Regularizer {
@@ -21,8 +22,7 @@ export abstract class Regularizer {
 }
 
 function checkFactor(className: string, what: string, v: number): number {
-  if (!(Number.isFinite(v) && v >= 0)) throw new ValueError(`${className}: ${what} must be a non-negative number, got ${v}`);
-  return v;
+  return checkNumber(className, what, v, { ge: 0 });
 }
 
 /** `l1·Σ|w| + l2·Σw²` (class defaults 0, as Keras' `L1L2`; the `l1l2()` factory defaults to 0.01 each). */
@@ -118,8 +118,11 @@ export function getRegularizer(spec: string | Regularizer | SerializedObject | n
   let config: Config;
   if (typeof spec === 'string') [name, config] = [spec, {}];
   else if (isSerializedObject(spec)) [name, config] = [spec.className, spec.config];
-  else throw new ValueError(`getRegularizer: expected a name, a Regularizer or { className, config }, got ${JSON.stringify(spec)}`);
-  return registry.get(name)(config);
+  else throw new ValueError(`getRegularizer: expected a name, a Regularizer or { className, config }, got ${describeValue(spec)}`);
+  const made = registry.get(name)(config);
+  // a key the regularizer does not write back is one it ignores ({ className: 'L2', config: { l1: 1 } }): refused
+  checkConfigKeys(made.className, config, Object.keys(made.getConfig()));
+  return made;
 }
 
 /** The serialized form of a regularizer, or null. */

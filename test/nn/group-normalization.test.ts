@@ -146,7 +146,7 @@ test('GroupNormalization rejects channels not divisible by groups, and other bad
   assert.throws(() => new nb.layers.GroupNormalization().apply(nb.randn([1, 2, 2, 16])), /16 channels cannot be split into 32 groups/);
   assert.throws(() => new nb.layers.GroupNormalization({ groups: 0 }), /GroupNormalization: groups must be a positive integer \(or -1 for one group per channel\), got 0/);
   assert.throws(() => new nb.layers.GroupNormalization({ groups: 2.5 }), /groups must be a positive integer/);
-  assert.throws(() => new nb.layers.GroupNormalization({ epsilon: 0 }), /GroupNormalization: epsilon must be positive, got 0/);
+  assert.throws(() => new nb.layers.GroupNormalization({ epsilon: 0 }), /GroupNormalization: epsilon must be a positive number, got 0/);
   assert.throws(() => new nb.layers.GroupNormalization({ groups: 2, axis: 0 }).apply(nb.randn([4, 6])), /axis 0 is the batch axis/);
   assert.throws(() => new nb.layers.GroupNormalization({ groups: 2, axis: 3 }).apply(nb.randn([4, 6])), /axis 3 is out of range/);
   const built = new nb.layers.GroupNormalization({ groups: 2 });

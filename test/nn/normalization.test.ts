@@ -142,6 +142,6 @@ test('gradcheck: BatchNormalization training-mode forward (input, gamma, beta) i
 });
 
 test('BatchNormalization validates its options', () => {
-  assert.throws(() => new layers.BatchNormalization({ momentum: 1.5 }), /BatchNormalization: momentum must lie in \[0, 1\], got 1.5/);
+  assert.throws(() => new layers.BatchNormalization({ momentum: 1.5 }), /BatchNormalization: momentum must be a number in \[0, 1\], got 1.5/);
   assert.throws(() => new layers.BatchNormalization({ axis: 3 }).apply(nb.zeros([2, 2])), /axis 3 is out of range/);
 });

@@ -103,6 +103,6 @@ describe('pooling layers with ceilMode', () => {
   test('ceilMode is in the config (default false) and is validated', () => {
     assert.equal(new layers.MaxPooling2D(2).getConfig().ceilMode, false);
     assert.equal(new layers.AveragePooling1D(2, { ceilMode: true }).getConfig().ceilMode, true);
-    assert.throws(() => new layers.MaxPooling2D(2, { ceilMode: 'yes' as unknown as boolean }), /MaxPooling2D: ceilMode must be true or false, got "yes"/);
+    assert.throws(() => new layers.MaxPooling2D(2, { ceilMode: 'yes' as unknown as boolean }), /MaxPooling2D: ceilMode must be true or false, got the string "yes"/);
   });
 });

@@ -182,7 +182,7 @@ test('bad masks and bad wrappers are clear errors', () => {
   assert.throws(() => lstm.callWithState(x, { mask: nb.ones([2, 3, 1], { dtype: 'bool' }) }), /mask of shape \[2,3,1\] does not match/);
   assert.throws(() => setMask(x, nb.ones([3, 3], { dtype: 'bool' })), /setMask: mask of shape \[3,3\] does not match the leading dims of the tensor's shape \[2,3,4\]/);
   assert.throws(() => new Bidirectional(new Dense(2) as unknown as InstanceType<typeof LSTM>), /Bidirectional: expects a recurrent layer \(SimpleRNN, LSTM, GRU\), got Dense/);
-  assert.throws(() => new Bidirectional(new LSTM(2), { mergeMode: 'max' as 'sum' }), /mergeMode must be one of 'concat', 'sum', 'mul', 'ave' or null, got 'max'/);
+  assert.throws(() => new Bidirectional(new LSTM(2), { mergeMode: 'max' as 'sum' }), /mergeMode must be one of 'concat', 'sum', 'mul', 'ave' or null, got "max"/);
   assert.throws(() => new Bidirectional(new LSTM(2), { backwardLayer: new LSTM(2) }), /backwardLayer must read in the opposite direction/);
 });
 

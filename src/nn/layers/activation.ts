@@ -1,6 +1,7 @@
 import type { Tensor } from '../../tensor/tensor.js';
-import { getActivation, serializeActivation, type ActivationFn } from '../activations.js';
+import { serializeActivation, type ActivationFn } from '../activations.js';
 import type { Config } from '../config.js';
+import { checkActivation } from '../config-options.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
 
@@ -15,7 +16,7 @@ export class Activation extends Layer {
 
   constructor(activation: string | ActivationFn, opts: LayerOptions = {}) {
     super(opts);
-    this.activation = getActivation(activation);
+    this.activation = checkActivation('Activation', 'activation', activation ?? null);
   }
 
   call(inputs: Tensor): Tensor {

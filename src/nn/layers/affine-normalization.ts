@@ -1,11 +1,11 @@
-import { ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { add, mul } from '../../ops/binary.js';
 import { reshape } from '../../ops/movement.js';
 import type { Config, SerializedObject } from '../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
+import { readOptions } from '../config-options.js';
+import { serializeInitializer, type Initializer } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';
-import { getRegularizer, serializeRegularizer, type Regularizer } from '../regularizers.js';
+import { serializeRegularizer, type Regularizer } from '../regularizers.js';
 import { broadcastParamShape } from './normalization-axes.js';
 
 /** Options every normalization with a learned scale and offset takes (Keras names and defaults). */
@@ -41,14 +41,14 @@ export abstract class AffineNormalization extends Layer {
 
   constructor(opts: AffineNormalizationOptions, label: string) {
     super(opts);
-    this.epsilon = opts.epsilon ?? 1e-3;
-    if (!(this.epsilon > 0)) throw new ValueError(`${label}: epsilon must be positive, got ${this.epsilon}`);
-    this.center = opts.center ?? true;
-    this.scale = opts.scale ?? true;
-    this.betaInitializer = getInitializer(opts.betaInitializer ?? 'zeros');
-    this.gammaInitializer = getInitializer(opts.gammaInitializer ?? 'ones');
-    this.betaRegularizer = getRegularizer(opts.betaRegularizer);
-    this.gammaRegularizer = getRegularizer(opts.gammaRegularizer);
+    const o = readOptions(label, opts);
+    this.epsilon = o.number('epsilon', 1e-3, { gt: 0 });
+    this.center = o.boolean('center', true);
+    this.scale = o.boolean('scale', true);
+    this.betaInitializer = o.initializer('betaInitializer', 'zeros');
+    this.gammaInitializer = o.initializer('gammaInitializer', 'ones');
+    this.betaRegularizer = o.regularizer('betaRegularizer');
+    this.gammaRegularizer = o.regularizer('gammaRegularizer');
   }
 
   /** Creates `gamma` and `beta` of `shape` (those that `scale` and `center` ask for). */

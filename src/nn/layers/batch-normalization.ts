@@ -1,4 +1,3 @@
-import { ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { noGrad } from '../../tensor/grad-mode.js';
 import { add, mul, sub } from '../../ops/binary.js';
@@ -9,10 +8,11 @@ import { reshape } from '../../ops/movement.js';
 import { rsqrt } from '../../ops/unary.js';
 import { assignInPlace } from '../assign.js';
 import type { Config, SerializedObject } from '../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
+import { readOptions } from '../config-options.js';
+import { serializeInitializer, type Initializer } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
-import { getRegularizer, serializeRegularizer, type Regularizer } from '../regularizers.js';
+import { serializeRegularizer, type Regularizer } from '../regularizers.js';
 import { broadcastParamShape, checkFeatureDims, resolveAxes } from './normalization-axes.js';
 
 type InitSpec = Initializer | string | SerializedObject;
@@ -69,20 +69,18 @@ export class BatchNormalization extends Layer {
 
   constructor(opts: BatchNormalizationOptions = {}) {
     super(opts);
-    this.axis = opts.axis ?? -1;
-    if (!Number.isInteger(this.axis)) throw new ValueError(`BatchNormalization: axis must be an integer, got ${String(this.axis)}`);
-    this.momentum = opts.momentum ?? 0.99;
-    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new ValueError(`BatchNormalization: momentum must lie in [0, 1], got ${this.momentum}`);
-    this.epsilon = opts.epsilon ?? 1e-3;
-    if (!(this.epsilon > 0)) throw new ValueError(`BatchNormalization: epsilon must be positive, got ${this.epsilon}`);
-    this.center = opts.center ?? true;
-    this.scale = opts.scale ?? true;
-    this.betaInitializer = getInitializer(opts.betaInitializer ?? 'zeros');
-    this.gammaInitializer = getInitializer(opts.gammaInitializer ?? 'ones');
-    this.movingMeanInitializer = getInitializer(opts.movingMeanInitializer ?? 'zeros');
-    this.movingVarianceInitializer = getInitializer(opts.movingVarianceInitializer ?? 'ones');
-    this.betaRegularizer = getRegularizer(opts.betaRegularizer);
-    this.gammaRegularizer = getRegularizer(opts.gammaRegularizer);
+    const o = readOptions('BatchNormalization', opts);
+    this.axis = o.integer('axis', -1);
+    this.momentum = o.number('momentum', 0.99, { ge: 0, le: 1 });
+    this.epsilon = o.number('epsilon', 1e-3, { gt: 0 });
+    this.center = o.boolean('center', true);
+    this.scale = o.boolean('scale', true);
+    this.betaInitializer = o.initializer('betaInitializer', 'zeros');
+    this.gammaInitializer = o.initializer('gammaInitializer', 'ones');
+    this.movingMeanInitializer = o.initializer('movingMeanInitializer', 'zeros');
+    this.movingVarianceInitializer = o.initializer('movingVarianceInitializer', 'ones');
+    this.betaRegularizer = o.regularizer('betaRegularizer');
+    this.gammaRegularizer = o.regularizer('gammaRegularizer');
   }
 
   override build(inputShape: number[]): void {

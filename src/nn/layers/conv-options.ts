@@ -2,10 +2,11 @@
  * What the convolution and pooling layers share: their window options as Keras names them,
  * validated once in the constructor, and the channel count of an input.
  */
-import { ShapeError, ValueError } from '../../tensor/errors.js';
+import { ShapeError } from '../../tensor/errors.js';
 import { fmt } from '../../tensor/shape.js';
 import { checkPadding, perDim, slidingWindow, type DataFormat, type Padding } from '../../ops/window.js';
 import type { Config } from '../config.js';
+import { checkOneOf } from '../config-check.js';
 
 export type { DataFormat, Padding };
 
@@ -30,12 +31,14 @@ export interface ConvWindow {
   dilationRate: number[];
 }
 
+/** The `dataFormat` option: `'channelsLast'` (the default) or `'channelsFirst'`. */
+export function readDataFormat(who: string, value: unknown): DataFormat {
+  return value === undefined || value === null ? 'channelsLast' : checkOneOf(who, 'dataFormat', value, ['channelsLast', 'channelsFirst']);
+}
+
 /** Validates the window options of layer class `cls` with `rank` spatial dims. */
 export function parseWindow(cls: string, rank: number, kernelSize: number | readonly number[], opts: ConvWindowOptions): ConvWindow {
-  const dataFormat = opts.dataFormat ?? 'channelsLast';
-  if (dataFormat !== 'channelsLast' && dataFormat !== 'channelsFirst') {
-    throw new ValueError(`${cls}: dataFormat must be 'channelsLast' or 'channelsFirst', got ${JSON.stringify(dataFormat)}`);
-  }
+  const dataFormat = readDataFormat(cls, opts.dataFormat);
   const padding = checkPadding(cls, opts.padding ?? 'valid', rank);
   return {
     kernelSize: perDim(cls, 'kernelSize', kernelSize, rank, 1),

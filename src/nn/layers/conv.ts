@@ -1,12 +1,13 @@
 import type { Initializer } from '../initializer.js';
 import type { Regularizer } from '../regularizers.js';
-import { ShapeError, ValueError } from '../../tensor/errors.js';
+import { ShapeError } from '../../tensor/errors.js';
 import { isFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { cast } from '../../ops/binary.js';
 import { conv1d, conv2d, type ConvOptions } from '../../ops/conv.js';
 import { fusedActivationOf } from '../activations.js';
 import type { Config } from '../config.js';
+import { checkInteger, optionError } from '../config-check.js';
 import type { LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
 import { convOutputShape, inputDims, parseWindow, windowConfig, type ConvWindow, type ConvWindowOptions } from './conv-options.js';
@@ -39,13 +40,13 @@ export abstract class BaseConv extends WeightedLayer<'kernel'> {
 
   constructor(cls: string, readonly rank: 1 | 2, filters: number, kernelSize: number | readonly number[], opts: ConvLayerOptions) {
     super(opts, { kernel: 'glorotUniform' });
-    if (!Number.isInteger(filters) || filters <= 0) throw new ValueError(`${cls}: filters must be a positive integer, got ${filters}`);
-    this.filters = filters;
+    this.filters = checkInteger(cls, 'filters', filters, { ge: 1 });
     this.window = parseWindow(cls, rank, kernelSize, opts);
-    this.groups = opts.groups ?? 1;
-    if (!Number.isInteger(this.groups) || this.groups < 1 || filters % this.groups !== 0) {
-      throw new ValueError(`${cls}: groups must be a positive integer dividing filters (${filters}), got ${opts.groups}`);
+    const groups = opts.groups ?? 1;
+    if (typeof groups !== 'number' || !Number.isInteger(groups) || groups < 1 || filters % groups !== 0) {
+      throw optionError(cls, 'groups', `a positive integer dividing filters (${filters})`, groups);
     }
+    this.groups = groups;
   }
 
   override build(inputShape: number[]): void {

@@ -1,6 +1,6 @@
 import type { Initializer } from '../initializer.js';
 import type { Regularizer } from '../regularizers.js';
-import { ShapeError, ValueError } from '../../tensor/errors.js';
+import { ShapeError } from '../../tensor/errors.js';
 import { fmt } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { isFloat } from '../../tensor/dtype.js';
@@ -9,6 +9,7 @@ import { linearMatmul } from '../../ops/matmul.js';
 import { biasActivation } from '../../ops/nn.js';
 import { fusedActivationOf } from '../activations.js';
 import type { Config } from '../config.js';
+import { checkInteger } from '../config-check.js';
 import type { LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
 import { WeightedLayer, type ActivationBiasOptions, type KernelOptions } from './weighted-layer.js';
@@ -39,8 +40,7 @@ export class Dense extends WeightedLayer<'kernel'> {
 
   constructor(units: number, opts: DenseOptions = {}) {
     super(opts, { kernel: 'glorotUniform' });
-    if (!Number.isInteger(units) || units <= 0) throw new ValueError(`Dense: units must be a positive integer, got ${units}`);
-    this.units = units;
+    this.units = checkInteger('Dense', 'units', units, { ge: 1 });
   }
 
   override build(inputShape: number[]): void {

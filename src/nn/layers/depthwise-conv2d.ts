@@ -1,11 +1,11 @@
 import type { Initializer } from '../initializer.js';
 import type { Regularizer } from '../regularizers.js';
-import { ValueError } from '../../tensor/errors.js';
 import { isFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { cast } from '../../ops/binary.js';
 import { depthwiseConv2d } from '../../ops/conv.js';
 import type { Config } from '../config.js';
+import { readOptions } from '../config-options.js';
 import type { LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
 import { convOutputShape, inputDims, parseWindow, windowConfig, type ConvWindow, type ConvWindowOptions } from './conv-options.js';
@@ -42,10 +42,7 @@ export class DepthwiseConv2D extends WeightedLayer<'depthwise'> {
   constructor(kernelSize: number | readonly number[], opts: DepthwiseConv2DOptions = {}) {
     super(opts, { depthwise: 'glorotUniform' });
     this.window = parseWindow('DepthwiseConv2D', 2, kernelSize, opts);
-    this.depthMultiplier = opts.depthMultiplier ?? 1;
-    if (!Number.isInteger(this.depthMultiplier) || this.depthMultiplier < 1) {
-      throw new ValueError(`DepthwiseConv2D: depthMultiplier must be a positive integer, got ${opts.depthMultiplier}`);
-    }
+    this.depthMultiplier = readOptions('DepthwiseConv2D', opts).integer('depthMultiplier', 1, { ge: 1 });
   }
 
   override build(inputShape: number[]): void {

@@ -5,6 +5,8 @@ import { Generator } from '../../tensor/random.js';
 import { isFloat } from '../../tensor/dtype.js';
 import { mul } from '../../ops/binary.js';
 import type { Config } from '../config.js';
+import { checkNumber } from '../config-check.js';
+import { readOptions } from '../config-options.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
 
@@ -28,11 +30,8 @@ export class Dropout extends Layer {
 
   constructor(rate: number, opts: DropoutOptions = {}) {
     super(opts);
-    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-      throw new ValueError(`Dropout: rate must be a number in [0, 1), got ${rate}`);
-    }
-    this.rate = rate;
-    this.seed = opts.seed ?? null;
+    this.rate = checkNumber('Dropout', 'rate', rate, { ge: 0, lt: 1 });
+    this.seed = readOptions('Dropout', opts).seed('seed');
     this.generator = this.seed === null ? undefined : new Generator(this.seed);
   }
 

@@ -1,14 +1,16 @@
-import { DTypeError, ValueError } from '../../tensor/errors.js';
+import { DTypeError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { cast, ne } from '../../ops/binary.js';
 import { checkTokenIds, lookupRows } from '../../ops/sequence.js';
 import { setMask } from '../mask.js';
 import { isFloat } from '../../tensor/dtype.js';
 import type { Config, SerializedObject } from '../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
+import { checkInteger } from '../config-check.js';
+import { readOptions } from '../config-options.js';
+import { serializeInitializer, type Initializer } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
-import { getRegularizer, serializeRegularizer, type Regularizer } from '../regularizers.js';
+import { serializeRegularizer, type Regularizer } from '../regularizers.js';
 
 /** Options of `Embedding`. */
 export interface EmbeddingOptions extends LayerOptions {
@@ -40,13 +42,12 @@ export class Embedding extends Layer {
 
   constructor(inputDim: number, outputDim: number, opts: EmbeddingOptions = {}) {
     super(opts);
-    if (!Number.isInteger(inputDim) || inputDim <= 0) throw new ValueError(`Embedding: inputDim must be a positive integer, got ${inputDim}`);
-    if (!Number.isInteger(outputDim) || outputDim <= 0) throw new ValueError(`Embedding: outputDim must be a positive integer, got ${outputDim}`);
-    this.inputDim = inputDim;
-    this.outputDim = outputDim;
-    this.embeddingsInitializer = getInitializer(opts.embeddingsInitializer ?? 'uniform');
-    this.embeddingsRegularizer = getRegularizer(opts.embeddingsRegularizer);
-    this.maskZero = opts.maskZero ?? false;
+    this.inputDim = checkInteger('Embedding', 'inputDim', inputDim, { ge: 1 });
+    this.outputDim = checkInteger('Embedding', 'outputDim', outputDim, { ge: 1 });
+    const o = readOptions('Embedding', opts);
+    this.embeddingsInitializer = o.initializer('embeddingsInitializer', 'uniform');
+    this.embeddingsRegularizer = o.regularizer('embeddingsRegularizer');
+    this.maskZero = o.boolean('maskZero', false);
   }
 
   override build(): void {

@@ -6,6 +6,8 @@ import { mean, variance } from '../../ops/reduce.js';
 import { reshape } from '../../ops/movement.js';
 import { rsqrt } from '../../ops/unary.js';
 import type { Config } from '../config.js';
+import { optionError } from '../config-check.js';
+import { readOptions } from '../config-options.js';
 import { registerLayer } from '../layer-registry.js';
 import { AffineNormalization, type AffineNormalizationOptions } from './affine-normalization.js';
 import { checkFeatureDims } from './normalization-axes.js';
@@ -35,12 +37,13 @@ export class GroupNormalization extends AffineNormalization {
 
   constructor(opts: GroupNormalizationOptions = {}) {
     super(opts, 'GroupNormalization');
-    this.groups = opts.groups ?? 32;
-    if (!(Number.isInteger(this.groups) && (this.groups >= 1 || this.groups === -1))) {
-      throw new ValueError(`GroupNormalization: groups must be a positive integer (or -1 for one group per channel), got ${this.groups}`);
+    const o = readOptions('GroupNormalization', opts);
+    const groups = o.raw('groups') ?? 32;
+    if (typeof groups !== 'number' || !Number.isInteger(groups) || !(groups >= 1 || groups === -1)) {
+      throw optionError('GroupNormalization', 'groups', 'a positive integer (or -1 for one group per channel)', groups);
     }
-    this.axis = opts.axis ?? -1;
-    if (!Number.isInteger(this.axis)) throw new ValueError(`GroupNormalization: axis must be an integer, got ${this.axis}`);
+    this.groups = groups;
+    this.axis = o.integer('axis', -1);
   }
 
   /** The channel axis for inputs of rank `ndim`, checked to exist and not to be the batch axis. */

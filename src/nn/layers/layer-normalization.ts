@@ -7,7 +7,7 @@ import { isFloat } from '../../tensor/dtype.js';
 import type { Config } from '../config.js';
 import { registerLayer } from '../layer-registry.js';
 import { AffineNormalization, type AffineNormalizationOptions } from './affine-normalization.js';
-import { checkFeatureDims, resolveAxes } from './normalization-axes.js';
+import { checkFeatureDims, readAxis, resolveAxes } from './normalization-axes.js';
 
 /** Options of `LayerNormalization` (Keras defaults). */
 export interface LayerNormalizationOptions extends AffineNormalizationOptions {
@@ -28,7 +28,7 @@ export class LayerNormalization extends AffineNormalization {
 
   constructor(opts: LayerNormalizationOptions = {}) {
     super(opts, 'LayerNormalization');
-    this.axis = opts.axis ?? -1;
+    this.axis = readAxis('LayerNormalization', opts.axis);
   }
 
   override build(inputShape: number[]): void {

@@ -1,10 +1,11 @@
-import { ShapeError, ValueError } from '../../tensor/errors.js';
+import { ShapeError } from '../../tensor/errors.js';
 import { fmt } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { cast, ne, where } from '../../ops/binary.js';
 import { max } from '../../ops/reduce.js';
 import { unsqueeze } from '../../ops/movement.js';
 import type { Config } from '../config.js';
+import { readOptions } from '../config-options.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
 import { setMask } from '../mask.js';
@@ -28,8 +29,7 @@ export class Masking extends Layer {
 
   constructor(opts: MaskingOptions = {}) {
     super(opts);
-    this.maskValue = opts.maskValue ?? 0;
-    if (typeof this.maskValue !== 'number' || Number.isNaN(this.maskValue)) throw new ValueError(`Masking: maskValue must be a number, got ${String(opts.maskValue)}`);
+    this.maskValue = readOptions('Masking', opts).number('maskValue', 0);
   }
 
   call(inputs: Tensor): Tensor {

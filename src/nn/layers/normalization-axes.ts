@@ -1,5 +1,18 @@
 import { ShapeError, ValueError } from '../../tensor/errors.js';
 import { fmt, normalizeAxis } from '../../tensor/shape.js';
+import { checkInteger, checkIntegerList } from '../config-check.js';
+
+/**
+ * The `axis` option of a normalization over one or more axes: an integer or a non-empty array of
+ * them (default −1, the last axis). Whether they exist is checked against each input's rank.
+ */
+export function readAxis(owner: string, axis: unknown): number | number[] {
+  if (axis === undefined || axis === null) return -1;
+  if (!Array.isArray(axis)) return checkInteger(owner, 'axis', axis);
+  const list = checkIntegerList(owner, 'axis', axis);
+  if (list.length === 0) throw new ValueError(`${owner}: axis must name at least one axis, got the array []`);
+  return list;
+}
 
 /**
  * The feature axes of a normalization layer for inputs of rank `ndim`, sorted and non-negative,

@@ -3,9 +3,10 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { avgPool1d, avgPool2d, ceilWindow, maxPool1d, maxPool2d, type PoolOptions } from '../../ops/pool.js';
 import { checkPadding, perDim, slidingWindow, type DataFormat, type Padding } from '../../ops/window.js';
 import type { Config } from '../config.js';
+import { readOptions } from '../config-options.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
-import { inputDims, outputShape } from './conv-options.js';
+import { inputDims, outputShape, readDataFormat } from './conv-options.js';
 
 /** Options of the pooling layers (Keras defaults). */
 export interface PoolingOptions extends LayerOptions {
@@ -38,12 +39,8 @@ abstract class BasePooling extends Layer {
     const padding = checkPadding(cls, opts.padding ?? 'valid', rank);
     if (padding === 'causal') throw new ValueError(`${cls}: padding must be 'valid', 'same' or numeric, got 'causal'`);
     this.padding = typeof padding === 'object' ? padding.map((p) => [p[0], p[1]] as [number, number]) : padding;
-    this.dataFormat = opts.dataFormat ?? 'channelsLast';
-    if (this.dataFormat !== 'channelsLast' && this.dataFormat !== 'channelsFirst') {
-      throw new ValueError(`${cls}: dataFormat must be 'channelsLast' or 'channelsFirst', got ${JSON.stringify(this.dataFormat)}`);
-    }
-    this.ceilMode = opts.ceilMode ?? false;
-    if (typeof this.ceilMode !== 'boolean') throw new ValueError(`${cls}: ceilMode must be true or false, got ${JSON.stringify(opts.ceilMode)}`);
+    this.dataFormat = readDataFormat(cls, opts.dataFormat);
+    this.ceilMode = readOptions(cls, opts).boolean('ceilMode', false);
   }
 
   protected get poolOptions(): PoolOptions {

@@ -3,6 +3,7 @@ import { fmt, sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { reshape } from '../../ops/movement.js';
 import type { Config } from '../config.js';
+import { describeValue } from '../config-check.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
 
@@ -18,9 +19,8 @@ export class Reshape extends Layer {
 
   constructor(targetShape: readonly number[], opts: LayerOptions = {}) {
     super(opts);
-    if (!Array.isArray(targetShape) || targetShape.some((d) => !Number.isInteger(d) || (d < 1 && d !== -1))) {
-      throw new ValueError(`Reshape: targetShape must list positive integers (one may be -1), got ${JSON.stringify(targetShape)}`);
-    }
+    const valid = Array.isArray(targetShape) && targetShape.every((d: unknown) => typeof d === 'number' && Number.isInteger(d) && (d >= 1 || d === -1));
+    if (!valid) throw new ValueError(`Reshape: targetShape must list positive integers (one may be -1), got ${describeValue(targetShape)}`);
     if (targetShape.filter((d) => d === -1).length > 1) throw new ValueError(`Reshape: only one entry of targetShape may be -1, got ${fmt(targetShape)}`);
     this.targetShape = targetShape.slice();
   }

@@ -1,4 +1,4 @@
-import { DTypeError, ValueError } from '../../tensor/errors.js';
+import { DTypeError } from '../../tensor/errors.js';
 import { isFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { add, mul } from '../../ops/binary.js';
@@ -6,10 +6,11 @@ import { mean } from '../../ops/reduce.js';
 import { reshape } from '../../ops/movement.js';
 import { rsqrt } from '../../ops/unary.js';
 import type { Config, SerializedObject } from '../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
+import { readOptions } from '../config-options.js';
+import { serializeInitializer, type Initializer } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
-import { broadcastParamShape, checkFeatureDims, resolveAxes } from './normalization-axes.js';
+import { broadcastParamShape, checkFeatureDims, readAxis, resolveAxes } from './normalization-axes.js';
 
 /** Options of `RMSNormalization` (Keras defaults). */
 export interface RMSNormalizationOptions extends LayerOptions {
@@ -37,10 +38,10 @@ export class RMSNormalization extends Layer {
 
   constructor(opts: RMSNormalizationOptions = {}) {
     super(opts);
-    this.axis = opts.axis ?? -1;
-    this.epsilon = opts.epsilon ?? 1e-6;
-    if (!(this.epsilon > 0)) throw new ValueError(`RMSNormalization: epsilon must be positive, got ${this.epsilon}`);
-    this.scaleInitializer = getInitializer(opts.scaleInitializer ?? 'ones');
+    const o = readOptions('RMSNormalization', opts);
+    this.axis = readAxis('RMSNormalization', opts.axis);
+    this.epsilon = o.number('epsilon', 1e-6, { gt: 0 });
+    this.scaleInitializer = o.initializer('scaleInitializer', 'ones');
   }
 
   override build(inputShape: number[]): void {

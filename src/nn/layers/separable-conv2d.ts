@@ -1,11 +1,12 @@
 import type { Initializer } from '../initializer.js';
 import type { Regularizer } from '../regularizers.js';
-import { ValueError } from '../../tensor/errors.js';
 import { isFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { cast } from '../../ops/binary.js';
 import { conv2d, depthwiseConv2d } from '../../ops/conv.js';
 import type { Config } from '../config.js';
+import { checkInteger } from '../config-check.js';
+import { readOptions } from '../config-options.js';
 import type { LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
 import { convOutputShape, inputDims, parseWindow, windowConfig, type ConvWindow, type ConvWindowOptions } from './conv-options.js';
@@ -53,13 +54,9 @@ export class SeparableConv2D extends WeightedLayer<'depthwise' | 'pointwise'> {
 
   constructor(filters: number, kernelSize: number | readonly number[], opts: SeparableConv2DOptions = {}) {
     super(opts, { depthwise: 'glorotUniform', pointwise: 'glorotUniform' });
-    if (!Number.isInteger(filters) || filters <= 0) throw new ValueError(`SeparableConv2D: filters must be a positive integer, got ${filters}`);
-    this.filters = filters;
+    this.filters = checkInteger('SeparableConv2D', 'filters', filters, { ge: 1 });
     this.window = parseWindow('SeparableConv2D', 2, kernelSize, opts);
-    this.depthMultiplier = opts.depthMultiplier ?? 1;
-    if (!Number.isInteger(this.depthMultiplier) || this.depthMultiplier < 1) {
-      throw new ValueError(`SeparableConv2D: depthMultiplier must be a positive integer, got ${opts.depthMultiplier}`);
-    }
+    this.depthMultiplier = readOptions('SeparableConv2D', opts).integer('depthMultiplier', 1, { ge: 1 });
   }
 
   override build(inputShape: number[]): void {

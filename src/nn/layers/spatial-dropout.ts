@@ -7,6 +7,9 @@ import { fmt } from '../../tensor/shape.js';
 import { mul } from '../../ops/binary.js';
 import type { DataFormat } from '../../ops/window.js';
 import type { Config } from '../config.js';
+import { checkNumber } from '../config-check.js';
+import { readOptions } from '../config-options.js';
+import { readDataFormat } from './conv-options.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
 
@@ -32,15 +35,9 @@ abstract class SpatialDropout extends Layer {
   protected constructor(private readonly rank: number, rate: number, opts: SpatialDropoutOptions) {
     super(opts);
     const cls = this.className;
-    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-      throw new ValueError(`${cls}: rate must be a number in [0, 1), got ${rate}`);
-    }
-    this.rate = rate;
-    this.dataFormat = opts.dataFormat ?? 'channelsLast';
-    if (this.dataFormat !== 'channelsLast' && this.dataFormat !== 'channelsFirst') {
-      throw new ValueError(`${cls}: dataFormat must be 'channelsLast' or 'channelsFirst', got ${JSON.stringify(this.dataFormat)}`);
-    }
-    this.seed = opts.seed ?? null;
+    this.rate = checkNumber(cls, 'rate', rate, { ge: 0, lt: 1 });
+    this.dataFormat = readDataFormat(cls, opts.dataFormat);
+    this.seed = readOptions(cls, opts).seed('seed');
     this.generator = this.seed === null ? undefined : new Generator(this.seed);
   }
 

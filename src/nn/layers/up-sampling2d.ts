@@ -1,13 +1,13 @@
-import { ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { permute } from '../../ops/movement.js';
 import { upsampleNearest2d } from '../../ops/upsample.js';
 import { resize } from '../../image/resize.js';
 import { perDim, type DataFormat } from '../../ops/window.js';
 import type { Config } from '../config.js';
+import { readOptions } from '../config-options.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
-import { inputDims, outputShape } from './conv-options.js';
+import { inputDims, outputShape, readDataFormat } from './conv-options.js';
 
 /** Options of `UpSampling2D`. */
 export interface UpSampling2DOptions extends LayerOptions {
@@ -41,14 +41,8 @@ export class UpSampling2D extends Layer {
   constructor(size: number | readonly number[] = 2, opts: UpSampling2DOptions = {}) {
     super(opts);
     this.size = perDim('UpSampling2D', 'size', size, 2, 2) as [number, number];
-    this.dataFormat = opts.dataFormat ?? 'channelsLast';
-    if (this.dataFormat !== 'channelsLast' && this.dataFormat !== 'channelsFirst') {
-      throw new ValueError(`UpSampling2D: dataFormat must be 'channelsLast' or 'channelsFirst', got ${JSON.stringify(this.dataFormat)}`);
-    }
-    this.interpolation = opts.interpolation ?? 'nearest';
-    if (this.interpolation !== 'nearest' && this.interpolation !== 'bilinear') {
-      throw new ValueError(`UpSampling2D: interpolation must be 'nearest' or 'bilinear', got ${JSON.stringify(this.interpolation)}`);
-    }
+    this.dataFormat = readDataFormat('UpSampling2D', opts.dataFormat);
+    this.interpolation = readOptions('UpSampling2D', opts).oneOf('interpolation', ['nearest', 'bilinear'], 'nearest');
   }
 
   call(inputs: Tensor): Tensor {

@@ -4,11 +4,12 @@
  * weights and the config entries, written once.
  */
 import type { Tensor } from '../../tensor/tensor.js';
-import { getActivation, serializeActivation, type ActivationFn } from '../activations.js';
+import { serializeActivation, type ActivationFn } from '../activations.js';
 import type { Config, SerializedObject } from '../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
+import { readOptions } from '../config-options.js';
+import { serializeInitializer, type Initializer } from '../initializers.js';
 import { Layer, type LayerOptions } from '../layer.js';
-import { getRegularizer, serializeRegularizer, type Regularizer } from '../regularizers.js';
+import { serializeRegularizer, type Regularizer } from '../regularizers.js';
 
 /** A weight's initializer as options take it: a name, an Initializer or `{ className, config }`. */
 export type InitializerSpec = Initializer | string | SerializedObject;
@@ -80,16 +81,16 @@ export abstract class WeightedLayer<K extends string> extends Layer {
   /** `kernels` gives each kernel's default initializer, in the order the config lists them; the bias's is zeros. */
   protected constructor(opts: WeightOptions<K>, kernels: Readonly<Record<K, string>>) {
     super(opts);
-    this.activation = getActivation(opts.activation);
-    this.useBias = opts.useBias ?? true;
     // the mapped option names are not indexable by a template string in the type system
-    const given = opts as Record<string, unknown>;
+    const o = readOptions<Record<string, unknown>>(this.className, opts);
+    this.activation = o.activation('activation', null);
+    this.useBias = o.boolean('useBias', true);
     const defaults: Record<string, string> = { ...kernels, bias: 'zeros' };
     const initializers: Record<string, Initializer> = {};
     const regularizers: Record<string, Regularizer | null> = {};
     for (const [w, init] of Object.entries(defaults)) {
-      initializers[w] = getInitializer((given[`${w}Initializer`] as InitializerSpec | undefined) ?? init);
-      regularizers[w] = getRegularizer(given[`${w}Regularizer`] as RegularizerSpec | undefined);
+      initializers[w] = o.initializer(`${w}Initializer`, init);
+      regularizers[w] = o.regularizer(`${w}Regularizer`);
     }
     this.initializers = initializers as Record<K | 'bias', Initializer>;
     this.regularizers = regularizers as Record<K | 'bias', Regularizer | null>;

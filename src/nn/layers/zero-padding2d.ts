@@ -3,9 +3,10 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { pad } from '../../ops/movement.js';
 import type { DataFormat } from '../../ops/window.js';
 import type { Config } from '../config.js';
+import { describeValue } from '../config-check.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
-import { inputDims, outputShape } from './conv-options.js';
+import { inputDims, outputShape, readDataFormat } from './conv-options.js';
 
 /** Options of `ZeroPadding2D`. */
 export interface ZeroPadding2DOptions extends LayerOptions {
@@ -42,12 +43,9 @@ export class ZeroPadding2D extends Layer {
   constructor(padding: ZeroPadding2DSpec = 1, opts: ZeroPadding2DOptions = {}) {
     super(opts);
     const p = resolve(padding);
-    if (!p) throw new ValueError(`ZeroPadding2D: padding must be a non-negative integer, [ph, pw] or [[top, bottom], [left, right]], got ${JSON.stringify(padding)}`);
+    if (!p) throw new ValueError(`ZeroPadding2D: padding must be a non-negative integer, [ph, pw] or [[top, bottom], [left, right]], got ${describeValue(padding)}`);
     this.padding = p;
-    this.dataFormat = opts.dataFormat ?? 'channelsLast';
-    if (this.dataFormat !== 'channelsLast' && this.dataFormat !== 'channelsFirst') {
-      throw new ValueError(`ZeroPadding2D: dataFormat must be 'channelsLast' or 'channelsFirst', got ${JSON.stringify(this.dataFormat)}`);
-    }
+    this.dataFormat = readDataFormat('ZeroPadding2D', opts.dataFormat);
   }
 
   call(inputs: Tensor): Tensor {

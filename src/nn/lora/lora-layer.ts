@@ -12,7 +12,9 @@ import { bernoulli } from '../../tensor/creation.js';
 import { ValueError } from '../../tensor/errors.js';
 import { Generator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Config, SerializedObject } from '../config.js';
+import { isSerializedObject, type Config } from '../config.js';
+import { checkBoolean, checkInteger, describeValue as describeGiven } from '../config-check.js';
+import { readOptions } from '../config-options.js';
 import { RandomUniform } from '../initializers.js';
 import { Layer } from '../layer.js';
 import { layerFromConfig, serializeLayer } from '../layer-registry.js';
@@ -53,15 +55,9 @@ export function describeValue(x: unknown): string {
 /** Validates LoRA options (`who` names the caller in errors) and fills in the defaults. */
 export function resolveLoRAOptions(who: string, opts: LoRAOptions): ResolvedLoRAOptions {
   if (typeof opts !== 'object' || opts === null) throw new ValueError(`${who}: expected options { rank, alpha?, dropout? }`);
-  const { rank } = opts;
-  if (!Number.isInteger(rank) || rank <= 0) throw new ValueError(`${who}: rank must be a positive integer, got ${String(rank)}`);
-  const alpha = opts.alpha ?? rank;
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ValueError(`${who}: alpha must be a finite number, got ${String(alpha)}`);
-  const dropout = opts.dropout ?? 0;
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw new ValueError(`${who}: dropout must be a number in [0, 1), got ${String(dropout)}`);
-  const seed = opts.seed ?? null;
-  if (seed !== null && !Number.isFinite(seed)) throw new ValueError(`${who}: seed must be a finite number or null, got ${String(seed)}`);
-  return { rank, alpha, dropout, seed };
+  const o = readOptions(who, opts);
+  const rank = checkInteger(who, 'rank', opts.rank, { ge: 1 });
+  return { rank, alpha: o.number('alpha', rank), dropout: o.number('dropout', 0, { ge: 0, lt: 1 }), seed: o.seed('seed') };
 }
 
 /**
@@ -93,7 +89,7 @@ export abstract class LoRALayer<B extends Layer = Layer> extends Layer {
     this.dropout = o.dropout;
     this.seed = o.seed;
     this.generator = o.seed === null ? undefined : new Generator(o.seed + 1);
-    this.baseWasTrainable = opts.baseWasTrainable ?? base.trainable;
+    this.baseWasTrainable = readOptions(this.className, opts).boolean('baseWasTrainable', base.trainable);
     base.trainable = false;
     // a built base fixes the adapters' shapes now, so they can be loaded before any call
     if (base.built) {
@@ -171,8 +167,12 @@ export abstract class LoRALayer<B extends Layer = Layer> extends Layer {
 export function loraFromConfig<L extends LoRALayer>(config: Config, make: (base: Layer, opts: LoRALayerOptions) => L): L {
   // dtype comes from the base, so the wrapper's own is not passed on
   const { base, trainable, dtype, ...opts } = config;
-  void dtype;
-  const layer = make(layerFromConfig(base as SerializedObject), opts as unknown as LoRALayerOptions);
-  if (trainable === false) layer.trainable = false;
+  if (!isSerializedObject(base)) throw new ValueError(`LoRA layer: config.base must be the wrapped layer's { className, config }, got ${describeGiven(base)}`);
+  const layer = make(layerFromConfig(base), opts as unknown as LoRALayerOptions);
+  if (dtype !== undefined && dtype !== layer.dtype) {
+    throw new ValueError(`${layer.describe()}: dtype must be its base layer's ('${layer.dtype}'), got ${describeGiven(dtype)}`);
+  }
+  // true is the default (and setting it would unfreeze the base): only a frozen wrapper is restored
+  if (trainable !== undefined && !checkBoolean(layer.describe(), 'trainable', trainable)) layer.trainable = false;
   return layer;
 }

@@ -8,10 +8,12 @@ import { add, cast, eq, where } from '../../../ops/binary.js';
 import { permute, reshape, unsqueeze } from '../../../ops/movement.js';
 import { getMask, registerMaskPassthrough } from '../../mask.js';
 import type { Config, SerializedObject } from '../../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../../initializers.js';
+import { checkInteger } from '../../config-check.js';
+import { readOptions } from '../../config-options.js';
+import { serializeInitializer, type Initializer } from '../../initializers.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { registerLayer } from '../../layer-registry.js';
-import { getRegularizer, serializeRegularizer, type Regularizer } from '../../regularizers.js';
+import { serializeRegularizer, type Regularizer } from '../../regularizers.js';
 import { Dense } from '../dense.js';
 import { KVCache } from './kv-cache.js';
 import { applyRotaryEmbedding } from './rotary-embedding.js';
@@ -119,33 +121,28 @@ export class MultiHeadAttention extends Layer {
 
   constructor(opts: MultiHeadAttentionOptions) {
     super(opts);
-    const positive = (name: string, v: unknown): number => {
-      if (!Number.isInteger(v) || (v as number) <= 0) throw new ValueError(`MultiHeadAttention: ${name} must be a positive integer, got ${String(v)}`);
-      return v as number;
-    };
     if (typeof opts !== 'object' || opts === null) throw new ValueError('MultiHeadAttention: expected options { numHeads, keyDim, ... }');
-    this.numHeads = positive('numHeads', opts.numHeads);
-    this.keyDim = positive('keyDim', opts.keyDim);
-    this.valueDim = positive('valueDim', opts.valueDim ?? opts.keyDim);
-    this.numKeyValueHeads = positive('numKeyValueHeads', opts.numKeyValueHeads ?? opts.numHeads);
+    const o = readOptions('MultiHeadAttention', opts);
+    const positive = { ge: 1 };
+    this.numHeads = checkInteger('MultiHeadAttention', 'numHeads', opts.numHeads, positive);
+    this.keyDim = checkInteger('MultiHeadAttention', 'keyDim', opts.keyDim, positive);
+    this.valueDim = o.integer('valueDim', this.keyDim, positive);
+    this.numKeyValueHeads = o.integer('numKeyValueHeads', this.numHeads, positive);
     if (this.numHeads % this.numKeyValueHeads !== 0) {
       throw new ValueError(`MultiHeadAttention: numHeads (${this.numHeads}) must be a multiple of numKeyValueHeads (${this.numKeyValueHeads})`);
     }
-    this.dropout = opts.dropout ?? 0;
-    if (typeof this.dropout !== 'number' || !(this.dropout >= 0 && this.dropout < 1)) {
-      throw new ValueError(`MultiHeadAttention: dropout must be a number in [0, 1), got ${String(this.dropout)}`);
-    }
-    this.useBias = opts.useBias ?? true;
-    this.outputShape = opts.outputShape == null ? null : positive('outputShape', opts.outputShape);
-    this.causal = opts.causal ?? false;
-    this.rotaryEmbedding = opts.rotaryEmbedding ?? false;
+    this.dropout = o.number('dropout', 0, { ge: 0, lt: 1 });
+    this.useBias = o.boolean('useBias', true);
+    this.outputShape = o.integerOrNull('outputShape', positive);
+    this.causal = o.boolean('causal', false);
+    this.rotaryEmbedding = o.boolean('rotaryEmbedding', false);
     if (this.rotaryEmbedding && this.keyDim % 2 !== 0) throw new ValueError(`MultiHeadAttention: rotaryEmbedding needs an even keyDim, got ${this.keyDim}`);
-    this.seed = opts.seed ?? null;
+    this.seed = o.seed('seed');
     this.generator = this.seed === null ? undefined : new Generator(this.seed);
-    this.kernelInitializer = getInitializer(opts.kernelInitializer ?? 'glorotUniform');
-    this.biasInitializer = getInitializer(opts.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = getRegularizer(opts.kernelRegularizer);
-    this.biasRegularizer = getRegularizer(opts.biasRegularizer);
+    this.kernelInitializer = o.initializer('kernelInitializer', 'glorotUniform');
+    this.biasInitializer = o.initializer('biasInitializer', 'zeros');
+    this.kernelRegularizer = o.regularizer('kernelRegularizer');
+    this.biasRegularizer = o.regularizer('biasRegularizer');
   }
 
   private dense(units: number): Dense {

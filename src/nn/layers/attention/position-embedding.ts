@@ -3,7 +3,9 @@ import { fmt } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { expand, slice } from '../../../ops/movement.js';
 import type { Config, SerializedObject } from '../../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../../initializers.js';
+import { checkInteger } from '../../config-check.js';
+import { readOptions } from '../../config-options.js';
+import { serializeInitializer, type Initializer } from '../../initializers.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { registerLayer } from '../../layer-registry.js';
 
@@ -44,11 +46,8 @@ export class PositionEmbedding extends Layer {
 
   constructor(sequenceLength: number, opts: PositionEmbeddingOptions = {}) {
     super(opts);
-    if (!Number.isInteger(sequenceLength) || sequenceLength <= 0) {
-      throw new ValueError(`PositionEmbedding: sequenceLength must be a positive integer, got ${sequenceLength}`);
-    }
-    this.sequenceLength = sequenceLength;
-    this.initializer = getInitializer(opts.initializer ?? 'glorotUniform');
+    this.sequenceLength = checkInteger('PositionEmbedding', 'sequenceLength', sequenceLength, { ge: 1 });
+    this.initializer = readOptions('PositionEmbedding', opts).initializer('initializer', 'glorotUniform');
   }
 
   override build(inputShape: number[]): void {

@@ -6,6 +6,8 @@ import { add, mul } from '../../../ops/binary.js';
 import { concat, slice } from '../../../ops/movement.js';
 import { neg } from '../../../ops/unary.js';
 import type { Config } from '../../config.js';
+import { checkNumber } from '../../config-check.js';
+import { readOptions } from '../../config-options.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { registerLayer } from '../../layer-registry.js';
 
@@ -41,10 +43,9 @@ export function applyRotaryEmbedding(x: Tensor, opts: RotaryOptions = {}): Tenso
   if (seqAxis === x.ndim - 1) throw new ValueError(`${op}: the sequence axis must not be the feature (last) axis`);
   if (d % 2 !== 0) throw new ShapeError(`${op}: the feature size must be even (pairs are rotated), got ${d} in shape ${fmt(x.shape)}`);
   const start = opts.startIndex ?? 0;
-  const wavelength = opts.maxWavelength ?? 10000;
-  const scaling = opts.scalingFactor ?? 1;
+  const wavelength = checkNumber(op, 'maxWavelength', opts.maxWavelength ?? 10000, { gt: 0 });
+  const scaling = checkNumber(op, 'scalingFactor', opts.scalingFactor ?? 1, { gt: 0 });
   if (!Number.isInteger(start) || start < 0) throw new ValueError(`${op}: startIndex must be a non-negative integer, got ${start}`);
-  if (!(wavelength > 0) || !(scaling > 0)) throw new ValueError(`${op}: maxWavelength and scalingFactor must be positive`);
   const t = x.shape[seqAxis]!;
   const half = d / 2;
   const cos = allocate(x.dtype, t * d);
@@ -91,11 +92,10 @@ export class RotaryEmbedding extends Layer {
 
   constructor(opts: RotaryEmbeddingOptions = {}) {
     super(opts);
-    this.maxWavelength = opts.maxWavelength ?? 10000;
-    this.scalingFactor = opts.scalingFactor ?? 1;
-    this.sequenceAxis = opts.sequenceAxis ?? 1;
-    if (!(this.maxWavelength > 0) || !(this.scalingFactor > 0)) throw new ValueError('RotaryEmbedding: maxWavelength and scalingFactor must be positive');
-    if (!Number.isInteger(this.sequenceAxis)) throw new ValueError(`RotaryEmbedding: sequenceAxis must be an integer, got ${this.sequenceAxis}`);
+    const o = readOptions('RotaryEmbedding', opts);
+    this.maxWavelength = o.number('maxWavelength', 10000, { gt: 0 });
+    this.scalingFactor = o.number('scalingFactor', 1, { gt: 0 });
+    this.sequenceAxis = o.integer('sequenceAxis', 1);
   }
 
   call(x: Tensor): Tensor {

@@ -1,8 +1,9 @@
-import { DTypeError, ValueError } from '../../../tensor/errors.js';
+import { DTypeError } from '../../../tensor/errors.js';
 import { Tensor } from '../../../tensor/tensor.js';
 import { allocate } from '../../../tensor/dtype.js';
 import { expand } from '../../../ops/movement.js';
 import type { Config } from '../../config.js';
+import { readOptions } from '../../config-options.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { registerLayer } from '../../layer-registry.js';
 import { positionRange } from './position-embedding.js';
@@ -27,8 +28,7 @@ export class SinusoidalPositionEncoding extends Layer {
 
   constructor(opts: SinusoidalPositionEncodingOptions = {}) {
     super(opts);
-    this.maxWavelength = opts.maxWavelength ?? 10000;
-    if (!(this.maxWavelength > 0)) throw new ValueError(`SinusoidalPositionEncoding: maxWavelength must be positive, got ${this.maxWavelength}`);
+    this.maxWavelength = readOptions('SinusoidalPositionEncoding', opts).number('maxWavelength', 10000, { gt: 0 });
   }
 
   call(x: Tensor): Tensor {

@@ -2,9 +2,11 @@ import { ShapeError, ValueError } from '../../../tensor/errors.js';
 import { fmt } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { add } from '../../../ops/binary.js';
-import { getActivation, serializeActivation, type ActivationFn } from '../../activations.js';
+import { serializeActivation, type ActivationFn } from '../../activations.js';
 import type { Config, SerializedObject } from '../../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../../initializers.js';
+import { checkInteger } from '../../config-check.js';
+import { readOptions } from '../../config-options.js';
+import { serializeInitializer, type Initializer } from '../../initializers.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { Dense } from '../dense.js';
 import { Dropout } from '../dropout.js';
@@ -73,31 +75,25 @@ export abstract class TransformerBlock extends Layer {
     super(opts);
     const cls = this.className;
     if (typeof opts !== 'object' || opts === null) throw new ValueError(`${cls}: expected options { numHeads, ffDim, ... }`);
-    const positive = (name: string, v: unknown): number => {
-      if (!Number.isInteger(v) || (v as number) <= 0) throw new ValueError(`${cls}: ${name} must be a positive integer, got ${String(v)}`);
-      return v as number;
-    };
-    const rate = (name: string, v: unknown): number => {
-      if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ValueError(`${cls}: ${name} must be a number in [0, 1), got ${String(v)}`);
-      return v;
-    };
-    this.numHeads = positive('numHeads', opts.numHeads);
-    this.ffDim = positive('ffDim', opts.ffDim);
-    this.keyDim = opts.keyDim == null ? null : positive('keyDim', opts.keyDim);
-    this.numKeyValueHeads = positive('numKeyValueHeads', opts.numKeyValueHeads ?? opts.numHeads);
+    const o = readOptions(cls, opts);
+    const positive = { ge: 1 };
+    const rate = { ge: 0, lt: 1 };
+    this.numHeads = checkInteger(cls, 'numHeads', opts.numHeads, positive);
+    this.ffDim = checkInteger(cls, 'ffDim', opts.ffDim, positive);
+    this.keyDim = o.integerOrNull('keyDim', positive);
+    this.numKeyValueHeads = o.integer('numKeyValueHeads', this.numHeads, positive);
     if (this.numHeads % this.numKeyValueHeads !== 0) {
       throw new ValueError(`${cls}: numHeads (${this.numHeads}) must be a multiple of numKeyValueHeads (${this.numKeyValueHeads})`);
     }
-    this.dropoutRate = rate('dropout', opts.dropout ?? 0);
-    this.attentionDropout = rate('attentionDropout', opts.attentionDropout ?? this.dropoutRate);
-    this.normEpsilon = opts.normEpsilon ?? 1e-5;
-    if (!(this.normEpsilon > 0)) throw new ValueError(`${cls}: normEpsilon must be positive, got ${this.normEpsilon}`);
-    this.activation = getActivation(opts.activation ?? 'gelu');
-    this.useBias = opts.useBias ?? true;
-    this.kernelInitializer = getInitializer(opts.kernelInitializer ?? 'glorotUniform');
-    this.biasInitializer = getInitializer(opts.biasInitializer ?? 'zeros');
-    this.rotaryEmbedding = opts.rotaryEmbedding ?? false;
-    this.seed = opts.seed ?? null;
+    this.dropoutRate = o.number('dropout', 0, rate);
+    this.attentionDropout = o.number('attentionDropout', this.dropoutRate, rate);
+    this.normEpsilon = o.number('normEpsilon', 1e-5, { gt: 0 });
+    this.activation = o.activation('activation', 'gelu');
+    this.useBias = o.boolean('useBias', true);
+    this.kernelInitializer = o.initializer('kernelInitializer', 'glorotUniform');
+    this.biasInitializer = o.initializer('biasInitializer', 'zeros');
+    this.rotaryEmbedding = o.boolean('rotaryEmbedding', false);
+    this.seed = o.seed('seed');
   }
 
   /** A layer norm over the features with this block's epsilon. */

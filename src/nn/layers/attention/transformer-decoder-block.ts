@@ -2,6 +2,7 @@ import { ValueError } from '../../../tensor/errors.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { add } from '../../../ops/binary.js';
 import type { Config } from '../../config.js';
+import { readOptions } from '../../config-options.js';
 import type { LayerNormalization } from '../layer-normalization.js';
 import { registerLayer } from '../../layer-registry.js';
 import { registerMaskPassthrough } from '../../mask.js';
@@ -55,8 +56,9 @@ export class TransformerDecoderBlock extends TransformerBlock {
 
   constructor(opts: TransformerDecoderBlockOptions) {
     super(opts);
-    this.causal = opts.causal ?? true;
-    this.useCrossAttention = opts.crossAttention ?? false;
+    const o = readOptions('TransformerDecoderBlock', opts);
+    this.causal = o.boolean('causal', true);
+    this.useCrossAttention = o.boolean('crossAttention', false);
   }
 
   override build(inputShape: number[]): void {

@@ -1,6 +1,7 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import { add } from '../../../ops/binary.js';
 import type { Config } from '../../config.js';
+import { readOptions } from '../../config-options.js';
 import { registerLayer } from '../../layer-registry.js';
 import { registerMaskPassthrough } from '../../mask.js';
 import { TransformerBlock, type TransformerBlockOptions } from './transformer-block.js';
@@ -33,7 +34,7 @@ export class TransformerEncoderBlock extends TransformerBlock {
 
   constructor(opts: TransformerEncoderBlockOptions) {
     super(opts);
-    this.causal = opts.causal ?? false;
+    this.causal = readOptions('TransformerEncoderBlock', opts).boolean('causal', false);
   }
 
   override build(inputShape: number[]): void {

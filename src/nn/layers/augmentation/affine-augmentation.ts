@@ -1,9 +1,9 @@
-import { ValueError } from '../../../tensor/errors.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { Generator } from '../../../tensor/random.js';
 import { affineTransform, checkFillMode, checkInterpolation, type Affine, type FillMode, type Interpolation } from '../../../image/sample.js';
 import type { DataFormat } from '../../../ops/window.js';
 import type { Config } from '../../config.js';
+import { readOptions } from '../../config-options.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { asImageBatch, checkDataFormat, layerGenerator } from './image-batch.js';
 
@@ -40,11 +40,9 @@ export abstract class AffineAugmentation extends Layer {
     super(opts);
     this.fillMode = checkFillMode(cls, opts.fillMode ?? 'reflect');
     this.interpolation = checkInterpolation(cls, opts.interpolation ?? 'bilinear');
-    this.fillValue = opts.fillValue ?? 0;
-    if (typeof this.fillValue !== 'number' || !Number.isFinite(this.fillValue)) {
-      throw new ValueError(`${cls}: fillValue must be a finite number, got ${JSON.stringify(opts.fillValue)}`);
-    }
-    this.seed = opts.seed ?? null;
+    const o = readOptions(cls, opts);
+    this.fillValue = o.number('fillValue', 0);
+    this.seed = o.seed('seed');
     this.generator = layerGenerator(cls, this.seed);
     this.dataFormat = checkDataFormat(cls, opts.dataFormat);
   }

@@ -6,6 +6,7 @@ import type { Tensor } from '../../../tensor/tensor.js';
 import { cast } from '../../../ops/binary.js';
 import { permute, reshape } from '../../../ops/movement.js';
 import type { DataFormat } from '../../../ops/window.js';
+import { checkOneOf, checkSeed, describeValue } from '../../config-check.js';
 
 /** Images as the augmentation layers work on them, and the way back to the caller's layout. */
 export interface ImageBatch {
@@ -42,9 +43,7 @@ export function asImageBatch(who: string, inputs: Tensor, dtype: 'float32' | 'fl
 
 /** Validates a layer's `dataFormat` option (default `'channelsLast'`). */
 export function checkDataFormat(who: string, format: unknown): DataFormat {
-  const f = format ?? 'channelsLast';
-  if (f !== 'channelsLast' && f !== 'channelsFirst') throw new ValueError(`${who}: dataFormat must be 'channelsLast' or 'channelsFirst', got ${JSON.stringify(format)}`);
-  return f;
+  return format === undefined || format === null ? 'channelsLast' : checkOneOf(who, 'dataFormat', format, ['channelsLast', 'channelsFirst']);
 }
 
 /** The `[height, width]` axes of an image shape of rank 3 or 4 in `format`, checked. */
@@ -70,16 +69,15 @@ export function factorRange(who: string, what: string, factor: unknown, min = -I
   const ok = range !== null && range.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max) && (range[0] as number) <= (range[1] as number);
   if (!ok) {
     const bounds = Number.isFinite(min) ? ` with bounds in [${min}, ${max}]` : '';
-    throw new ValueError(`${who}: ${what} must be a number f ≥ 0 (meaning [-f, f]) or a pair [lower, upper] with lower ≤ upper${bounds}, got ${JSON.stringify(factor)}`);
+    throw new ValueError(`${who}: ${what} must be a number f ≥ 0 (meaning [-f, f]) or a pair [lower, upper] with lower ≤ upper${bounds}, got ${describeValue(factor)}`);
   }
   return [range[0] as number, range[1] as number];
 }
 
 /** The generator a layer draws from: its own when seeded, else the global one (`nb.manualSeed`). */
 export function layerGenerator(who: string, seed: number | null): Generator | null {
-  if (seed === null) return null;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError(`${who}: seed must be a finite number or null, got ${JSON.stringify(seed)}`);
-  return new Generator(seed);
+  const checked = checkSeed(who, 'seed', seed);
+  return checked === null ? null : new Generator(checked);
 }
 
 /** A uniform draw in `[lo, hi)` from `generator` (the global generator when null). */

@@ -6,6 +6,7 @@ import { add, clamp, mul, sub } from '../../../ops/binary.js';
 import { mean } from '../../../ops/reduce.js';
 import type { DataFormat } from '../../../ops/window.js';
 import type { Config } from '../../config.js';
+import { checkSeed, describeValue } from '../../config-check.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { registerLayer } from '../../layer-registry.js';
 import { asImageBatch, checkDataFormat, layerGenerator, uniform, type Factor } from './image-batch.js';
@@ -44,18 +45,18 @@ export class RandomContrast extends Layer {
   constructor(factor: Factor, opts: RandomContrastOptions = {}) {
     super(opts);
     const pair = typeof factor === 'number' ? [factor, factor] : Array.isArray(factor) && factor.length === 2 ? factor : null;
-    if (pair === null || !pair.every((v) => typeof v === 'number' && v >= 0 && v <= 1)) {
-      throw new ValueError(`RandomContrast: factor must be a number in [0, 1] or a pair [lower, upper] of them (contrast × [1 − lower, 1 + upper]), got ${JSON.stringify(factor)}`);
+    if (pair === null || !pair.every((v: unknown) => typeof v === 'number' && v >= 0 && v <= 1)) {
+      throw new ValueError(`RandomContrast: factor must be a number in [0, 1] or a pair [lower, upper] of them (contrast × [1 − lower, 1 + upper]), got ${describeValue(factor)}`);
     }
     this.factor = typeof factor === 'number' ? factor : [pair[0]!, pair[1]!];
     this.lower = pair[0]!;
     this.upper = pair[1]!;
     const range = opts.valueRange === undefined ? [0, 255] : opts.valueRange;
     if (range !== null && !(Array.isArray(range) && range.length === 2 && range.every(Number.isFinite) && range[0]! < range[1]!)) {
-      throw new ValueError(`RandomContrast: valueRange must be [low, high] with low < high, or null, got ${JSON.stringify(opts.valueRange)}`);
+      throw new ValueError(`RandomContrast: valueRange must be [low, high] with low < high, or null, got ${describeValue(opts.valueRange)}`);
     }
     this.valueRange = range === null ? null : [range[0]!, range[1]!];
-    this.seed = opts.seed ?? null;
+    this.seed = checkSeed('RandomContrast', 'seed', opts.seed);
     this.generator = layerGenerator('RandomContrast', this.seed);
     this.dataFormat = checkDataFormat('RandomContrast', opts.dataFormat);
   }

@@ -1,10 +1,10 @@
-import { ValueError } from '../../../tensor/errors.js';
 import type { Generator } from '../../../tensor/random.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { slice } from '../../../ops/movement.js';
 import { resize } from '../../../image/resize.js';
 import type { DataFormat } from '../../../ops/window.js';
 import type { Config } from '../../config.js';
+import { checkInteger, checkSeed } from '../../config-check.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { registerLayer } from '../../layer-registry.js';
 import { asImageBatch, checkDataFormat, layerGenerator, spatialAxes, uniform } from './image-batch.js';
@@ -38,11 +38,9 @@ export class RandomCrop extends Layer {
 
   constructor(height: number, width: number, opts: RandomCropOptions = {}) {
     super(opts);
-    if (!Number.isInteger(height) || height < 1) throw new ValueError(`RandomCrop: height must be a positive integer, got ${height}`);
-    if (!Number.isInteger(width) || width < 1) throw new ValueError(`RandomCrop: width must be a positive integer, got ${width}`);
-    this.height = height;
-    this.width = width;
-    this.seed = opts.seed ?? null;
+    this.height = checkInteger('RandomCrop', 'height', height, { ge: 1 });
+    this.width = checkInteger('RandomCrop', 'width', width, { ge: 1 });
+    this.seed = checkSeed('RandomCrop', 'seed', opts.seed);
     this.generator = layerGenerator('RandomCrop', this.seed);
     this.dataFormat = checkDataFormat('RandomCrop', opts.dataFormat);
   }

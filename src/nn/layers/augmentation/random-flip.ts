@@ -1,9 +1,9 @@
-import { ValueError } from '../../../tensor/errors.js';
 import type { Generator } from '../../../tensor/random.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { sampleImages } from '../../../image/sample.js';
 import type { DataFormat } from '../../../ops/window.js';
 import type { Config } from '../../config.js';
+import { checkOneOf, checkSeed } from '../../config-check.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { registerLayer } from '../../layer-registry.js';
 import { asImageBatch, checkDataFormat, layerGenerator, uniform } from './image-batch.js';
@@ -38,9 +38,8 @@ export class RandomFlip extends Layer {
 
   constructor(mode: FlipMode = 'horizontal_and_vertical', opts: RandomFlipOptions = {}) {
     super(opts);
-    if (!MODES.includes(mode)) throw new ValueError(`RandomFlip: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`);
-    this.mode = mode;
-    this.seed = opts.seed ?? null;
+    this.mode = checkOneOf('RandomFlip', 'mode', mode, MODES);
+    this.seed = checkSeed('RandomFlip', 'seed', opts.seed);
     this.generator = layerGenerator('RandomFlip', this.seed);
     this.dataFormat = checkDataFormat('RandomFlip', opts.dataFormat);
   }

@@ -3,6 +3,8 @@ import { Tensor } from '../../../tensor/tensor.js';
 import { add, mul } from '../../../ops/binary.js';
 import { concat, slice } from '../../../ops/movement.js';
 import { isSerializedObject, type Config, type SerializedObject } from '../../config.js';
+import { describeValue } from '../../config-check.js';
+import { readOptions } from '../../config-options.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { layerFromConfig, registerLayer, serializeLayer } from '../../layer-registry.js';
 import { getMask, setMask } from '../../mask.js';
@@ -47,10 +49,8 @@ export class Bidirectional extends Layer {
 
   constructor(layer: RNNBase, opts: BidirectionalOptions = {}) {
     super(opts);
-    if (!(layer instanceof RNNBase)) throw new ValueError(`Bidirectional: expects a recurrent layer (SimpleRNN, LSTM, GRU), got ${describeValue(layer)}`);
-    const mode = opts.mergeMode === undefined ? 'concat' : opts.mergeMode;
-    if (!MODES.includes(mode)) throw new ValueError(`Bidirectional: mergeMode must be one of 'concat', 'sum', 'mul', 'ave' or null, got '${String(mode)}'`);
-    this.mergeMode = mode;
+    if (!(layer instanceof RNNBase)) throw new ValueError(`Bidirectional: expects a recurrent layer (SimpleRNN, LSTM, GRU), got ${kindOf(layer)}`);
+    this.mergeMode = readOptions('Bidirectional', opts).oneOf('mergeMode', MODES, 'concat');
     this.forwardLayer = layer;
     this.backwardLayer = Bidirectional.makeBackward(layer, opts.backwardLayer);
     if (this.backwardLayer.goBackwards === layer.goBackwards) {
@@ -63,6 +63,9 @@ export class Bidirectional extends Layer {
 
   private static makeBackward(layer: RNNBase, given: RNNBase | SerializedObject | undefined): RNNBase {
     if (given instanceof RNNBase) return given;
+    if (given !== undefined && given !== null && !isSerializedObject(given)) {
+      throw new ValueError(`Bidirectional: backwardLayer must be a recurrent layer or its { className, config }, got ${describeValue(given)}`);
+    }
     const spec: SerializedObject = isSerializedObject(given)
       ? given
       : { className: layer.className, config: { ...layer.getConfig(), name: `backward_${layer.name}`, goBackwards: !layer.goBackwards } };
@@ -154,7 +157,7 @@ export class Bidirectional extends Layer {
 }
 
 /** A class name for a Layer, else the typeof, for error messages. */
-function describeValue(v: unknown): string {
+function kindOf(v: unknown): string {
   return v instanceof Layer ? v.className : typeof v;
 }
 

@@ -1,5 +1,6 @@
-import { getActivation, serializeActivation, type ActivationFn } from '../../activations.js';
+import { serializeActivation, type ActivationFn } from '../../activations.js';
 import type { Config } from '../../config.js';
+import { readOptions } from '../../config-options.js';
 import { RNNBase, type RNNOptions } from './rnn-base.js';
 
 /** Options of the gated recurrent layers (`LSTM`, `GRU`). */
@@ -14,7 +15,7 @@ export abstract class GatedRNN extends RNNBase {
 
   constructor(units: number, opts: GatedRNNOptions = {}) {
     super(units, opts);
-    this.recurrentActivation = getActivation(opts.recurrentActivation === undefined ? 'sigmoid' : opts.recurrentActivation);
+    this.recurrentActivation = readOptions(this.className, opts).activation('recurrentActivation', 'sigmoid');
   }
 
   override getConfig(): Config {

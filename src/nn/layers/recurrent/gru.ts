@@ -3,6 +3,7 @@ import { add, mul, sub } from '../../../ops/binary.js';
 import { linearMatmul, matmul } from '../../../ops/matmul.js';
 import { slice, split } from '../../../ops/movement.js';
 import type { Config } from '../../config.js';
+import { readOptions } from '../../config-options.js';
 import { registerLayer } from '../../layer-registry.js';
 import { GatedRNN, type GatedRNNOptions } from './gated-rnn.js';
 import type { StepFn } from './rnn-base.js';
@@ -31,7 +32,7 @@ export class GRU extends GatedRNN {
 
   constructor(units: number, opts: GRUOptions = {}) {
     super(units, opts);
-    this.resetAfter = opts.resetAfter ?? true;
+    this.resetAfter = readOptions('GRU', opts).boolean('resetAfter', true);
   }
 
   protected override addBias(): void {

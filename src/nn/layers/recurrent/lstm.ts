@@ -3,6 +3,7 @@ import { add, mul } from '../../../ops/binary.js';
 import { matmul } from '../../../ops/matmul.js';
 import { split } from '../../../ops/movement.js';
 import type { Config } from '../../config.js';
+import { readOptions } from '../../config-options.js';
 import { registerLayer } from '../../layer-registry.js';
 import { GatedRNN, type GatedRNNOptions } from './gated-rnn.js';
 import type { StepFn } from './rnn-base.js';
@@ -32,7 +33,7 @@ export class LSTM extends GatedRNN {
 
   constructor(units: number, opts: LSTMOptions = {}) {
     super(units, opts);
-    this.unitForgetBias = opts.unitForgetBias ?? true;
+    this.unitForgetBias = readOptions('LSTM', opts).boolean('unitForgetBias', true);
   }
 
   protected override addBias(): void {

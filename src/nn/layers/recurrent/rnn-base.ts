@@ -7,13 +7,15 @@ import { isFloat } from '../../../tensor/dtype.js';
 import { add, cast, mul, ne, where } from '../../../ops/binary.js';
 import { linearMatmul } from '../../../ops/matmul.js';
 import { permute, reshape, slice, stack, unsqueeze } from '../../../ops/movement.js';
-import { getActivation, serializeActivation, type ActivationFn } from '../../activations.js';
+import { serializeActivation, type ActivationFn } from '../../activations.js';
 import type { Config, SerializedObject } from '../../config.js';
-import { getInitializer, serializeInitializer, type Initializer } from '../../initializers.js';
+import { checkInteger } from '../../config-check.js';
+import { readOptions } from '../../config-options.js';
+import { serializeInitializer, type Initializer } from '../../initializers.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { getMask, setMask } from '../../mask.js';
-import { getRegularizer, serializeRegularizer, type Regularizer } from '../../regularizers.js';
-import { checkRate, dropoutMask, unstackSteps } from './steps.js';
+import { serializeRegularizer, type Regularizer } from '../../regularizers.js';
+import { dropoutMask, unstackSteps } from './steps.js';
 
 /** Options shared by `SimpleRNN`, `LSTM` and `GRU` (Keras 3 names and defaults). */
 export interface RNNOptions extends LayerOptions {
@@ -98,22 +100,23 @@ export abstract class RNNBase extends Layer {
 
   constructor(units: number, opts: RNNOptions = {}) {
     super(opts);
-    if (!Number.isInteger(units) || units <= 0) throw new ValueError(`${this.className}: units must be a positive integer, got ${units}`);
-    this.units = units;
-    this.activation = getActivation(opts.activation === undefined ? 'tanh' : opts.activation);
-    this.useBias = opts.useBias ?? true;
-    this.kernelInitializer = getInitializer(opts.kernelInitializer ?? 'glorotUniform');
-    this.recurrentInitializer = getInitializer(opts.recurrentInitializer ?? 'orthogonal');
-    this.biasInitializer = getInitializer(opts.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = getRegularizer(opts.kernelRegularizer);
-    this.recurrentRegularizer = getRegularizer(opts.recurrentRegularizer);
-    this.biasRegularizer = getRegularizer(opts.biasRegularizer);
-    this.dropout = checkRate(this.className, 'dropout', opts.dropout ?? 0);
-    this.recurrentDropout = checkRate(this.className, 'recurrentDropout', opts.recurrentDropout ?? 0);
-    this.returnSequences = opts.returnSequences ?? false;
-    this.returnState = opts.returnState ?? false;
-    this.goBackwards = opts.goBackwards ?? false;
-    this.seed = opts.seed ?? null;
+    const cls = this.className;
+    this.units = checkInteger(cls, 'units', units, { ge: 1 });
+    const o = readOptions(cls, opts);
+    this.activation = o.activation('activation', 'tanh');
+    this.useBias = o.boolean('useBias', true);
+    this.kernelInitializer = o.initializer('kernelInitializer', 'glorotUniform');
+    this.recurrentInitializer = o.initializer('recurrentInitializer', 'orthogonal');
+    this.biasInitializer = o.initializer('biasInitializer', 'zeros');
+    this.kernelRegularizer = o.regularizer('kernelRegularizer');
+    this.recurrentRegularizer = o.regularizer('recurrentRegularizer');
+    this.biasRegularizer = o.regularizer('biasRegularizer');
+    this.dropout = o.number('dropout', 0, { ge: 0, lt: 1 });
+    this.recurrentDropout = o.number('recurrentDropout', 0, { ge: 0, lt: 1 });
+    this.returnSequences = o.boolean('returnSequences', false);
+    this.returnState = o.boolean('returnState', false);
+    this.goBackwards = o.boolean('goBackwards', false);
+    this.seed = o.seed('seed');
     this.generator = this.seed === null ? undefined : new Generator(this.seed);
   }
 

@@ -2,7 +2,6 @@
  * Helpers shared by the recurrent layers: cutting a time-major tensor into its steps, and the
  * dropout masks that stay fixed over the steps of one sequence (as Keras' RNN cells do).
  */
-import { ValueError } from '../../../tensor/errors.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { bernoulli } from '../../../tensor/creation.js';
 import type { Generator } from '../../../tensor/random.js';
@@ -30,12 +29,6 @@ export function unstackSteps(x: Tensor): Tensor[] {
   };
   visit(x);
   return out;
-}
-
-/** Checks that a dropout rate lies in [0, 1). */
-export function checkRate(owner: string, what: string, rate: number): number {
-  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new ValueError(`${owner}: ${what} must be a number in [0, 1), got ${rate}`);
-  return rate;
 }
 
 /** An inverted-dropout mask of `shape`: 0 with probability `rate`, else `1/(1 − rate)`. */
