@@ -21,14 +21,16 @@ const IMAGE_KINDS: Record<string, string> = { png: 'PNG', jpg: 'JPEG', jpeg: 'JP
  * `side²` values, in [0, 1]. Gray images read transparent pixels as black (MNIST's background).
  * A CSV holds one sample of model inputs per line, taken as they are (a warning says when its
  * values exceed the recorded pixel range). A missing, corrupt or unsupported file raises an
- * error naming it.
+ * error naming it, as does an image of more than `opts.maxPixels` pixels (default nb.image's).
  */
-export function readInputFile(file: string, sampleShape: number[], preprocessing?: ImagePreprocessing): Tensor {
+export function readInputFile(file: string, sampleShape: number[], preprocessing?: ImagePreprocessing, opts: { maxPixels?: number } = {}): Tensor {
   const width = sampleShape.reduce((a, b) => a * b, 1);
   if (!existsSync(file)) throw new ValueError(`predict: ${file} does not exist`);
   const ext = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase() ?? '';
-  if (ext in IMAGE_KINDS) {
-    return preprocessing ? readRecordedImage(file, IMAGE_KINDS[ext]!, sampleShape, preprocessing) : readImageInput(file, IMAGE_KINDS[ext]!, sampleShape);
+  // own keys only: a file named 'x.constructor' is not an image kind
+  if (Object.hasOwn(IMAGE_KINDS, ext)) {
+    const image: ImageFile = { file, kind: IMAGE_KINDS[ext]!, maxPixels: opts.maxPixels };
+    return preprocessing ? readRecordedImage(image, sampleShape, preprocessing) : readImageInput(image, sampleShape);
   }
   if (ext === 'csv') {
     const rows = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
@@ -48,36 +50,47 @@ export function readInputFile(file: string, sampleShape: number[], preprocessing
   throw new ValueError(`predict: ${file}: expected a .png or .jpg image or a .csv file`);
 }
 
+/** An image file to read: its path, its kind as errors name it (`PNG`), and the pixel limit (`--max-pixels`). */
+interface ImageFile {
+  file: string;
+  kind: string;
+  maxPixels: number | undefined;
+}
+
+/** The image decoded to `channels`, errors naming the file and the pixel limit's flag. */
+function decodeFile(f: ImageFile, channels: 1 | 3 | 4): Tensor {
+  const who = `predict: cannot read ${f.file} as a ${f.kind} image`;
+  return decodeImageAs(who, readFileSync(f.file), { channels, maxPixels: f.maxPixels }, (n) => `run with --max-pixels ${n}`);
+}
+
 /** An image file as a batch of one sample of `sampleShape`. */
-function readImageInput(file: string, kind: string, sampleShape: number[]): Tensor {
-  const who = `predict: cannot read ${file} as a ${kind} image`;
+function readImageInput(f: ImageFile, sampleShape: number[]): Tensor {
   const [h, w, c] = sampleShape;
   if (sampleShape.length === 3 && (c === 1 || c === 3 || c === 4)) {
-    const image = decodeImageAs(who, readFileSync(file), { channels: c });
+    const image = decodeFile(f, c);
     return reshape(resize(image, [h!, w!]), [1, ...sampleShape]);
   }
   const side = Math.round(Math.sqrt(sampleShape[0]!));
   if (sampleShape.length !== 1 || side * side !== sampleShape[0]) {
     throw new ValueError(`predict: the model takes samples of shape [${sampleShape.join(', ')}], which is not an image [H, W, C] nor a square of pixels; pass a CSV instead`);
   }
-  return reshape(resize(grayOnBlack(who, file), [side, side]), [1, ...sampleShape]);
+  return reshape(resize(grayOnBlack(f), [side, side]), [1, ...sampleShape]);
 }
 
 /** A gray `[H, W, 1]` image in [0, 1]: the luma of the colour times alpha, so a transparent background reads as black. */
-function grayOnBlack(who: string, file: string): Tensor {
-  const rgba = decodeImageAs(who, readFileSync(file), { channels: 4 });
+function grayOnBlack(f: ImageFile): Tensor {
+  const rgba = decodeFile(f, 4);
   const luma = matmul(slice(rgba, [null, null, [0, 3]]), tensor([0.299, 0.587, 0.114], { shape: [3, 1] }));
   return mul(luma, slice(rgba, [null, null, [3, 4]]));
 }
 
 /** An image made into one sample as training made them (model.json's preprocessing). */
-function readRecordedImage(file: string, kind: string, sampleShape: number[], p: ImagePreprocessing): Tensor {
-  const who = `predict: cannot read ${file} as a ${kind} image`;
+function readRecordedImage(f: ImageFile, sampleShape: number[], p: ImagePreprocessing): Tensor {
   const size = p.height * p.width * p.channels;
   if (size !== sampleShape.reduce((a, b) => a * b, 1)) {
     throw new ValueError(`predict: the model's recorded preprocessing (${p.height}×${p.width}×${p.channels} images) does not fit its input of shape [${sampleShape.join(', ')}]; pass a CSV instead`);
   }
-  const image = p.channels === 1 ? grayOnBlack(who, file) : decodeImageAs(who, readFileSync(file), { channels: p.channels });
+  const image = p.channels === 1 ? grayOnBlack(f) : decodeFile(f, p.channels);
   // decoding gives pixel/255 (8-bit): scale the 0..255 levels as training did
   const levels = resize(image, [p.height, p.width]);
   const scaled = Math.abs(255 * p.scale - 1) < 1e-9 ? levels : mul(levels, 255 * p.scale);

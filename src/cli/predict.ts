@@ -6,6 +6,7 @@
 import { loadModel } from '../model/save.js';
 import { ValueError } from '../tensor/errors.js';
 import { intOption } from './args.js';
+import { DEFAULT_MAX_PIXELS } from '../image/limits.js';
 import { parseCommand, type CliCommand } from './command.js';
 import { readInputFile } from './image-input.js';
 import { warn } from '../tensor/warn.js';
@@ -13,13 +14,14 @@ import { readTrainedOn } from './trained-on.js';
 
 const FLAGS = {
   top: { type: 'string', value: 'K', help: 'how many classes to print, most probable first (default 3)' },
+  'max-pixels': { type: 'string', value: 'N', help: 'the largest image to read, in pixels (default 8192×8192 = 67108864)' },
 } as const;
 
 /** `nabla predict`. */
 export const PREDICT_COMMAND: CliCommand<typeof FLAGS> = {
   name: 'predict',
   summary: 'classify an image (PNG, JPEG) or the samples of a CSV with a saved model',
-  synopsis: '  nabla predict DIR FILE.png|FILE.jpg|FILE.csv [--top K]',
+  synopsis: '  nabla predict DIR FILE.png|FILE.jpg|FILE.csv [--top K] [--max-pixels N]',
   flags: FLAGS,
   positionals: true,
   notes: `An image is resized, made gray or colour and scaled as the model's training images were
@@ -43,8 +45,9 @@ export function predict(argv: string[]): string[] {
   const model = loadModel(dir);
   if (!model.sampleInputShape) throw new ValueError(`predict: ${dir}/model.json does not record the input shape`);
   const trainedOn = readTrainedOn(model, dir);
-  const x = readInputFile(file, model.sampleInputShape, trainedOn.preprocessing);
+  const maxPixels = intOption(values['max-pixels'], 'max-pixels', DEFAULT_MAX_PIXELS);
   const k = intOption(values.top, 'top', 3);
+  const x = readInputFile(file, model.sampleInputShape, trainedOn.preprocessing, { maxPixels });
   const probs = model.predict(x);
   const rows = probs.toArray() as number[][];
   let names = trainedOn.classNames;

@@ -1,7 +1,9 @@
 import { ValueError } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { decodeJpeg } from './jpeg.js';
+import { decodeJpeg, jpegFrame } from './jpeg.js';
+import { checkPixels, maxPixelsOption } from './limits.js';
 import { decodePng } from './png.js';
+import { readPngHeader } from './png-header.js';
 import type { RawImage } from './raw-image.js';
 
 /** The image file formats nabla reads and writes. */
@@ -15,6 +17,12 @@ export interface DecodeOptions {
    * (1 for gray, 3 for colour, 4 for a file with transparency).
    */
   channels?: 1 | 3 | 4;
+  /**
+   * The most pixels (width × height) to decode, read from the file's header before anything is
+   * decoded; a larger image is a ValueError naming its size. Default `DEFAULT_MAX_PIXELS`
+   * (8192 × 8192); `Infinity` for no limit.
+   */
+  maxPixels?: number;
 }
 
 const SIGNATURES: readonly { format: ImageFormat; bytes: readonly number[] }[] = [
@@ -56,23 +64,30 @@ export function decodeImage(bytes: Uint8Array | ArrayBuffer, opts: DecodeOptions
   return decodeImageAs('decodeImage', bytes, opts);
 }
 
-/** `decodeImage`, with errors starting with `who` (`readImage: photo.png`). */
-export function decodeImageAs(who: string, bytes: Uint8Array | ArrayBuffer, opts: DecodeOptions): Tensor {
+/**
+ * `decodeImage`, with errors starting with `who` (`readImage: photo.png`); `raise` says how the
+ * caller raises the pixel limit (the CLI names its flag).
+ */
+export function decodeImageAs(who: string, bytes: Uint8Array | ArrayBuffer, opts: DecodeOptions, raise = (n: number) => `pass { maxPixels: ${n} }`): Tensor {
   const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
   if (!(data instanceof Uint8Array)) throw new ValueError(`${who}: expected the encoded bytes as a Uint8Array, Buffer or ArrayBuffer`);
   const channels = opts.channels;
   if (channels !== undefined && channels !== 1 && channels !== 3 && channels !== 4) {
     throw new ValueError(`${who}: channels must be 1, 3 or 4, got ${JSON.stringify(channels)}`);
   }
+  const maxPixels = maxPixelsOption(who, opts.maxPixels);
   if (data.length === 0) throw new ValueError(`${who}: the file is empty`);
   const format = detectImageFormat(data);
   if (format === null) {
     const other = OTHER_FORMATS.find((f) => f.test(data));
     throw new ValueError(`${who}: unsupported format (expected PNG or JPEG${other ? `; this looks like ${other.name}` : ''})`);
   }
+  // the size from the header, before the decoder allocates for every pixel
+  const size = format === 'png' ? readPngHeader(data) : jpegFrame(data);
+  if (size) checkPixels(who, size.width, size.height, maxPixels, raise);
   let raw: RawImage;
   try {
-    raw = format === 'png' ? decodePng(data) : decodeJpeg(data);
+    raw = format === 'png' ? decodePng(data) : decodeJpeg(data, maxPixels);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     throw new ValueError(`${who}: not a valid ${format === 'png' ? 'PNG' : 'JPEG'} (${reason})`);

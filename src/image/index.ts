@@ -10,6 +10,7 @@
  */
 export { readImage, writeImage } from './file.js';
 export { decodeImage, detectImageFormat, type DecodeOptions, type ImageFormat } from './decode.js';
+export { DEFAULT_MAX_PIXELS } from './limits.js';
 export { encodeImage, type EncodeOptions } from './encode.js';
 export { resize, type ResizeOptions } from './resize.js';
 export { normalize } from './normalize.js';

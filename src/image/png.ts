@@ -1,11 +1,15 @@
 import { PNG, type ColorType } from 'pngjs';
 import type { RawImage } from './raw-image.js';
+import { checkInterlacedData, readPngHeader } from './png-header.js';
 
 /**
  * Decodes PNG bytes (every colour type and bit depth, interlaced or not) to RGBA samples at
- * full precision (16-bit files keep their 16 bits). Throws pngjs' error on a damaged file.
+ * full precision (16-bit files keep their 16 bits). Throws pngjs' error on a damaged file, and
+ * an error of our own on an interlaced file whose data inflates past its size (png-header.ts).
  */
 export function decodePng(bytes: Uint8Array): RawImage {
+  const header = readPngHeader(bytes);
+  if (header) checkInterlacedData(bytes, header);
   let png: ReturnType<typeof PNG.sync.read>;
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale: true });

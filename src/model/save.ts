@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import { noGrad } from '../tensor/grad-mode.js';
 import { writeFileAtomic } from '../formats/atomic.js';
 import { loadSafetensors, saveSafetensors } from '../formats/safetensors.js';
+import { openSafetensors } from '../formats/safetensors-file.js';
+import { buildingToLoad } from '../nn/initializer-loading.js';
+import { sizeOf } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { layerFromConfig, type Layer } from '../nn/layer.js';
 import { zeros } from '../tensor/creation.js';
 import { ValueError } from '../tensor/errors.js';
@@ -12,6 +16,8 @@ import { restoreLoss, warnUnsavedLoss } from './saved-loss.js';
 import { restoreOptimizer, savedOptimizerOf, type SavedOptimizer } from './saved-optimizer.js';
 import type { Model } from './model.js';
 import { makeDirs } from '../formats/make-dirs.js';
+import { FormatError } from '../formats/errors.js';
+import { jsonTreeProblem } from '../formats/json-tree.js';
 
 const FORMAT = 'nabla-model';
 const FORMAT_VERSION = 1;
@@ -78,13 +84,31 @@ export function loadModel(dir: string, opts: { customObjects?: Record<string, ne
   } catch (e) {
     throw new ValueError(`loadModel: ${path} is not valid JSON (${(e as Error).message})`);
   }
+  // before anything walks it: configs are read recursively, and messages stringify values
+  const problem = jsonTreeProblem(json);
+  if (problem !== null) throw new FormatError(`loadModel: ${path} ${problem}`);
   if (json.format !== FORMAT) throw new ValueError(`loadModel: ${path} is not a nabla model file (format '${String(json.format)}')`);
   // own keys only: a file naming the class 'constructor' must not find Object on a plain object
   const custom = opts.customObjects && Object.hasOwn(opts.customObjects, json.className) ? opts.customObjects[json.className] : undefined;
-  const model = (custom ? layerFromConfigWith(custom, json.config) : layerFromConfig({ className: json.className, config: json.config })) as Model;
-  if (json.inputShape) noGrad(() => model.apply(zeros([1, ...json.inputShape!]), false));
-  model.metadata = readMetadata(json.metadata, path);
-  loadWeights(model, join(dir, 'weights.safetensors'));
+  const metadata = readMetadata(json.metadata, path);
+  // the weights file's header first: it bounds what model.json may make us build (initializer-loading.ts)
+  const weightsPath = join(dir, 'weights.safetensors');
+  const file = openSafetensors(weightsPath);
+  let model: Model;
+  try {
+    const values = file.keys().reduce((sum, k) => sum + sizeOf(file.info(k).shape), 0);
+    const budget = { values, file: `${weightsPath} (${statSync(weightsPath).size} bytes)`, who: `loadModel: ${path}` };
+    model = buildingToLoad(budget, () => {
+      const built = (custom ? layerFromConfigWith(custom, json.config) : layerFromConfig({ className: json.className, config: json.config })) as Model;
+      if (json.inputShape) noGrad(() => built.apply(zeros([1, ...json.inputShape!]), false));
+      return built;
+    });
+    // strict: every weight built (left uninitialised above) must have its value in the file
+    model.loadStateDict(Object.fromEntries(file.keys().map((k): [string, Tensor] => [k, file.get(k)])));
+  } finally {
+    file.close();
+  }
+  model.metadata = metadata;
   const c = json.compile;
   const loss = c?.loss ? restoreLoss(c.loss, path) : null;
   if (c && loss) model.compile({ optimizer: restoreOptimizer(c.optimizer, path), loss, metrics: c.metrics });

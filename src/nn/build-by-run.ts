@@ -6,6 +6,7 @@
 import { noGrad } from '../tensor/grad-mode.js';
 import { zeros } from '../tensor/creation.js';
 import { DTypeError, ValueError } from '../tensor/errors.js';
+import { FormatError } from '../formats/errors.js';
 import type { Layer } from './layer.js';
 
 /**
@@ -24,6 +25,8 @@ export function buildByRun(layer: Layer, shape: number[]): void {
     }
   } catch (e) {
     layer.built = false;
+    // a model.json asking for more than its weights file holds (initializer-loading.ts) is about the file, not the run
+    if (e instanceof FormatError) throw e;
     throw new ValueError(
       `${layer.describe()}: build([${shape.join(', ')}]) makes the sublayers' weights by running the layer once on zeros of that shape, and that run failed: ${(e as Error).message}`,
     );

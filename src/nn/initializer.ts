@@ -25,6 +25,11 @@ export interface SeedOptions {
 export interface InitOptions {
   /** float32 (default) or float64. */
   dtype?: DType;
+  /**
+   * Allocate zeros without computing the initial values: for a weight whose values are about to
+   * be replaced (`loadModel` builds a model this way before it reads the weights file).
+   */
+  skipValues?: boolean;
 }
 
 /**
@@ -38,13 +43,13 @@ export abstract class Initializer {
   /** The name under which `getInitializer` finds this class (`'GlorotUniform'`). */
   abstract readonly className: string;
 
-  /** A new tensor of `shape` holding the initial values. */
+  /** A new tensor of `shape` holding the initial values (zeros with `opts.skipValues`). */
   call(shape: readonly number[], opts: InitOptions = {}): Tensor {
     assertShape(`${this.className}`, shape);
     const dtype = opts.dtype ?? 'float32';
     if (!isFloat(dtype)) throw new DTypeError(`${this.className}: weights are float32 or float64, got ${dtype}`);
     const data = allocate(dtype, sizeOf(shape));
-    this.fill(data as Float32Array | Float64Array, shape);
+    if (opts.skipValues !== true) this.fill(data as Float32Array | Float64Array, shape);
     return new Tensor(data, shape.slice());
   }
 

@@ -20,6 +20,7 @@ import { ownTrainingModeOf, resolveTraining, setTrainingMode, trainingModeOf } f
 import { buildByRun } from './build-by-run.js';
 import { checkDeclaredInputShape, checkInputShapeOption, concreteBuildShape, type PartialShape } from './input-shape.js';
 import { bumpWeightsVersion } from './weights-version.js';
+import { claimWeight } from './initializer-loading.js';
 
 // The registry lives in its own file; re-exported here because callers think of it as part of Layer.
 export { registerLayer, layerFromConfig, serializeLayer } from './layer-registry.js';
@@ -267,7 +268,10 @@ export abstract class Layer {
       throw new ValueError(`${this.describe()}: addWeight needs a non-empty name without '.' ('.' separates path parts), got '${name}'`);
     }
     if (this._weights.has(name)) throw new ValueError(`${this.describe()}: a weight named '${name}' already exists`);
-    const tensor = getInitializer(initializer).call(shape, { dtype: this.dtype });
+    // while loadModel builds, a weight larger than its file can hold is refused before allocation,
+    // and the others get zeros: their values come from the file
+    const skipValues = claimWeight(this.describe(), name, shape);
+    const tensor = getInitializer(initializer).call(shape, { dtype: this.dtype, skipValues });
     const trainable = opts.trainable ?? true;
     tensor.requiresGrad = trainable && this._trainable;
     this._weights.set(name, { tensor, trainable, regularizer: getRegularizer(opts.regularizer) });
