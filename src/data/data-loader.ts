@@ -6,6 +6,9 @@ import { defaultCollate, type Collated } from './collate.js';
 import { TensorDataset, type Dataset } from './dataset.js';
 import { randomPermutation } from './permutation.js';
 
+/** A generator's state, as `Generator.getState()` returns it. */
+export type GeneratorState = ReturnType<Generator['getState']>;
+
 /** Options of `DataLoader`. */
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 32). */
@@ -70,6 +73,28 @@ export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable
     this.collate = collate as ((samples: unknown[]) => B) | undefined;
     // drawn only when shuffling, so that making a plain loader does not shift other random draws
     this.generator = shuffle ? new Generator(seed ?? defaultGenerator.nextUint32()) : null;
+  }
+
+  /**
+   * The state that decides the next epochs' orders: the shuffling generator's (null without
+   * `shuffle`). `fit({ checkpointDir })` saves it, so a resumed run shuffles as the uninterrupted
+   * one did. A `Dataset` that draws random numbers itself keeps its own state.
+   */
+  getState(): { generator: GeneratorState | null } {
+    return { generator: this.generator ? this.generator.getState() : null };
+  }
+
+  /** Restores `getState()`'s output; checked first (it comes from a file): a shuffling loader needs a valid generator state, another none. */
+  setState(state: { generator: GeneratorState | null }): void {
+    const op = 'DataLoader.setState';
+    if (typeof state !== 'object' || state === null || !Object.hasOwn(state, 'generator')) throw new ValueError(`${op}: expected the object getState() returns ({ generator })`);
+    const saved = state.generator;
+    if (!this.generator) {
+      if (saved !== null) throw new ValueError(`${op}: the state holds a shuffling generator but this loader does not shuffle (shuffle: false)`);
+      return;
+    }
+    if (saved === null) throw new ValueError(`${op}: the state holds no generator but this loader shuffles; was it saved from a loader with shuffle: false?`);
+    this.generator.setState(saved); // it checks the whole state before changing anything
   }
 
   /** Number of batches in one epoch. */

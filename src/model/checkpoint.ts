@@ -6,8 +6,10 @@
  * Layout of a checkpoint directory:
  * - `model.safetensors`: every weight of the model (trainable or not), by property path;
  * - `optimizer.safetensors`: each optimizer slot as `<parameter path>.<slot name>`;
- * - `checkpoint.json`: epoch, step, optimizer name/config/iterations/learning rate, generator
- *   state, the model's input shape and `extra`. Written last: its presence marks a complete one.
+ * - `extra.safetensors` (only when `tensors` are given): tensors kept beside `extra`;
+ * - `checkpoint.json`: epoch, step, optimizer name/config/iterations/learning rate (and whether a
+ *   schedule gave it), generator state, the model's input shape and `extra`. Written last: its
+ *   presence marks a complete one.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,13 +24,16 @@ import { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from '../formats/atomic.js';
 import { recoverDir, writeDirAtomic } from '../formats/atomic-dir.js';
 import { FileNotFoundError, FormatError } from '../formats/errors.js';
+import { jsonTreeProblem } from '../formats/json-tree.js';
 import { loadSafetensors, saveSafetensors } from '../formats/safetensors.js';
 
 const FORMAT = 'nabla-checkpoint';
-const FORMAT_VERSION = 1;
+/** 2: the optimizer entry says whether its learning rate followed a schedule; extra.safetensors. */
+const FORMAT_VERSION = 2;
 const JSON_FILE = 'checkpoint.json';
 const MODEL_FILE = 'model.safetensors';
 const OPTIMIZER_FILE = 'optimizer.safetensors';
+const EXTRA_TENSORS_FILE = 'extra.safetensors';
 
 /** What `saveCheckpoint` writes. */
 export interface SaveCheckpointOptions {
@@ -44,6 +49,8 @@ export interface SaveCheckpointOptions {
   rng?: Generator | null;
   /** Anything else to keep, as JSON. */
   extra?: JsonValue;
+  /** Tensors to keep beside `extra` (in `extra.safetensors`), by name. */
+  tensors?: Record<string, Tensor>;
 }
 
 /** What `loadCheckpoint` restores into. */
@@ -54,6 +61,11 @@ export interface LoadCheckpointOptions {
   optimizer?: Optimizer | null;
   /** The generator to restore (default the default generator; null restores none). */
   rng?: Generator | null;
+  /**
+   * Called with what the checkpoint holds once every file is read and checked and the model is
+   * built, before anything is restored: throwing refuses the checkpoint with nothing changed.
+   */
+  beforeRestore?: (info: CheckpointInfo) => void;
 }
 
 /** What `loadCheckpoint` returns besides restoring the objects. */
@@ -63,6 +75,8 @@ export interface CheckpointInfo {
   extra: JsonValue;
   /** The saved optimizer's config (`nb.optim.optimizerFromConfig` rebuilds it), or null. */
   optimizer: OptimizerConfig | null;
+  /** The tensors saved with `tensors` (none: `{}`), in a null-prototype object. */
+  tensors: Record<string, Tensor>;
 }
 
 /** The contents of checkpoint.json. */
@@ -73,7 +87,8 @@ interface CheckpointJson {
   step: number;
   /** Shape of one input sample (without the batch dim), to build an unbuilt model on load. */
   inputShape: number[] | null;
-  optimizer: { name: string; config: OptimizerConfig; iterations: number; learningRate: number } | null;
+  /** `scheduled`: whether the learning rate came from a schedule (absent in version 1). */
+  optimizer: { name: string; config: OptimizerConfig; iterations: number; learningRate: number; scheduled?: boolean } | null;
   rng: { s: number[]; spare: number | null } | null;
   extra: JsonValue;
 }
@@ -105,7 +120,9 @@ export function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): void {
     epoch,
     step,
     inputShape: model.lastInputShape === null ? null : model.lastInputShape.slice(1),
-    optimizer: optimizer && optState ? { name: optimizer.name, config: optimizer.getConfig(), iterations: optState.iterations, learningRate: optState.learningRate } : null,
+    optimizer: optimizer && optState
+      ? { name: optimizer.name, config: optimizer.getConfig(), iterations: optState.iterations, learningRate: optState.learningRate, scheduled: optimizer.learningRateSchedule !== null }
+      : null,
     rng: rng ? rng.getState() : null,
     extra: opts.extra ?? null,
   };
@@ -117,9 +134,11 @@ export function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): void {
     throw new ValueError(`${op}: extra must be JSON-serializable (${(err as Error).message})`);
   }
   const slots = optState ? slotTensors(op, optState) : null;
+  const tensors = opts.tensors && Object.keys(opts.tensors).length > 0 ? opts.tensors : null;
   writeDirAtomic(dir, isCheckpoint, (tmp) => {
     saveSafetensors(join(tmp, MODEL_FILE), weights, { format: 'nabla' });
     if (slots) saveSafetensors(join(tmp, OPTIMIZER_FILE), slots, { format: 'nabla' });
+    if (tensors) saveSafetensors(join(tmp, EXTRA_TENSORS_FILE), tensors, { format: 'nabla' });
     writeFileAtomic(join(tmp, JSON_FILE), text);
   }, { op, kind: 'checkpoint' });
 }
@@ -127,8 +146,10 @@ export function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): void {
 /**
  * Restores a checkpoint written by `saveCheckpoint`: the model's weights (building the model first
  * from the saved input shape if it has no weights yet), the optimizer's slots, step counter and
- * learning rate (registering the model's parameters with it if it has none), and the generator's
- * state. Returns the epoch, step, extra and optimizer config. If a crash interrupted a save and
+ * learning rate (registering the model's parameters with it if it has none; a learning rate that
+ * no longer followed a schedule when saved, e.g. after ReduceLROnPlateau, replaces the schedule),
+ * and the generator's state. Every file is read before anything is restored. Returns
+ * the epoch, step, extra, optimizer config and extra tensors. If a crash interrupted a save and
  * left `dir` missing, the complete version it left beside it is put back in place first.
  *
  * @example
@@ -144,6 +165,19 @@ export function loadCheckpoint(dir: string, opts: LoadCheckpointOptions): Checkp
   const { model, optimizer = null, rng = defaultGenerator } = opts;
   if (!hasCheckpoint(dir)) throw new FileNotFoundError(`${op}: no checkpoint there (no ${JSON_FILE}); write one with saveCheckpoint(dir, { model, ... })`, dir);
   const json = readCheckpointJson(dir, op);
+  const { tensors: weights } = loadSafetensors(join(dir, MODEL_FILE));
+  let slots: Record<string, Record<string, FloatArray>> | null = null;
+  if (optimizer && json.optimizer) {
+    if (json.optimizer.name !== optimizer.name) {
+      throw new ValueError(`${op}: the checkpoint holds the state of a '${json.optimizer.name}' optimizer but a '${optimizer.name}' was given; use the same kind of optimizer (nb.optim.optimizerFromConfig(info.optimizer) rebuilds it)`);
+    }
+    // a state with steps taken but no moments would resume with zeroed moments and a kept step count
+    if (json.optimizer.iterations > 0 && !existsSync(join(dir, OPTIMIZER_FILE))) {
+      throw new FileNotFoundError(`${op}: ${JSON_FILE} records ${json.optimizer.iterations} optimizer steps but ${OPTIMIZER_FILE} is missing; restore the file, or load without the optimizer ({ model }) to start its state afresh`, join(dir, OPTIMIZER_FILE));
+    }
+    slots = slotsFromTensors(op, existsSync(join(dir, OPTIMIZER_FILE)) ? loadSafetensors(join(dir, OPTIMIZER_FILE)).tensors : {});
+  }
+  const info: CheckpointInfo = { epoch: json.epoch, step: json.step, extra: json.extra, optimizer: json.optimizer?.config ?? null, tensors: extraTensors(dir, op) };
   if (!model.built) {
     if (json.inputShape === null) throw new ValueError(`${op}: the model has no weights yet and the checkpoint does not record an input shape; call model.apply(sampleInput) first`);
     const shape = json.inputShape;
@@ -153,22 +187,43 @@ export function loadCheckpoint(dir: string, opts: LoadCheckpointOptions): Checkp
       throw new ValueError(`${op}: could not build the model on ${model.dtype} zeros of shape [1,${shape.join(',')}] (${(err as Error).message}); call model.apply(sampleInput) before loading`);
     }
   }
-  const { tensors } = loadSafetensors(join(dir, MODEL_FILE));
-  model.loadStateDict(tensors);
-  if (optimizer && json.optimizer) {
-    if (json.optimizer.name !== optimizer.name) {
-      throw new ValueError(`${op}: the checkpoint holds the state of a '${json.optimizer.name}' optimizer but a '${optimizer.name}' was given; use the same kind of optimizer (nb.optim.optimizerFromConfig(info.optimizer) rebuilds it)`);
-    }
-    // a state with steps taken but no moments would resume with zeroed moments and a kept step count
-    if (json.optimizer.iterations > 0 && !existsSync(join(dir, OPTIMIZER_FILE))) {
-      throw new FileNotFoundError(`${op}: ${JSON_FILE} records ${json.optimizer.iterations} optimizer steps but ${OPTIMIZER_FILE} is missing; restore the file, or load without the optimizer ({ model }) to start its state afresh`, join(dir, OPTIMIZER_FILE));
-    }
-    const slots = existsSync(join(dir, OPTIMIZER_FILE)) ? loadSafetensors(join(dir, OPTIMIZER_FILE)).tensors : {};
+  opts.beforeRestore?.(info);
+  model.loadStateDict(weights);
+  if (optimizer && json.optimizer && slots) {
     if (!optimizer.built) optimizer.build(model.namedParameters());
-    optimizer.setState({ iterations: json.optimizer.iterations, learningRate: json.optimizer.learningRate, slots: slotsFromTensors(op, slots) });
+    optimizer.setState({ iterations: json.optimizer.iterations, learningRate: json.optimizer.learningRate, slots });
+    // setState keeps a schedule; one that a callback had replaced by a number when saved stays replaced
+    if (json.optimizer.scheduled === false && optimizer.learningRateSchedule !== null) optimizer.learningRate = json.optimizer.learningRate;
   }
   if (rng && json.rng) rng.setState(json.rng);
-  return { epoch: json.epoch, step: json.step, extra: json.extra, optimizer: json.optimizer?.config ?? null };
+  return info;
+}
+
+/**
+ * What checkpoint.json in `dir` records (epoch, step, extra, optimizer config), read and checked
+ * without restoring anything (`tensors` is left empty). Throws as `loadCheckpoint` when `dir`
+ * holds no checkpoint or a malformed one.
+ *
+ * @example
+ * const { epoch } = readCheckpointInfo('runs/mnist'); // the epoch a resumed run starts at
+ */
+export function readCheckpointInfo(dir: string): CheckpointInfo {
+  const op = `loadCheckpoint: ${dir}`;
+  if (!hasCheckpoint(dir)) throw new FileNotFoundError(`${op}: no checkpoint there (no ${JSON_FILE}); write one with saveCheckpoint(dir, { model, ... })`, dir);
+  const json = readCheckpointJson(dir, op);
+  return { epoch: json.epoch, step: json.step, extra: json.extra, optimizer: json.optimizer?.config ?? null, tensors: Object.create(null) as Record<string, Tensor> };
+}
+
+/** The tensors of extra.safetensors, in a null-prototype object (the names come from a file). */
+function extraTensors(dir: string, op: string): Record<string, Tensor> {
+  const out = Object.create(null) as Record<string, Tensor>;
+  if (!existsSync(join(dir, EXTRA_TENSORS_FILE))) return out;
+  for (const [key, t] of Object.entries(loadSafetensors(join(dir, EXTRA_TENSORS_FILE)).tensors)) {
+    const reserved = key.split('.').find((part) => RESERVED_NAMES.has(part));
+    if (reserved !== undefined) throw new FormatError(`${op}: ${EXTRA_TENSORS_FILE} holds '${key}': '${reserved}' is not allowed in a tensor name`);
+    out[key] = t;
+  }
+  return out;
 }
 
 /**
@@ -231,6 +286,9 @@ function readCheckpointJson(dir: string, op: string): CheckpointJson {
   const bad = (what: string): never => {
     throw new FormatError(`${op}: ${JSON_FILE} ${what}`);
   };
+  // before anything walks it (messages stringify values; `extra` goes back to the caller)
+  const problem = jsonTreeProblem(json);
+  if (problem !== null) bad(problem);
   if (typeof json !== 'object' || json === null) return bad('is not an object');
   const j = json as Partial<CheckpointJson>;
   if (j.format !== FORMAT) bad(`is not a nabla checkpoint (format ${JSON.stringify(j.format)})`);
@@ -241,7 +299,7 @@ function readCheckpointJson(dir: string, op: string): CheckpointJson {
   }
   if (j.inputShape !== null && !(Array.isArray(j.inputShape) && j.inputShape.every((d) => Number.isSafeInteger(d) && d >= 0))) bad('has a malformed inputShape');
   const o = j.optimizer;
-  if (o !== null && (typeof o !== 'object' || typeof o?.name !== 'string' || !Number.isSafeInteger(o.iterations) || o.iterations < 0 || typeof o.learningRate !== 'number' || !Number.isFinite(o.learningRate))) {
+  if (o !== null && (typeof o !== 'object' || typeof o?.name !== 'string' || !Number.isSafeInteger(o.iterations) || o.iterations < 0 || typeof o.learningRate !== 'number' || !Number.isFinite(o.learningRate) || !(o.scheduled === undefined || typeof o.scheduled === 'boolean'))) {
     bad('has a malformed optimizer entry');
   }
   const r = j.rng;

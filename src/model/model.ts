@@ -57,10 +57,13 @@ export interface FitOptions {
   /** Epoch to start from (resuming a run); epochs are counted from 0. */
   initialEpoch?: number;
   /**
-   * Save a checkpoint (weights, optimizer, generator state, epoch) in this directory at the end of
-   * every epoch, and if it already holds one, resume from it (its epoch wins over `initialEpoch`):
-   * a killed run restarted with the same call continues exactly where its last epoch ended.
-   * Exact continuation needs tensor inputs: a DataLoader's own shuffling generator is not saved.
+   * Save a checkpoint (weights, optimizer, generator states, callback states, epoch) in this
+   * directory at the end of every epoch, and if it already holds one, resume from it (its epoch
+   * wins over `initialEpoch`): a killed run restarted with the same call continues exactly where
+   * its last epoch ended, and returns the History of the whole run. What it cannot restore: the
+   * state of a callback without `getState`/`setState` (see `Callback`), of a batch source that is
+   * not a DataLoader, of a Dataset that draws random numbers itself, and anything else the
+   * program outside fit keeps.
    */
   checkpointDir?: string;
   /** Seed of the shuffling order (each epoch's order depends only on the seed and the epoch). */
@@ -237,9 +240,9 @@ export abstract class Model extends Layer {
    * iterable of `[x, y]` batches). Returns the History of per-epoch logs. Stops with an error
    * naming the epoch and batch if the loss becomes NaN or infinite.
    *
-   * The loop is short: the callbacks (the user's, then the checkpointer, the progress bar and
-   * History, see `CallbackList`) are called around each epoch and batch, and each batch is one
-   * `trainStep`.
+   * The loop is short: the callbacks (the user's, then the progress bar, History and the
+   * checkpointer, see `CallbackList`) are called around each epoch and batch, and each batch is
+   * one `trainStep`.
    */
   async fit(x: Tensor | BatchSource, y?: Tensor | FitOptions, options: FitOptions = {}): Promise<History> {
     const opts = y instanceof Tensor || y === undefined ? options : y;
@@ -250,17 +253,17 @@ export abstract class Model extends Layer {
     this.classWeight = opts.classWeight ?? null;
     this.stopTraining = false;
     this.trained.reset();
-    // after every random draw of the setup, so that a restored generator state is the one training sees
-    const checkpointer = opts.checkpointDir === undefined ? null : new FitCheckpointer(this, opts.checkpointDir, train);
+    const history = new History();
+    // it restores a checkpoint at onTrainBegin, last: after every random draw of the setup and every other callback's reset
+    const checkpointer = opts.checkpointDir === undefined ? null : new FitCheckpointer(this, opts.checkpointDir, { train, validation, callbacks: [...(opts.callbacks ?? []), history] });
     const batchesPerEpoch = 'length' in train && typeof train.length === 'number' ? train.length : undefined;
     const firstEpoch = checkpointer?.resumedEpoch ?? opts.initialEpoch ?? 0;
     warnIfWarmupOutlastsRun(this.optimizer, batchesPerEpoch, epochs - firstEpoch);
     warnSublayerModes(this, 'fit', true);
-    const history = new History();
     const verbose = opts.verbose ?? 1;
     const progress = verbose ? new ProgbarLogger({ epochs, total: batchesPerEpoch ?? 0, verbose, stream: opts.stream }) : null;
-    const own = [checkpointer, progress].filter((cb): cb is FitCheckpointer | ProgbarLogger => cb !== null);
-    const callbacks = new CallbackList([...(opts.callbacks ?? []), ...own, history]);
+    const own = [progress, history, checkpointer].filter((cb): cb is ProgbarLogger | History | FitCheckpointer => cb !== null);
+    const callbacks = new CallbackList([...(opts.callbacks ?? []), ...own]);
     callbacks.setModel(this);
     await callbacks.onTrainBegin();
     try {

@@ -4,9 +4,10 @@ import type { Callback, Logs } from './callback.js';
 /**
  * The callbacks of one `fit`, called as one (Keras' `CallbackList`): each hook runs on every
  * callback in list order, awaiting each. `fit` builds it as the user's callbacks, then its own:
- * the checkpointer (`checkpointDir`: it saves after the user's `onEpochEnd` hooks have run, e.g.
- * after a learning-rate change), the progress bar (`verbose`: it prints the logs as the callbacks
- * before it left them), and History last (it records them so).
+ * the progress bar (`verbose`: it prints the logs as the callbacks before it left them), History
+ * (it records them so), and the checkpointer last (`checkpointDir`: it saves after every other
+ * `onEpochEnd` has run, e.g. after a learning-rate change, so that each saved state is the
+ * finished epoch's, and restores at `onTrainBegin` after every other callback has reset).
  *
  * @example
  * const callbacks = new CallbackList([new nb.callbacks.EarlyStopping(), history]);

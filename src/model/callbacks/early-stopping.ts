@@ -1,6 +1,10 @@
+import type { JsonValue } from '../../optim/optimizer.js';
+import { ValueError } from '../../tensor/errors.js';
+import { fmt } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Model } from '../model.js';
 import { improves, monitored, worstFor, type Callback, type Logs } from './callback.js';
+import { numberToJson, stateReader } from './state.js';
 
 /** Options of `EarlyStopping` (Keras defaults). */
 export interface EarlyStoppingOptions {
@@ -18,7 +22,11 @@ export interface EarlyStoppingOptions {
   startFromEpoch?: number;
 }
 
-/** Stops training when the monitored value stops improving; optionally restores the best weights. */
+/**
+ * Stops training when the monitored value stops improving; optionally restores the best weights.
+ * Its counters, best value and best weights are part of `fit`'s checkpoints (`getState`,
+ * `getStateTensors`), so a resumed run stops, and restores, as the uninterrupted one would.
+ */
 export class EarlyStopping implements Callback {
   readonly monitor: string;
   private readonly opts: Required<EarlyStoppingOptions>;
@@ -81,6 +89,60 @@ export class EarlyStopping implements Callback {
       this.model.loadStateDict(this.bestWeights);
       this.restoredEpoch = this.bestEpoch;
     }
+  }
+
+  /** The counters and best value; `hasBestWeights` says whether `getStateTensors` holds the best epoch's weights. */
+  getState(): JsonValue {
+    return {
+      best: numberToJson(this.best),
+      wait: this.wait,
+      stoppedEpoch: this.stoppedEpoch,
+      bestEpoch: this.bestEpoch,
+      restoredEpoch: this.restoredEpoch,
+      lastEpoch: this.lastEpoch,
+      hasBestWeights: this.bestWeights !== null,
+    };
+  }
+
+  /** The best epoch's weights (with `restoreBestWeights`), by the model's weight names. */
+  getStateTensors(): Record<string, Tensor> {
+    return this.bestWeights ? { ...this.bestWeights } : {};
+  }
+
+  /**
+   * Restores `getState()`'s and `getStateTensors()`'s output. Checked first (it comes from a
+   * checkpoint file): the best weights must be the model's weights, by name, shape and dtype.
+   */
+  setState(state: JsonValue, tensors: Readonly<Record<string, Tensor>> = {}): void {
+    const r = stateReader('EarlyStopping', state, ['best', 'wait', 'stoppedEpoch', 'bestEpoch', 'restoredEpoch', 'lastEpoch', 'hasBestWeights']);
+    const best = r.number('best');
+    const wait = r.integer('wait', 0);
+    const [stoppedEpoch, bestEpoch, restoredEpoch, lastEpoch] = (['stoppedEpoch', 'bestEpoch', 'restoredEpoch', 'lastEpoch'] as const).map((k) => r.integer(k, -1));
+    const bestWeights = r.boolean('hasBestWeights') ? this.checkedWeights(tensors) : null;
+    if (!bestWeights && Object.keys(tensors).length > 0) throw new ValueError('EarlyStopping.setState: the state holds no best weights but tensors were given');
+    this.best = best;
+    this.wait = wait;
+    [this.stoppedEpoch, this.bestEpoch, this.restoredEpoch, this.lastEpoch] = [stoppedEpoch!, bestEpoch!, restoredEpoch!, lastEpoch!];
+    this.bestWeights = bestWeights;
+  }
+
+  /** Saved best weights, checked against the model's own. */
+  private checkedWeights(tensors: Readonly<Record<string, Tensor>>): Record<string, Tensor> {
+    const op = 'EarlyStopping.setState';
+    if (!this.model) throw new ValueError(`${op}: the state holds best weights but no model is set; call setModel(model) first`);
+    const own = this.model.stateDict();
+    const out: Record<string, Tensor> = {};
+    for (const [name, w] of Object.entries(own)) {
+      const t = Object.hasOwn(tensors, name) ? tensors[name] : undefined;
+      if (!(t instanceof Tensor)) throw new ValueError(`${op}: the best weights lack '${name}'`);
+      if (t.dtype !== w.dtype || t.shape.length !== w.shape.length || t.shape.some((d, i) => d !== w.shape[i])) {
+        throw new ValueError(`${op}: best weight '${name}' is ${t.dtype} ${fmt(t.shape)} but the model's is ${w.dtype} ${fmt(w.shape)}`);
+      }
+      out[name] = t;
+    }
+    const extra = Object.keys(tensors).filter((k) => !Object.hasOwn(own, k));
+    if (extra.length > 0) throw new ValueError(`${op}: the best weights hold '${extra[0]}', which the model does not have`);
+    return out;
   }
 }
 

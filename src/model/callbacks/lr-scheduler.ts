@@ -3,6 +3,8 @@ import type { Callback, Logs } from './callback.js';
 
 /**
  * Sets the optimizer's learning rate at the start of each epoch from `schedule(epoch, currentLr)`.
+ * It keeps no state of its own: a resumed `fit` restores the epoch and the current rate, so a
+ * schedule that depends only on its arguments resumes exactly.
  *
  * @example
  * new LearningRateScheduler((epoch, lr) => (epoch < 5 ? lr : lr * 0.9))

@@ -1,5 +1,7 @@
+import type { JsonValue } from '../../optim/optimizer.js';
 import type { Model } from '../model.js';
 import { improves, monitored, worstFor, type Callback, type Logs } from './callback.js';
+import { numberToJson, stateReader } from './state.js';
 
 /** Options of `ModelCheckpoint`. */
 export interface ModelCheckpointOptions {
@@ -13,7 +15,10 @@ export interface ModelCheckpointOptions {
   saveWeightsOnly?: boolean;
 }
 
-/** Saves the model (atomically) at the end of epochs, by default only when it is the best so far. */
+/**
+ * Saves the model (atomically) at the end of epochs, by default only when it is the best so far.
+ * Its best value and the paths written are part of `fit`'s checkpoints (`getState`).
+ */
 export class ModelCheckpoint implements Callback {
   private readonly opts: Required<ModelCheckpointOptions>;
   private model: Model | null = null;
@@ -49,5 +54,20 @@ export class ModelCheckpoint implements Callback {
     if (this.opts.saveWeightsOnly) await this.model.saveWeights(path);
     else await this.model.save(path);
     this.saved.push(path);
+  }
+
+  /** The best value so far and the paths written. */
+  getState(): JsonValue {
+    return { best: numberToJson(this.best), saved: [...this.saved] };
+  }
+
+  /** Restores `getState()`'s output (checked first: it comes from a checkpoint file). */
+  setState(state: JsonValue): void {
+    const r = stateReader('ModelCheckpoint', state, ['best', 'saved']);
+    const best = r.number('best');
+    const saved = r.strings('saved');
+    this.best = best;
+    this.saved.length = 0;
+    for (const path of saved) this.saved.push(path);
   }
 }

@@ -1,5 +1,7 @@
+import type { JsonValue } from '../../optim/optimizer.js';
 import type { Model } from '../model.js';
 import { improves, monitored, worstFor, type Callback, type Logs } from './callback.js';
+import { numberToJson, stateReader } from './state.js';
 
 /** Options of `ReduceLROnPlateau` (Keras defaults). */
 export interface ReduceLROnPlateauOptions {
@@ -17,7 +19,11 @@ export interface ReduceLROnPlateauOptions {
   minLr?: number;
 }
 
-/** Multiplies the learning rate by `factor` when the monitored value stops improving. */
+/**
+ * Multiplies the learning rate by `factor` when the monitored value stops improving. Its counters
+ * and best value are part of `fit`'s checkpoints (`getState`), so a resumed run reduces the rate
+ * when the uninterrupted one would.
+ */
 export class ReduceLROnPlateau implements Callback {
   private readonly opts: Required<ReduceLROnPlateauOptions>;
   private model: Model | null = null;
@@ -63,5 +69,19 @@ export class ReduceLROnPlateau implements Callback {
         this.wait = 0;
       }
     }
+  }
+
+  /** The best value, the epochs waited without improvement and the cooldown left. */
+  getState(): JsonValue {
+    return { best: numberToJson(this.best), wait: this.wait, cooldownLeft: this.cooldownLeft };
+  }
+
+  /** Restores `getState()`'s output (checked first: it comes from a checkpoint file). */
+  setState(state: JsonValue): void {
+    const r = stateReader('ReduceLROnPlateau', state, ['best', 'wait', 'cooldownLeft']);
+    const best = r.number('best');
+    const wait = r.integer('wait', 0);
+    const cooldownLeft = r.integer('cooldownLeft', 0);
+    [this.best, this.wait, this.cooldownLeft] = [best, wait, cooldownLeft];
   }
 }
