@@ -8,3 +8,8 @@ export { fashionMnist, FASHION_MNIST_CLASSES, type FashionMnistOptions } from '.
 export { mnistDigits, MissingPackageError, type MnistDigitsOptions } from './mnist-digits.js';
 export { readIdx, decodeIdx, type IdxOptions } from './idx.js';
 export type { LabeledData, LabeledSplit } from './labeled-data.js';
+export { textTable, type TextData, type TextTableOptions } from './text-table.js';
+export { textFolder, type TextFolderData, type TextFolderOptions } from './text-folder.js';
+export { trainValSplit, type TrainValSplitOptions } from './text-split.js';
+export { sst2, uciSentiment, SENTIMENT_CLASSES, type UciSentimentData, type UciSentimentSource } from './text-sets.js';
+export { parseDelimited, type DelimitedRow, type ParseDelimitedOptions } from './delimited.js';
