@@ -21,6 +21,7 @@ import type { ProgressStream } from './progress.js';
 import { FitCheckpointer } from './resume.js';
 import { TrainedParameters, type NamedParameters } from './trained-parameters.js';
 import { stridedSliceRows } from './rows.js';
+import { encodeTextBatch, encodeTextInput, type TextBatch } from './string-inputs.js';
 import { warnIfNotProbabilities } from './probability-warning.js';
 import { warnIfWarmupOutlastsRun } from './warmup-warning.js';
 
@@ -47,8 +48,8 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Fraction of (x, y) held out, taken from the end before shuffling. */
   validationSplit?: number;
-  /** Validation data evaluated after each epoch: `[xVal, yVal]` or a batch source. */
-  validationData?: Batch | BatchSource;
+  /** Validation data evaluated after each epoch: `[xVal, yVal]` (xVal may be texts) or a batch source. */
+  validationData?: Batch | BatchSource | TextBatch;
   callbacks?: Callback[];
   /** 0 silent, 1 progress bar (one line per epoch when not a terminal), 2 one line per epoch. Default 1. */
   verbose?: 0 | 1 | 2;
@@ -244,12 +245,14 @@ export abstract class Model extends Layer {
    * checkpointer, see `CallbackList`) are called around each epoch and batch, and each batch is
    * one `trainStep`.
    */
-  async fit(x: Tensor | BatchSource, y?: Tensor | FitOptions, options: FitOptions = {}): Promise<History> {
-    const opts = y instanceof Tensor || y === undefined ? options : y;
+  async fit(x: Tensor | BatchSource | readonly string[], y?: Tensor | FitOptions, options: FitOptions = {}): Promise<History> {
+    const given = y instanceof Tensor || y === undefined ? options : y;
+    // texts go in through the model's TextVectorization, encoded once (string-inputs.ts)
+    const opts = { ...given, validationData: encodeTextBatch<Batch | BatchSource | undefined>(this, given.validationData, 'fit') };
     this.requireCompiled('fit');
     const epochs = opts.epochs ?? 1;
     if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`fit: epochs must be a non-negative integer, got ${epochs}`);
-    const { train, validation } = fitInputs(x, y instanceof Tensor ? y : undefined, opts);
+    const { train, validation } = fitInputs(encodeTextInput<Tensor | BatchSource>(this, x, 'fit'), y instanceof Tensor ? y : undefined, opts);
     this.classWeight = opts.classWeight ?? null;
     this.stopTraining = false;
     this.trained.reset();
@@ -312,9 +315,10 @@ export abstract class Model extends Layer {
     return logs;
   }
 
-  /** Loss and metrics over `(x, y)` or a batch source, without training: `{ loss, accuracy, … }`. */
-  async evaluate(x: Tensor | Batch | BatchSource, y?: Tensor, opts: { batchSize?: number; verbose?: 0 | 1 } = {}): Promise<Logs> {
+  /** Loss and metrics over `(x, y)` (x may be texts) or a batch source, without training: `{ loss, accuracy, … }`. */
+  async evaluate(input: Tensor | Batch | BatchSource | readonly string[] | TextBatch, y?: Tensor, opts: { batchSize?: number; verbose?: 0 | 1 } = {}): Promise<Logs> {
     this.requireCompiled('evaluate');
+    const x = encodeTextBatch<Tensor | Batch | BatchSource>(this, encodeTextInput<Tensor | Batch | BatchSource | TextBatch>(this, input, 'evaluate'), 'evaluate');
     let source: BatchSource;
     if (x instanceof Tensor) {
       if (!y) throw new ValueError('evaluate: targets y are required with tensor inputs: model.evaluate(x, y)');
@@ -337,9 +341,16 @@ export abstract class Model extends Layer {
     return this.currentLogs(lossMean);
   }
 
-  /** Outputs for `x`, computed in batches without recording gradients. */
-  predict(x: Tensor, opts: { batchSize?: number } = {}): Tensor {
-    if (!(x instanceof Tensor)) throw new ValueError('predict: x must be a Tensor');
+  /**
+   * Outputs for `x`, computed in batches without recording gradients. `x` may be an array of
+   * texts when the model's first layer is a `TextVectorization`.
+   *
+   * @example
+   * model.predict(['a great film', 'a dull one'])   // [2, classes]
+   */
+  predict(input: Tensor | readonly string[], opts: { batchSize?: number } = {}): Tensor {
+    const x = encodeTextInput<Tensor>(this, input, 'predict');
+    if (!(x instanceof Tensor)) throw new ValueError('predict: x must be a Tensor (or an array of strings for a model whose first layer is a TextVectorization)');
     const batchSize = opts.batchSize ?? 32;
     const n = x.shape[0] ?? 0;
     warnSublayerModes(this, 'predict', false);

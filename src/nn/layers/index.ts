@@ -42,3 +42,5 @@ export { PositionEmbedding, type PositionEmbeddingOptions } from './attention/po
 export { SinusoidalPositionEncoding, type SinusoidalPositionEncodingOptions } from './attention/sinusoidal-position-encoding.js';
 export { RotaryEmbedding, applyRotaryEmbedding, type RotaryEmbeddingOptions, type RotaryOptions } from './attention/rotary-embedding.js';
 export { RMSNormalization, type RMSNormalizationOptions } from './rms-normalization.js';
+export { TextVectorization, type TextVectorizationOptions, type TextOutputMode } from './text/text-vectorization.js';
+export { registerTextProcessor, type TextTokenizer, type StandardizeOption, type SplitOption, type TextProcessor } from './text/text-processing.js';
