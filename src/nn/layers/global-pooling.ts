@@ -1,11 +1,13 @@
-import { ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { globalAvgPool1d, globalAvgPool2d, globalMaxPool1d, globalMaxPool2d, type GlobalPoolOptions } from '../../ops/pool.js';
 import type { DataFormat } from '../../ops/window.js';
 import type { Config } from '../config.js';
+import { readOptions } from '../config-options.js';
 import { Layer, type LayerOptions } from '../layer.js';
 import { registerLayer } from '../layer-registry.js';
-import { inputDims } from './conv-options.js';
+import { getMask } from '../mask.js';
+import { maskedMax1d, maskedMean1d } from './masked-pooling.js';
+import { inputDims, readDataFormat } from './conv-options.js';
 
 /** Options of the global pooling layers. */
 export interface GlobalPoolingOptions extends LayerOptions {
@@ -22,11 +24,8 @@ abstract class GlobalPooling extends Layer {
 
   constructor(readonly rank: 1 | 2, opts: GlobalPoolingOptions) {
     super(opts);
-    this.dataFormat = opts.dataFormat ?? 'channelsLast';
-    if (this.dataFormat !== 'channelsLast' && this.dataFormat !== 'channelsFirst') {
-      throw new ValueError(`${this.className}: dataFormat must be 'channelsLast' or 'channelsFirst', got ${JSON.stringify(this.dataFormat)}`);
-    }
-    this.keepDims = opts.keepDims ?? false;
+    this.dataFormat = readDataFormat(this.className, opts.dataFormat);
+    this.keepDims = readOptions(this.className, opts).boolean('keepDims', false);
   }
 
   protected abstract pool(x: Tensor, opts: GlobalPoolOptions): Tensor;
@@ -64,7 +63,8 @@ export class GlobalAveragePooling2D extends GlobalPooling {
 }
 
 /**
- * The mean of each channel over the steps: `[N, L, C] → [N, C]`.
+ * The mean of each channel over the steps: `[N, L, C] → [N, C]`; over the unmasked steps only
+ * when the input carries a mask (an `Embedding` with `maskZero` before it), as Keras.
  *
  * @example
  * new nn.layers.GlobalAveragePooling1D().apply(nb.randn([8, 100, 16]))   // [8, 16]
@@ -75,7 +75,8 @@ export class GlobalAveragePooling1D extends GlobalPooling {
   }
 
   protected pool(x: Tensor, opts: GlobalPoolOptions): Tensor {
-    return globalAvgPool1d(x, opts);
+    const mask = getMask(x);
+    return mask ? maskedMean1d(this.describe(), x, mask, this.dataFormat, this.keepDims) : globalAvgPool1d(x, opts);
   }
 }
 
@@ -96,7 +97,8 @@ export class GlobalMaxPooling2D extends GlobalPooling {
 }
 
 /**
- * The maximum of each channel over the steps: `[N, L, C] → [N, C]`.
+ * The maximum of each channel over the steps: `[N, L, C] → [N, C]`; over the unmasked steps only
+ * when the input carries a mask (Keras ignores it here: a padded step could win).
  *
  * @example
  * new nn.layers.GlobalMaxPooling1D().apply(nb.randn([8, 100, 16]))   // [8, 16]
@@ -107,7 +109,8 @@ export class GlobalMaxPooling1D extends GlobalPooling {
   }
 
   protected pool(x: Tensor, opts: GlobalPoolOptions): Tensor {
-    return globalMaxPool1d(x, opts);
+    const mask = getMask(x);
+    return mask ? maskedMax1d(this.describe(), x, mask, this.dataFormat, this.keepDims) : globalMaxPool1d(x, opts);
   }
 }
 
