@@ -67,7 +67,7 @@ export { saveCheckpoint, loadCheckpoint } from './model/checkpoint.js';
 export { Model, type CompileOptions, type FitOptions, type GradientHook, type GradientResult } from './model/model.js';
 export { Sequential, type SequentialOptions } from './model/sequential.js';
 export { Input } from './nn/layers/input-layer.js';
-export { loadModel } from './model/save.js';
+export { loadModel, type LoadModelOptions } from './model/save.js';
 export * as metrics from './model/metrics.js';
 export * as callbacks from './model/callbacks/index.js';
 export { History } from './model/callbacks/history.js';

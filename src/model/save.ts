@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { noGrad } from '../tensor/grad-mode.js';
+import { withAllocationLimit } from '../tensor/allocation-limit.js';
 import { writeFileAtomic } from '../formats/atomic.js';
 import { loadSafetensors, saveSafetensors } from '../formats/safetensors.js';
 import { openSafetensors } from '../formats/safetensors-file.js';
@@ -58,6 +59,13 @@ export function saveModel(model: Model, dir: string): void {
   writeFileAtomic(join(dir, 'model.json'), JSON.stringify(json, null, 2));
 }
 
+/** The build run's allocation cap: the option, checked, or the default for a weights file of `fileBytes`. */
+function maxBuildBytes(given: number | undefined, fileBytes: number): number {
+  if (given === undefined) return Math.max(DEFAULT_MAX_BUILD_BYTES, 2 * fileBytes);
+  if (typeof given !== 'number' || !(given > 0)) throw new ValueError(`loadModel: maxBuildBytes must be a positive number of bytes (or Infinity), got ${String(given)}`);
+  return given;
+}
+
 /** Writes every weight of the model (by property path) to one safetensors file. */
 export function saveWeights(model: Layer, path: string): void {
   saveSafetensors(path, model.stateDict(), { format: 'nabla' });
@@ -70,12 +78,28 @@ export function loadWeights(model: Layer, path: string): void {
   model.loadStateDict(tensors);
 }
 
+/** Options of `loadModel`. */
+export interface LoadModelOptions {
+  /** Classes of custom layers and models by name, besides the registered ones. */
+  customObjects?: Record<string, new () => Layer>;
+  /**
+   * The largest tensor the build run on one sample of the recorded `inputShape` may allocate, in
+   * bytes (default: 1 GiB, or twice the weights file when that is larger). It bounds what a
+   * model.json can make loading allocate; raise it for a model whose one-sample activations are
+   * larger.
+   */
+  maxBuildBytes?: number;
+}
+
+/** A model's build run may allocate no tensor larger than this by default (or twice its weights file). */
+const DEFAULT_MAX_BUILD_BYTES = 2 ** 30;
+
 /**
  * Restores a model saved with `model.save(dir)`: same architecture, same weights, and compiled
  * again when it was compiled with named optimizer/loss/metrics. A subclassed model's class must
  * be registered (`nb.registerLayer(MyModel)`) or passed in `customObjects`.
  */
-export function loadModel(dir: string, opts: { customObjects?: Record<string, new () => Layer> } = {}): Model {
+export function loadModel(dir: string, opts: LoadModelOptions = {}): Model {
   const path = join(dir, 'model.json');
   if (!existsSync(path)) throw new ValueError(`loadModel: ${path} does not exist; pass the directory written by model.save(dir)`);
   let json: ModelJson;
@@ -97,12 +121,20 @@ export function loadModel(dir: string, opts: { customObjects?: Record<string, ne
   let model: Model;
   try {
     const values = file.keys().reduce((sum, k) => sum + sizeOf(file.info(k).shape), 0);
-    const budget = { values, file: `${weightsPath} (${statSync(weightsPath).size} bytes)`, who: `loadModel: ${path}` };
-    model = buildingToLoad(budget, () => {
-      const built = (custom ? layerFromConfigWith(custom, json.config) : layerFromConfig({ className: json.className, config: json.config })) as Model;
-      if (json.inputShape) noGrad(() => built.apply(zeros([1, ...json.inputShape!]), false));
-      return built;
-    });
+    const fileBytes = statSync(weightsPath).size;
+    const budget = { values, file: `${weightsPath} (${fileBytes} bytes)`, who: `loadModel: ${path}` };
+    const cap = {
+      bytes: maxBuildBytes(opts.maxBuildBytes, fileBytes),
+      who: `loadModel: ${path}: building the model on one sample of its inputShape [${(json.inputShape ?? []).join(', ')}]`,
+      remedy: 'a model.json whose inputShape or layer sizes do not match its weights asks for this; if the model is right, pass { maxBuildBytes } to loadModel',
+    };
+    model = withAllocationLimit(cap, () =>
+      buildingToLoad(budget, () => {
+        const built = (custom ? layerFromConfigWith(custom, json.config) : layerFromConfig({ className: json.className, config: json.config })) as Model;
+        if (json.inputShape) noGrad(() => built.apply(zeros([1, ...json.inputShape!]), false));
+        return built;
+      }),
+    );
     // strict: every weight built (left uninitialised above) must have its value in the file
     model.loadStateDict(Object.fromEntries(file.keys().map((k): [string, Tensor] => [k, file.get(k)])));
   } finally {

@@ -1,4 +1,5 @@
 import type { TypedArray } from '../backend/typed-array.js';
+import { checkAllocation } from './allocation-limit.js';
 import { DTypeError } from './errors.js';
 
 /** The typed array that stores each dtype (the backend's storage vocabulary). */
@@ -21,6 +22,7 @@ const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 
 
 /** Allocates zeroed storage of `size` elements for `dtype`. */
 export function allocate(dtype: DType, size: number): TypedArray {
+  checkAllocation(size, dtype === 'float64' ? 8 : dtype === 'bool' ? 1 : 4);
   switch (dtype) {
     case 'float32':
       return new Float32Array(size);

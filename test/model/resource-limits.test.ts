@@ -122,3 +122,29 @@ test('a weight the file lacks is an error, never left uninitialised', async () =
   nb.io.saveSafetensors(file, tensors);
   assert.throws(() => nb.loadModel(dir), new RegExp(`missing keys: ${missing.replace('.', '\\.')}`));
 });
+
+test('the build run on model.json\'s inputShape cannot allocate past the cap: a Conv2D of 2,048 weights on [4096, 4096, 3] is refused before its 34 GB output', async () => {
+  const model = new nb.Sequential([new nb.layers.Conv2D(512, 1)]);
+  model.apply(nb.zeros([1, 4, 4, 3]));
+  const dir = tmp();
+  await model.save(dir);
+  const path = join(dir, 'model.json');
+  const json = JSON.parse(readFileSync(path, 'utf8')) as { inputShape: number[] };
+  assert.deepEqual(json.inputShape, [4, 4, 3]);
+  json.inputShape = [4096, 4096, 3];
+  writeFileSync(path, JSON.stringify(json));
+  assert.throws(() => nb.loadModel(dir), (err: Error) => {
+    assert.ok(err instanceof nb.ValueError, String(err));
+    assert.match(err.message, /building the model on one sample of its inputShape \[4096, 4096, 3\]: a tensor of 34\.36 GB was asked for \(the cap here is 1\.07 GB\).*pass \{ maxBuildBytes \}/);
+    return true;
+  });
+  // a smaller shape loads under the default cap, and a tighter cap refuses it
+  json.inputShape = [64, 64, 3];
+  writeFileSync(path, JSON.stringify(json));
+  const loaded = nb.loadModel(dir);
+  assert.deepEqual(loaded.predict(nb.ones([1, 64, 64, 3])).shape, [1, 64, 64, 512]);
+  assert.throws(() => nb.loadModel(dir, { maxBuildBytes: 1e6 }), /a tensor of 8\.4 MB was asked for \(the cap here is 1\.0 MB\)/);
+  assert.throws(() => nb.loadModel(dir, { maxBuildBytes: -1 }), /maxBuildBytes must be a positive number/);
+  // the cap ends with the load: ordinary code allocates as before
+  assert.equal(nb.zeros([4096, 1024]).size, 4096 * 1024);
+});

@@ -4,6 +4,7 @@
  * primitive table and the dispatcher, so that neither needs the other for memory.
  */
 import { backend } from '../../backend/index.js';
+import { checkAllocation } from '../../tensor/allocation-limit.js';
 import { allocate, type DType, type TypedArray } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -30,6 +31,7 @@ export function uninitialized(dtype: DType, shape: readonly number[]): Tensor {
   const n = sizeOf(shape);
   const Ctor = CTORS[dtype];
   if (!nodeBuffer || !Ctor || n * Ctor.BYTES_PER_ELEMENT < UNINITIALIZED_MIN_BYTES) return empty(dtype, shape);
+  checkAllocation(n, Ctor.BYTES_PER_ELEMENT);
   const bytes = nodeBuffer.allocUnsafeSlow(n * Ctor.BYTES_PER_ELEMENT);
   return new Tensor(new Ctor(bytes.buffer, bytes.byteOffset, n), shape.slice());
 }
