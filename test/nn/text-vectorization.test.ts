@@ -156,7 +156,9 @@ test('a given vocabulary: reserved entries first or not at all, no repeats, with
     [{ ngrams: [1, 0] }, /ngrams must be/],
     [{ maxTokens: 2 }, /maxTokens must be an integer above 2/],
     [{ outputMode: 'count', outputSequenceLength: 4 }, /outputSequenceLength applies to outputMode 'int' only/],
-    [{ outputSequenceLength: 0 }, /outputSequenceLength must be a positive integer, got 0/],
+    [{ outputSequenceLength: 0 }, /outputSequenceLength must be a positive integer up to 1048576, got 0/],
+    // a hostile model.json must not make every predict allocate rows × 1e9 ids
+    [{ outputSequenceLength: 1e9 }, /outputSequenceLength must be a positive integer up to 1048576, got 1000000000/],
     [{ padToMaxTokens: true, outputMode: 'count' }, /padToMaxTokens needs maxTokens/],
   ];
   assert.deepEqual(new TextVectorization({ vocabulary: ['[UNK]', 'a'], outputMode: 'count' }).getVocabulary(), ['[UNK]', 'a']);

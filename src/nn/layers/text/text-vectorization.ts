@@ -14,6 +14,9 @@ import {
 } from './text-processing.js';
 import { checkVocabulary, idfWithOov, learnVocabulary, meanOf, OOV_TOKEN, PAD_TOKEN } from './vocabulary.js';
 
+
+/** The longest `outputSequenceLength` accepted (2^20 tokens: far past any text model's context). */
+const MAX_SEQUENCE_LENGTH = 2 ** 20;
 /** What `TextVectorization` outputs (Keras' names; any case or spelling is accepted: `'multiHot'`). */
 export type TextOutputMode = 'int' | BagMode;
 const MODES: readonly TextOutputMode[] = ['int', 'multi_hot', 'count', 'tf_idf'];
@@ -96,7 +99,10 @@ export class TextVectorization extends Layer {
     this.maxTokens = maxTokens;
     const length = opts.outputSequenceLength ?? null;
     if (length !== null && this.outputMode !== 'int') throw new ValueError(`${who}: outputSequenceLength applies to outputMode 'int' only, not '${this.outputMode}'`);
-    if (length !== null && !(Number.isInteger(length) && length > 0)) throw new ValueError(`${who}: outputSequenceLength must be a positive integer, got ${length}`);
+    // bounded: a model.json asking for 1e9 would make every predict allocate rows × 1e9 ids
+    if (length !== null && !(Number.isInteger(length) && length > 0 && length <= MAX_SEQUENCE_LENGTH)) {
+      throw new ValueError(`${who}: outputSequenceLength must be a positive integer up to ${MAX_SEQUENCE_LENGTH}, got ${String(length)}`);
+    }
     this.outputSequenceLength = length;
     this.padToMaxTokens = readOptions(who, opts).boolean('padToMaxTokens', false);
     if (this.padToMaxTokens && (this.outputMode === 'int' || maxTokens === null)) {
