@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Tensor } from '../tensor/tensor.js';
 import { ValueError } from '../tensor/errors.js';
-import { FileNotFoundError, FormatError } from './errors.js';
+import { FileNotFoundError, FileReadError, FormatError, unreadable } from './errors.js';
 import { failWith, parseHeaderJson, readHeaderLength, type HeaderEntry } from './safetensors-header.js';
 import { storageFromBytes } from './safetensors-convert.js';
 import type { SafetensorsDType } from './safetensors-dtypes.js';
@@ -54,12 +54,15 @@ export class SafetensorsFile {
       fd = openSync(path, 'r');
     } catch (err) {
       if (isErrno(err, 'ENOENT')) throw new FileNotFoundError(`safetensors: no file at ${path}; check the path (relative paths start at ${process.cwd()})`, path);
-      throw err;
+      throw unreadable('safetensors', path, err);
     }
     this.fd = fd;
     try {
       const fail = failWith(this.prefix);
-      const size = fstatSync(fd).size;
+      const stat = fstatSync(fd);
+      // a directory opens on Linux and fails only when read (EISDIR)
+      if (!stat.isFile()) throw new FileReadError(`${this.prefix}not a file (a directory?); pass the path of the .safetensors file`, path, 'EISDIR');
+      const size = stat.size;
       const n = readHeaderLength(this.read(0, Math.min(8, size)), size, fail);
       this.dataStart = 8 + n;
       const { entries, metadata } = parseHeaderJson(this.read(8, n), size - this.dataStart, fail);

@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { ValueError } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic.js';
-import { FileNotFoundError, FormatError } from './errors.js';
+import { FileNotFoundError, FormatError, unreadable } from './errors.js';
 import { jsonTreeProblem } from './json-tree.js';
 import { DTYPE_INFO, type SafetensorsDType } from './safetensors-dtypes.js';
 import { openSafetensors, type SafetensorsFile, type SafetensorsTensorInfo } from './safetensors-file.js';
@@ -209,7 +209,7 @@ function readIndex(indexPath: string, where: string): { metadata: Record<string,
     if ((err as { code?: unknown }).code === 'ENOENT') {
       throw new FileNotFoundError(`loadSharded: no index at ${indexPath}; pass the directory that holds ${basename(indexPath)} (written by saveSharded or save_pretrained)`, indexPath);
     }
-    throw err;
+    throw unreadable('loadSharded', indexPath, err);
   }
   let json: unknown;
   try {
@@ -226,8 +226,10 @@ function readIndex(indexPath: string, where: string): { metadata: Record<string,
   const weightMap = json['weight_map'];
   for (const [name, file] of Object.entries(weightMap)) {
     // a shard lives next to its index: a path could otherwise point anywhere on the disk
-    if (typeof file !== 'string' || file === '' || file === '.' || file === '..' || /[/\\]/.test(file)) {
-      throw new FormatError(`${where}weight_map['${name}'] is ${JSON.stringify(file)}; expected the file name of a shard next to the index`);
+    // and is a name the system accepts: no NUL byte, at most 255 bytes (Linux's NAME_MAX)
+    if (typeof file !== 'string' || file === '' || file === '.' || file === '..' || /[/\\\0]/.test(file) || Buffer.byteLength(file) > 255) {
+      const shown = typeof file === 'string' && file.length > 80 ? `a name of ${file.length} characters` : JSON.stringify(file);
+      throw new FormatError(`${where}weight_map['${name.slice(0, 80)}'] is ${shown}; expected the file name of a shard next to the index`);
     }
   }
   return { metadata, weightMap: weightMap as Record<string, string> };

@@ -18,5 +18,5 @@ export { float16Bits, float16Value, bfloat16Bits } from '../formats/float16.js';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type SaveCheckpointOptions, type LoadCheckpointOptions, type CheckpointInfo } from '../model/checkpoint.js';
 export { fromTorchStateDict, toTorchStateDict, type FromTorchOptions, type FromTorchResult } from './torch.js';
 export { writeFileAtomic, type AtomicData } from '../formats/atomic.js';
-export { FormatError, FileNotFoundError } from '../formats/errors.js';
+export { FormatError, FileNotFoundError, FileReadError } from '../formats/errors.js';
 export { loadOnnx, OnnxModel, OnnxNodeLayer, UnsupportedOperatorError, supportedOperators, type LoadOnnxOptions } from './onnx/index.js';

@@ -141,6 +141,10 @@ export abstract class Model extends Layer {
     if (!opts || opts.loss === undefined) throw new ValueError("compile: a loss is required, e.g. model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' })");
     this.optimizer = getOptimizer(opts.optimizer ?? 'rmsprop');
     this.loss = getLoss(opts.loss);
+    // a list, even from a file: 'accuracy' alone would map over its characters or fail raw
+    if (opts.metrics !== undefined && !Array.isArray(opts.metrics)) {
+      throw new ValueError(`compile: metrics must be a list, e.g. metrics: ['accuracy'], got ${typeof opts.metrics === 'string' ? JSON.stringify(opts.metrics) : typeof opts.metrics}`);
+    }
     this.compiledMetrics = (opts.metrics ?? []).map((m) => getMetric(m));
     this.compileConfig = {
       optimizer: typeof opts.optimizer === 'string' ? opts.optimizer : undefined,

@@ -111,6 +111,12 @@ export function loadModel(dir: string, opts: LoadModelOptions = {}): Model {
   // before anything walks it: configs are read recursively, and messages stringify values
   const problem = jsonTreeProblem(json);
   if (problem !== null) throw new FormatError(`loadModel: ${path} ${problem}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FormatError(`loadModel: ${path} does not hold a JSON object; it is not a nabla model file`);
+  const shape = json.inputShape;
+  // one sample's shape, built on below: positive safe integers (the allocation cap bounds the product)
+  if (shape !== undefined && shape !== null && !(Array.isArray(shape) && shape.every((d) => Number.isSafeInteger(d) && d > 0))) {
+    throw new FormatError(`loadModel: ${path}: inputShape must be null or a list of positive integers, got ${JSON.stringify(shape).slice(0, 80)}`);
+  }
   if (json.format !== FORMAT) throw new ValueError(`loadModel: ${path} is not a nabla model file (format '${String(json.format)}')`);
   // own keys only: a file naming the class 'constructor' must not find Object on a plain object
   const custom = opts.customObjects && Object.hasOwn(opts.customObjects, json.className) ? opts.customObjects[json.className] : undefined;

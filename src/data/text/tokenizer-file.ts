@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { FileNotFoundError, FormatError } from '../../formats/errors.js';
+import { FileNotFoundError, FormatError, unreadable } from '../../formats/errors.js';
 import { jsonTreeProblem } from '../../formats/json-tree.js';
 
 /**
@@ -20,7 +20,7 @@ export function readTokenizerFile(path: string, op: string, format: string, vers
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new FileNotFoundError(`${op}: no tokenizer file at ${path}; create one with save(path)`, path);
     }
-    throw err;
+    throw unreadable(op, path, err);
   }
   let parsed: unknown;
   try {

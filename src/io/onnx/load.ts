@@ -2,7 +2,7 @@
  * `loadOnnx`: an `.onnx` file (or its bytes) → a trainable `OnnxModel`.
  */
 import { readFileSync } from 'node:fs';
-import { FileNotFoundError } from '../../formats/errors.js';
+import { FileNotFoundError, unreadable } from '../../formats/errors.js';
 import { ValueError } from '../../tensor/errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { allocate } from '../../tensor/dtype.js';
@@ -60,7 +60,7 @@ export function loadOnnx(source: string | Uint8Array, opts: LoadOnnxOptions = {}
       bytes = readFileSync(source);
     } catch (err) {
       if ((err as { code?: unknown }).code === 'ENOENT') throw new FileNotFoundError(`loadOnnx: no file at '${source}'`, source);
-      throw err;
+      throw unreadable('loadOnnx', source, err);
     }
   } else if (source instanceof Uint8Array) {
     bytes = source;
