@@ -1,11 +1,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { datasets } from '../../src/data/index.js';
 import { FileNotFoundError, FormatError } from '../../src/io/index.js';
+import { ValueError } from '../../src/tensor/errors.js';
 import { idxBytes } from './idx-files.js';
 
 const { readIdx, decodeIdx } = datasets;
@@ -78,4 +79,10 @@ test('a bad magic number is rejected', () => {
 test('a missing file is a FileNotFoundError naming the path', () => {
   const path = join(dir, 'absent-idx1-ubyte.gz');
   assert.throws(() => readIdx(path), (e: Error) => e instanceof FileNotFoundError && e.message.includes(path));
+});
+
+test('a directory where the file should be is a ValueError naming the path, not a raw EISDIR (found by the fuzzer)', () => {
+  const path = join(dir, 'a-directory-idx1-ubyte');
+  mkdirSync(path);
+  assert.throws(() => readIdx(path), (e: Error) => e instanceof ValueError && e.message === `readIdx: '${path}' is not a file; pass the path of an IDX file`);
 });
