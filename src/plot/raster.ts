@@ -72,8 +72,12 @@ class Canvas {
   private circle(s: CircleShape): void {
     const color = parseHex(s.fill);
     const reach = s.r + 1;
-    for (let j = Math.floor(s.cy - reach); j <= Math.ceil(s.cy + reach); j++) {
-      for (let i = Math.floor(s.cx - reach); i <= Math.ceil(s.cx + reach); i++) {
+    // clipped to the canvas as lines are: a disc at x = 1e17 (a point off its axis) would
+    // otherwise be walked pixel by pixel where i + 1 === i
+    const i0 = Math.max(0, Math.floor(s.cx - reach)), i1 = Math.min(this.width - 1, Math.ceil(s.cx + reach));
+    const j0 = Math.max(0, Math.floor(s.cy - reach)), j1 = Math.min(this.height - 1, Math.ceil(s.cy + reach));
+    for (let j = j0; j <= j1; j++) {
+      for (let i = i0; i <= i1; i++) {
         const d = Math.hypot(i + 0.5 - s.cx, j + 0.5 - s.cy);
         this.blend(i, j, color, s.r + 0.5 - d);
       }

@@ -33,8 +33,11 @@ export function niceAxis(lo: number, hi: number, maxTicks = 6): Axis {
   const step = niceStep(hi - lo, maxTicks);
   const min = Math.floor(lo / step + 1e-9) * step;
   const max = Math.ceil(hi / step - 1e-9) * step;
+  // counted, not stepped until past max: beyond 2^53 steps k + 1 === k and such a loop never ends
+  const first = Math.round(min / step);
+  const count = Math.round((max - min) / step);
   const ticks: number[] = [];
-  for (let k = Math.round(min / step); k * step <= max + step * 1e-9; k++) ticks.push(cleanZero(k * step));
+  for (let i = 0; i <= count; i++) ticks.push(cleanZero((first + i) * step));
   return { min: ticks[0] ?? min, max: ticks[ticks.length - 1] ?? max, ticks, labels: formatTicks(ticks, step) };
 }
 
@@ -47,8 +50,11 @@ export function niceAxis(lo: number, hi: number, maxTicks = 6): Axis {
  */
 export function epochAxis(first: number, last: number, maxTicks = 8): Axis {
   const step = Math.max(1, niceStep(Math.max(1, last - first), maxTicks));
+  // counted, as in niceAxis: an iteration past 2^53 (from a file) must not loop forever
+  const start = Math.ceil(first / step);
+  const count = Math.floor(last / step) - start;
   const ticks: number[] = [];
-  for (let k = Math.ceil(first / step); k * step <= last; k++) ticks.push(k * step);
+  for (let i = 0; i <= count; i++) ticks.push((start + i) * step);
   if (ticks.length === 0) ticks.push(first);
   const pad = last === first ? 0.5 : Math.max(0.5, (last - first) * 0.02);
   return { min: first - pad, max: last + pad, ticks, labels: ticks.map((t) => String(t)) };

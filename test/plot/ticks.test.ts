@@ -37,3 +37,13 @@ test('epochAxis ticks whole epochs only, padded half an epoch', () => {
   assert.equal(epochAxis(1, 3).min, 0.5);
   assert.equal(epochAxis(6, 10).ticks[0], 6);
 });
+
+test('axes beyond 2^53, where k + 1 === k, end with a few ticks (a history.json with iteration 9007199254740993 looped until out of memory; found by the fuzzer)', () => {
+  const big = epochAxis(9007199254740992, 9007199254740992);
+  assert.deepEqual(big.ticks, [9007199254740992]);
+  const far = epochAxis(2 ** 60, 2 ** 60 + 4096).ticks;
+  assert.ok(far.length >= 2 && far.length <= 8, `${far}`);
+  // at 1e17 doubles are 16 apart: the ticks may coincide, but there are few of them
+  const values = niceAxis(1e17, 1e17 + 16);
+  assert.ok(values.ticks.length >= 1 && values.ticks.length <= 7, `${values.ticks}`);
+});
