@@ -19,6 +19,8 @@ export interface CaseContext {
   errorClasses: readonly Function[];
   /** The global objects as they were before any case ran. */
   globals: GlobalSnapshot;
+  /** Called when the case's files are written, just before the load (the worker tells the parent). */
+  onLoading?: () => Promise<void>;
 }
 
 /** What a case came to, with the seed it started from. */
@@ -44,6 +46,7 @@ export async function runCase(format: FuzzFormat, seed: number, index: number, c
     const e = err instanceof Error ? err : new Error(String(err));
     return { seedName, outcome: { kind: 'finding', finding: 'harness', error: e.name, message: `the fuzzer failed to make the case: ${e.message}`, stack: e.stack ?? '' } };
   }
+  await ctx.onLoading?.();
   let outcome: Outcome;
   try {
     await format.load(ctx.caseDir, seedName, rng, join(ctx.seedsDir, format.name, seedName));

@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     if (f && FORMATS.includes(f)) await checkSeeds(f, ctx);
   }
   ctx.globals = snapshotGlobals();
+  // the time limit is the load's: making a large mutated case can itself take seconds
+  ctx.onLoading = () => send({ type: 'loading' });
 
   // an error nobody awaited (a timer, a stream) is reported as the case's crash
   const crash = (err: unknown): void => {

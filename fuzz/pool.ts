@@ -90,12 +90,24 @@ class Worker {
         this.waiting = null;
         resolve(m);
       };
-      const timer = setTimeout(() => done({ type: 'timeout' }), timeoutMs);
+      // memory first when both limits are passed: on a loaded machine the last poll may be late
+      const expire = (): void => {
+        const mb = this.proc.pid === undefined ? null : rssMb(this.proc.pid);
+        done(mb !== null && mb > maxRssMb ? { type: 'memory', mb } : { type: 'timeout' });
+      };
+      // making the case gets the same time again; the limit restarts when its load starts
+      let timer = setTimeout(expire, 2 * timeoutMs);
       const poll = setInterval(() => {
         const mb = this.proc.pid === undefined ? null : rssMb(this.proc.pid);
         if (mb !== null && mb > maxRssMb) done({ type: 'memory', mb });
       }, 100);
-      this.waiting = done;
+      const receive = (m: ChildMessage | { type: 'exit'; code: number | null; signal: string | null }): void => {
+        if (m.type !== 'loading') return done(m);
+        clearTimeout(timer);
+        timer = setTimeout(expire, timeoutMs);
+        this.waiting = receive;
+      };
+      this.waiting = receive;
     });
   }
 

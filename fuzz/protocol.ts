@@ -10,6 +10,8 @@ export type ChildMessage =
   | { type: 'ready' }
   /** Could not start (a seed does not load, a module is missing). */
   | { type: 'failed'; message: string }
+  /** The case's files are made: its load starts now (the time limit counts from here). */
+  | { type: 'loading' }
   /** The case sent last is done. */
   | ({ type: 'result' } & CaseResult)
   /** An error escaped outside any case's code path; the worker exits after sending this. */

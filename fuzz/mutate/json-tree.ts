@@ -21,25 +21,37 @@ export function fromValue(v: unknown): JNode {
   return { t: 'val', v: null };
 }
 
-/** JSON text of a tree; `indent` 0 writes it on one line. */
-export function toText(node: JNode, indent = 0, depth = 0): string {
+/**
+ * JSON text of a tree; `indent` 0 writes it on one line. `budget` bounds the characters written
+ * over the whole call (shared subtrees count each time they are written): past it a RangeError,
+ * like V8's own at its string limit, so that a tree standing for gigabytes fails fast.
+ */
+export function toText(node: JNode, indent = 0, depth = 0, budget = { left: 64 * 1024 * 1024 }): string {
+  let out: string;
   switch (node.t) {
     case 'raw':
-      return node.text;
+      out = node.text;
+      break;
     case 'val':
-      return typeof node.v === 'number' && !Number.isFinite(node.v) ? 'null' : JSON.stringify(node.v);
+      out = typeof node.v === 'number' && !Number.isFinite(node.v) ? 'null' : JSON.stringify(node.v);
+      break;
     case 'arr': {
       if (node.items.length === 0) return '[]';
       const [open, sep, close] = layout(indent, depth);
-      return `[${open}${node.items.map((x) => toText(x, indent, depth + 1)).join(sep)}${close}]`;
+      out = `[${open}${node.items.map((x) => toText(x, indent, depth + 1, budget)).join(sep)}${close}]`;
+      break;
     }
     case 'obj': {
       if (node.entries.length === 0) return '{}';
       const [open, sep, close] = layout(indent, depth);
       const colon = indent > 0 ? ': ' : ':';
-      return `{${open}${node.entries.map(([k, x]) => `${JSON.stringify(k)}${colon}${toText(x, indent, depth + 1)}`).join(sep)}${close}}`;
+      out = `{${open}${node.entries.map(([k, x]) => `${JSON.stringify(k)}${colon}${toText(x, indent, depth + 1, budget)}`).join(sep)}${close}}`;
+      break;
     }
   }
+  budget.left -= out.length;
+  if (budget.left < 0) throw new RangeError('toText: the document would exceed the fuzzer\'s size budget');
+  return out;
 }
 
 function layout(indent: number, depth: number): [string, string, string] {
@@ -85,3 +97,30 @@ export const val = (v: null | boolean | number | string): JNode => ({ t: 'val', 
 export const obj = (...entries: [string, JNode][]): JNode => ({ t: 'obj', entries });
 /** An array. */
 export const arr = (...items: JNode[]): JNode => ({ t: 'arr', items });
+
+/**
+ * About how many characters `toText(node)` writes (compact; indentation not counted). Edits
+ * share subtrees, so a tree can stand for far more text than it holds — 10,000 copies of an
+ * array of 10,000 copies — and writing it would take minutes: sizes are memoised per node.
+ */
+export function textSize(node: JNode, memo = new Map<JNode, number>()): number {
+  const known = memo.get(node);
+  if (known !== undefined) return known;
+  let n: number;
+  switch (node.t) {
+    case 'raw':
+      n = node.text.length;
+      break;
+    case 'val':
+      n = typeof node.v === 'string' ? node.v.length + 2 : 8;
+      break;
+    case 'arr':
+      n = 2 + node.items.reduce((s, x) => s + 1 + textSize(x, memo), 0);
+      break;
+    case 'obj':
+      n = 2 + node.entries.reduce((s, [k, x]) => s + k.length + 4 + textSize(x, memo), 0);
+      break;
+  }
+  memo.set(node, n);
+  return n;
+}

@@ -7,7 +7,10 @@
 import type { Rng } from '../rng.js';
 import { mutateBytes } from './bytes.js';
 import { hasHint, hintFor, hostileKey, hostileValue } from './hostile.js';
-import { arr, fromValue, obj, raw, replaceAt, slots, toText, val, type JNode, type Slot } from './json-tree.js';
+import { arr, fromValue, obj, raw, replaceAt, slots, textSize, toText, val, type JNode, type Slot } from './json-tree.js';
+
+/** Cases larger than this (characters) are not written: stacked copies could make gigabytes. */
+const MAX_TEXT = 32 * 1024 * 1024;
 
 /** A changed copy of `node` of another type or magnitude (number ↔ string, scalar ↔ array…). */
 function retype(rng: Rng, node: JNode): JNode {
@@ -111,7 +114,12 @@ export function mutateJsonText(rng: Rng, text: string, indent = rng.pick([0, 1, 
   } catch {
     return new TextDecoder().decode(mutateBytes(rng, new TextEncoder().encode(text)));
   }
-  for (let k = rng.weighted([[70, 1], [20, 2], [10, 3]] as const); k > 0; k--) root = mutateTree(rng, root);
+  for (let k = rng.weighted([[70, 1], [20, 2], [10, 3]] as const); k > 0; k--) {
+    root = mutateTree(rng, root);
+    // stacked edits can copy large subtrees thousands of times, and the next edit walks every
+    // copy: such a case falls back to a byte mutation (it took minutes, like a hang of the loader)
+    if (textSize(root) > MAX_TEXT) return new TextDecoder().decode(mutateBytes(rng, new TextEncoder().encode(text)));
+  }
   try {
     return toText(root, indent);
   } catch (err) {
