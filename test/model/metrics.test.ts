@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as nb from '../../src/index.js';
 import {
   AUC, Accuracy, BinaryAccuracy, CategoricalAccuracy, Mean, MeanAbsoluteError, MeanSquaredError, Metric,
-  METRIC_NAMES, Precision, Recall, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy,
+  METRIC_NAMES, Precision, Recall, F1Score, MulticlassPrecision, MulticlassRecall, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy,
   TopKCategoricalAccuracy, accuracyKind, getMetric,
 } from '../../src/model/metrics.js';
 
@@ -233,6 +233,7 @@ test('getMetric: Keras names and aliases log under the name given; unknown names
     ['topKCategoricalAccuracy', TopKCategoricalAccuracy], ['sparseTopKCategoricalAccuracy', SparseTopKCategoricalAccuracy],
     ['mse', MeanSquaredError], ['meanSquaredError', MeanSquaredError], ['mae', MeanAbsoluteError],
     ['meanAbsoluteError', MeanAbsoluteError], ['precision', Precision], ['recall', Recall], ['auc', AUC],
+    ['f1Score', F1Score], ['f1', F1Score], ['macroF1', F1Score], ['macroPrecision', MulticlassPrecision], ['macroRecall', MulticlassRecall],
   ];
   for (const [name, cls] of cases) {
     const m = getMetric(name);
@@ -243,10 +244,11 @@ test('getMetric: Keras names and aliases log under the name given; unknown names
   const mine = new AUC(50);
   assert.equal(getMetric(mine), mine);
   assert.deepEqual([...METRIC_NAMES].sort(), cases.map((c) => c[0]).sort());
-  assert.throws(() => getMetric('f1'), {
+  assert.throws(() => getMetric('kappa'), {
     name: 'ValueError',
-    message: "Unknown metric 'f1'. Valid: accuracy (acc), binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, topKCategoricalAccuracy, " +
-      'sparseTopKCategoricalAccuracy, meanSquaredError (mse), meanAbsoluteError (mae), precision, recall, auc. Or pass a Metric instance.',
+    message: "Unknown metric 'kappa'. Valid: accuracy (acc), binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, topKCategoricalAccuracy, " +
+      'sparseTopKCategoricalAccuracy, meanSquaredError (mse), meanAbsoluteError (mae), precision, recall, auc, f1Score (f1, macroF1), ' +
+      'macroPrecision, macroRecall. Or pass a Metric instance.',
   });
   assert.throws(() => getMetric('toString'), /^ValueError: Unknown metric 'toString'\./);
   assert.throws(() => getMetric('constructor'), /Unknown metric 'constructor'\./);

@@ -1,5 +1,7 @@
+import { ShapeError } from '../../tensor/errors.js';
+import { fmt } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { checkThreshold, elementwiseBatch, Metric } from './metric.js';
+import { checkPair, checkThreshold, elementwiseBatch, Metric } from './metric.js';
 
 /**
  * Weighted confusion counts of binary predictions at one threshold: a value is predicted positive
@@ -16,6 +18,7 @@ abstract class ThresholdConfusion extends Metric {
   }
 
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): void {
+    this.refuseClassLabels(yTrue, yPred);
     const { t, p, w } = elementwiseBatch(this.name, yTrue, yPred, sampleWeight);
     for (let i = 0; i < p.length; i++) {
       const wi = w === null ? 1 : w[i]!;
@@ -24,6 +27,16 @@ abstract class ThresholdConfusion extends Metric {
         if (predicted) this.tp += wi;
         else this.fn += wi;
       } else if (predicted) this.fp += wi;
+    }
+  }
+
+  /** Integer labels against class scores are a multi-class task: point to the metrics made for it. */
+  private refuseClassLabels(yTrue: Tensor, yPred: Tensor): void {
+    checkPair(this.name, yTrue, yPred);
+    const c = yPred.shape[yPred.ndim - 1] ?? 1;
+    if (c > 1 && yTrue.ndim === yPred.ndim - 1) {
+      const multi = this instanceof Precision ? "'macroPrecision' (MulticlassPrecision)" : "'macroRecall' (MulticlassRecall)";
+      throw new ShapeError(`${this.name}: integer labels ${fmt(yTrue.shape)} against ${c} class scores ${fmt(yPred.shape)}: '${this.name}' is Keras' binary metric (each value thresholded); for classes use ${multi} or 'f1'`);
     }
   }
 

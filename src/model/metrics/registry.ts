@@ -2,6 +2,7 @@ import { ValueError } from '../../tensor/errors.js';
 import { Registry } from '../../tensor/registry.js';
 import { Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy } from './accuracy.js';
 import { AUC } from './auc.js';
+import { F1Score, MulticlassPrecision, MulticlassRecall } from './class-scores.js';
 import { Precision, Recall } from './confusion.js';
 import { Metric } from './metric.js';
 import { MeanAbsoluteError, MeanSquaredError } from './regression.js';
@@ -19,16 +20,21 @@ registry.register('meanAbsoluteError', (n) => new MeanAbsoluteError(n));
 registry.register('precision', (n) => new Precision(0.5, n));
 registry.register('recall', (n) => new Recall(0.5, n));
 registry.register('auc', (n) => new AUC(200, n));
+registry.register('f1Score', (name) => new F1Score({ name }));
+registry.register('macroPrecision', (name) => new MulticlassPrecision({ name }));
+registry.register('macroRecall', (name) => new MulticlassRecall({ name }));
 registry.alias('acc', 'accuracy');
 registry.alias('mse', 'meanSquaredError');
 registry.alias('mae', 'meanAbsoluteError');
+registry.alias('f1', 'f1Score');
+registry.alias('macroF1', 'f1Score');
 
 /** The metric names `getMetric` understands (snake_case and any case work too). */
 export const METRIC_NAMES: readonly string[] = registry.names();
 
 /**
  * A fresh metric from its Keras name (camelCase, snake_case or any case; aliases `acc`, `mse`,
- * `mae`), or the given metric itself. As in Keras, a metric made from a name logs under that
+ * `mae`, `f1` and `macroF1` for `f1Score`), or the given metric itself. As in Keras, a metric made from a name logs under that
  * name (`'acc'` → `acc`).
  *
  * @example
