@@ -1,6 +1,7 @@
 /**
- * Ready-made models and model tools (`nb.models`): the fine-tuning helpers of `model/`, and the
- * GPT language model with its training loop.
+ * Ready-made models and model tools (`nb.models`): the fine-tuning helpers of `model/`, the
+ * GPT language model with its training loop, and text classifier recipes (fastText, Kim's CNN,
+ * BiLSTM/BiGRU, a small transformer) that take strings.
  *
  * @example
  * const gpt = new nb.models.GPT({ vocabSize: 65, contextLength: 64 });
@@ -11,3 +12,7 @@ export {
   trainLanguageModel, languageModelStep, estimateLoss, lmLoss, type LanguageModelStepOptions,
   type LanguageModel, type TrainLanguageModelOptions, type LanguageModelHistory, type LanguageModelTrainResult,
 } from './gpt-train.js';
+export {
+  textBagOfEmbeddings, textCNN, textRNN, textTransformer, type TextClassifierOptions, type TextCNNOptions,
+  type TextRNNOptions, type TextTransformerOptions,
+} from './text-classifiers.js';

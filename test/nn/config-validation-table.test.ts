@@ -72,6 +72,8 @@ const REQUIRED: Record<string, Config> = {
   LoRAConv2D: { base: { className: 'Conv2D', config: { filters: 2, kernelSize: 3 } }, rank: 2 },
   Sequential: { layers: [{ className: 'Dense', config: { units: 2 } }] },
   TextVectorization: {},
+  MultiWidthConv1D: { filters: 2, kernelSizes: [2, 3] },
+  TokenAndPositionEmbedding: { vocabularySize: 10, sequenceLength: 4, embeddingDim: 3, maskZero: true },
 };
 
 /** Options that are real numbers even when their value is whole: a fraction is no error there. */

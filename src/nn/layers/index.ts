@@ -11,6 +11,7 @@ export { LayerNormalization, type LayerNormalizationOptions } from './layer-norm
 export { BatchNormalization, type BatchNormalizationOptions } from './batch-normalization.js';
 export { GroupNormalization, type GroupNormalizationOptions } from './group-normalization.js';
 export { Conv1D, Conv2D, type ConvLayerOptions } from './conv.js';
+export { MultiWidthConv1D, type MultiWidthConv1DOptions } from './multi-width-conv1d.js';
 export { Conv2DTranspose, type Conv2DTransposeOptions } from './conv2d-transpose.js';
 export { DepthwiseConv2D, type DepthwiseConv2DOptions } from './depthwise-conv2d.js';
 export { SeparableConv2D, type SeparableConv2DOptions } from './separable-conv2d.js';
@@ -39,6 +40,7 @@ export { TransformerEncoderBlock, type TransformerEncoderBlockOptions, type Enco
 export { TransformerDecoderBlock, type TransformerDecoderBlockOptions, type DecodeOptions } from './attention/transformer-decoder-block.js';
 export type { TransformerBlockOptions } from './attention/transformer-block.js';
 export { PositionEmbedding, type PositionEmbeddingOptions } from './attention/position-embedding.js';
+export { TokenAndPositionEmbedding, type TokenAndPositionEmbeddingOptions } from './attention/token-and-position-embedding.js';
 export { SinusoidalPositionEncoding, type SinusoidalPositionEncodingOptions } from './attention/sinusoidal-position-encoding.js';
 export { RotaryEmbedding, applyRotaryEmbedding, type RotaryEmbeddingOptions, type RotaryOptions } from './attention/rotary-embedding.js';
 export { RMSNormalization, type RMSNormalizationOptions } from './rms-normalization.js';
