@@ -11,6 +11,7 @@ import { PLOT_COMMAND, runPlot } from './plot.js';
 import { predict, PREDICT_COMMAND } from './predict.js';
 import { train, TRAIN_COMMAND } from './train.js';
 import { trainGpt, TRAIN_GPT_COMMAND } from './train-gpt.js';
+import { trainText, TRAIN_TEXT_COMMAND } from './train-text.js';
 import { parseCommand } from './command.js';
 
 /** `nabla info`. */
@@ -37,6 +38,7 @@ export interface Runnable {
 export const COMMANDS: readonly Runnable[] = [
   { command: TRAIN_COMMAND, run: train },
   { command: TRAIN_GPT_COMMAND, run: trainGpt },
+  { command: TRAIN_TEXT_COMMAND, run: trainText },
   { command: EVALUATE_COMMAND, run: evaluate },
   { command: PREDICT_COMMAND, run: predict },
   { command: PLOT_COMMAND, run: runPlot },

@@ -8,6 +8,7 @@ import { helpText, wantsHelp } from './command.js';
 import { COMMANDS, type Runnable } from './commands.js';
 import { TrainingInterrupted } from './interrupt.js';
 import { isGptTrain } from './train-gpt.js';
+import { isTextTrain } from './train-text.js';
 
 /** What `nabla help` prints. */
 function usage(): string {
@@ -23,9 +24,9 @@ function usage(): string {
   ].join('\n');
 }
 
-/** The command `nabla NAME ARGS…` runs (`train` is two: the image classifiers and the GPT). */
+/** The command `nabla NAME ARGS…` runs (`train` is three: the image classifiers, the GPT and the text classifiers). */
 function find(name: string, args: readonly string[]): Runnable | undefined {
-  const full = name === 'train' && isGptTrain(args) ? 'train --model gpt' : name;
+  const full = name !== 'train' ? name : isGptTrain(args) ? 'train --model gpt' : isTextTrain(args) ? 'train --model text' : name;
   return COMMANDS.find((c) => c.command.name === full);
 }
 

@@ -8,6 +8,7 @@ import { jsonTreeProblem } from '../formats/json-tree.js';
 import { intOption } from './args.js';
 import { parseCommand, type CliCommand } from './command.js';
 import { DATASETS, loadNamedData } from './data.js';
+import { readModelTexts, takesTexts } from './text-model.js';
 import { chooseDataset, readTrainedOn } from './trained-on.js';
 
 const FLAGS = {
@@ -15,7 +16,7 @@ const FLAGS = {
   metrics: { type: 'string', value: 'NAMES', help: 'the quantities to plot, comma-separated, one panel each (default: all, loss first)' },
   title: { type: 'string', value: 'T', help: "the heading (default 'Training history' or 'Confusion matrix')" },
   confusion: { type: 'boolean', help: "draw the confusion matrix of the model in DIR on its data set's test set" },
-  data: { type: 'string', value: DATASETS.join('|'), help: 'with --confusion: the test set (default: the one the model was trained on, from its model.json)' },
+  data: { type: 'string', value: `${DATASETS.join('|')}|FILE.tsv`, help: 'with --confusion: the test set (default: the one the model was trained on, from its model.json); for a text classifier a labelled TSV/CSV file (required)' },
   'data-dir': { type: 'string', value: 'DIR', help: 'with --confusion: directory of the Fashion-MNIST IDX files' },
   normalize: { type: 'boolean', help: 'with --confusion: each row in % of its true class' },
   'batch-size': { type: 'string', value: 'N', help: 'with --confusion: samples per forward pass (default 512)' },
@@ -26,7 +27,7 @@ export const PLOT_COMMAND: CliCommand<typeof FLAGS> = {
   name: 'plot',
   summary: 'draw training curves (history.json) or a confusion matrix as PNG and SVG',
   synopsis: `  nabla plot HISTORY.json|DIR [--out FILE.png|FILE.svg|STEM] [--metrics loss,accuracy] [--title T]
-  nabla plot --confusion DIR [--data ${DATASETS.join('|')}] [--data-dir DIR] [--normalize] [--batch-size N]
+  nabla plot --confusion DIR [--data ${DATASETS.join('|')}|FILE.tsv] [--data-dir DIR] [--normalize] [--batch-size N]
              [--out …] [--title T]`,
   flags: FLAGS,
   positionals: true,
@@ -64,11 +65,21 @@ export async function plotCommand(argv: string[]): Promise<string[]> {
   if (values.confusion) {
     if (!isDir) throw new ValueError(`plot --confusion: give the model directory written by nabla train, got the file ${input}`);
     const model = nb.loadModel(input);
+    const batchSize = intOption(values['batch-size'], 'batch-size', 512);
+    const style = { normalize: values.normalize === true, ...title };
+    if (takesTexts(model)) {
+      if (values.data === undefined) throw new ValueError(`plot --confusion: ${input} holds a text classifier; give the labelled texts: nabla plot --confusion ${input} --data FILE.tsv`);
+      const data = readModelTexts(model, input, values.data, {}, 'plot --confusion');
+      const probs = model.predict(data.texts, { batchSize });
+      const paths = outputPaths(values.out, join(input, 'confusion'));
+      for (const path of paths) confusionMatrix(data.labels, probs, path, { classNames: data.classNames, ...style });
+      return paths;
+    }
     const name = chooseDataset('plot --confusion', input, readTrainedOn(model, input).dataset, values.data);
     const data = await loadNamedData(name, values['data-dir']);
-    const probs = model.predict(data.test.x, { batchSize: intOption(values['batch-size'], 'batch-size', 512) });
+    const probs = model.predict(data.test.x, { batchSize });
     const paths = outputPaths(values.out, join(input, 'confusion'));
-    for (const path of paths) confusionMatrix(data.test.y, probs, path, { classNames: data.classNames, normalize: values.normalize === true, ...title });
+    for (const path of paths) confusionMatrix(data.test.y, probs, path, { classNames: data.classNames, ...style });
     return paths;
   }
 

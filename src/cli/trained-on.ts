@@ -1,6 +1,7 @@
 /**
  * What `nabla train` makes a model remember in `model.metadata` (saved in model.json): the data
- * set, how an image becomes the model's input, and the class names; and how `evaluate`,
+ * set, how an image becomes the model's input (or, for a text classifier, the file and columns it
+ * read), and the class names; and how `evaluate`,
  * `predict` and `plot --confusion` read it back, so that they test on the right data and name
  * the classes as the data set does.
  */
@@ -36,6 +37,38 @@ export const MNIST_PREPROCESSING: ImagePreprocessing = { height: 28, width: 28, 
 /** The metadata `nabla train` sets on a model trained on the data set `dataset`. */
 export function trainedOnMetadata(dataset: string, classNames: readonly string[], preprocessing: ImagePreprocessing): Record<string, JsonValue> {
   return { dataset, classNames: [...classNames], preprocessing: { ...preprocessing } };
+}
+
+/** Where a text classifier's training texts came from: the file and its columns as given to `nabla train`. */
+export interface TextColumns {
+  textColumn?: string;
+  labelColumn?: string;
+}
+
+/**
+ * The metadata `nabla train --model text…` sets: the file trained on, its columns (so that
+ * `evaluate --data` reads another file the same way) and the class names.
+ */
+export function textTrainedOnMetadata(file: string, classNames: readonly string[], columns: TextColumns): Record<string, JsonValue> {
+  const text: Record<string, JsonValue> = { file };
+  if (columns.textColumn !== undefined) text['textColumn'] = columns.textColumn;
+  if (columns.labelColumn !== undefined) text['labelColumn'] = columns.labelColumn;
+  return { classNames: [...classNames], text };
+}
+
+/** The columns a text model was trained on (empty when not recorded; a malformed record is an error). */
+export function readTextColumns(model: Model, dir: string): TextColumns {
+  const t = model.metadata['text'];
+  if (t === undefined) return {};
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new ValueError(`${dir}/model.json metadata: text must be an object {file, textColumn, labelColumn}`);
+  const out: TextColumns = {};
+  for (const key of ['textColumn', 'labelColumn'] as const) {
+    const v = t[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string') throw new ValueError(`${dir}/model.json metadata: text.${key} must be a column name, got ${JSON.stringify(v)}`);
+    out[key] = v;
+  }
+  return out;
 }
 
 /**
