@@ -1,7 +1,9 @@
 import { gather } from '../ops/indexing.js';
+import { slice } from '../ops/movement.js';
 import { ValueError } from '../tensor/errors.js';
 import { defaultGenerator, Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
+import { bucketBatches, checkLengths, longest } from './bucketing.js';
 import { defaultCollate, type Collated } from './collate.js';
 import { TensorDataset, type Dataset } from './dataset.js';
 import { randomPermutation } from './permutation.js';
@@ -24,6 +26,20 @@ export interface DataLoaderOptions<T, B> {
   seed?: number;
   /** Makes a batch from a list of samples (default `defaultCollate`: stacks tensors, batches numbers). */
   collate?: (samples: T[]) => B;
+  /**
+   * Length bucketing: the length of each sample (e.g. `sequenceLengths(ids)`), or a function of a
+   * sample giving it (called once per sample, on the first epoch). Each epoch's order is cut into
+   * windows of `bucketWindow` batches, sorted by length within each window, then batched; with
+   * `shuffle` the batches come in a random (seeded) order. Same batch count, fewer padded steps.
+   */
+  lengths?: ArrayLike<number> | ((sample: T) => number);
+  /** Batches per sorting window of length bucketing (default 50): larger windows, less padding, less randomness. */
+  bucketWindow?: number;
+  /**
+   * With tensors and `lengths`: cut the first tensor (the padded ids `[n, L, …]`) to the longest
+   * length in each batch, so a batch of short texts is short (default false).
+   */
+  padToLongest?: boolean;
 }
 
 /**
@@ -40,6 +56,9 @@ export interface DataLoaderOptions<T, B> {
  * for (let epoch = 0; epoch < 10; epoch++) {
  *   for (const [xb, yb] of loader) trainStep(xb, yb); // xb [64, 784], yb [64]
  * }
+ * // texts of similar lengths together, each batch padded to its longest (length bucketing)
+ * const ids = vectorize.encodeTexts(texts);        // [n, longest text], padded with 0
+ * const byLength = new DataLoader([ids, y], { batchSize: 64, shuffle: true, lengths: sequenceLengths(ids), padToLongest: true });
  */
 export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
   /** The samples. */
@@ -50,10 +69,14 @@ export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable
   private readonly generator: Generator | null;
   // typed over unknown samples so that T stays covariant: a DataLoader<[Tensor, Tensor]> is a DataLoader<Tensor[]>
   private readonly collate: ((samples: unknown[]) => B) | undefined;
+  /** Batches per bucketing window (only used with `lengths`). */
+  readonly bucketWindow: number;
+  readonly padToLongest: boolean;
+  private lengths: ArrayLike<number> | ((sample: unknown) => number) | null;
 
   // `const T` makes `new DataLoader([x, y])` batch as the tuple [Tensor, Tensor], not Tensor[]
   constructor(source: Dataset<T> | (T & readonly Tensor[]), options: DataLoaderOptions<T, B> = {}) {
-    const { batchSize = 32, shuffle = false, dropLast = false, seed, collate } = options;
+    const { batchSize = 32, shuffle = false, dropLast = false, seed, collate, lengths, bucketWindow = 50, padToLongest = false } = options;
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     }
@@ -71,6 +94,10 @@ export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable
     this.shuffle = shuffle;
     this.dropLast = dropLast;
     this.collate = collate as ((samples: unknown[]) => B) | undefined;
+    this.lengths = (lengths as ArrayLike<number> | ((sample: unknown) => number) | undefined) ?? null;
+    this.bucketWindow = bucketWindow;
+    this.padToLongest = padToLongest;
+    this.checkBucketing();
     // drawn only when shuffling, so that making a plain loader does not shift other random draws
     this.generator = shuffle ? new Generator(seed ?? defaultGenerator.nextUint32()) : null;
   }
@@ -97,6 +124,32 @@ export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable
     this.generator.setState(saved); // it checks the whole state before changing anything
   }
 
+  private checkBucketing(): void {
+    if (!Number.isInteger(this.bucketWindow) || this.bucketWindow < 1) throw new ValueError(`DataLoader: bucketWindow must be a positive integer, got ${this.bucketWindow}`);
+    const l = this.lengths;
+    if (l !== null && typeof l !== 'function') {
+      if (typeof l !== 'object' || typeof l.length !== 'number') throw new ValueError('DataLoader: lengths must be one length per sample (an array) or a function of a sample');
+      checkLengths(l, this.dataset.length);
+    }
+    if (!this.padToLongest) return;
+    if (l === null) throw new ValueError('DataLoader: padToLongest needs the lengths of the samples ({ lengths })');
+    const first = this.dataset instanceof TensorDataset && this.collate === undefined ? this.dataset.tensors[0] : undefined;
+    if (first === undefined || first.ndim < 2) {
+      throw new ValueError('DataLoader: padToLongest cuts the first tensor of the batch (padded ids [n, length]); it needs tensors [n, length, …] and no collate (a collate pads its own batches)');
+    }
+  }
+
+  /** The samples' lengths for bucketing, computed once from a function; null without bucketing. */
+  private sampleLengths(): ArrayLike<number> | null {
+    const l = this.lengths;
+    if (typeof l !== 'function') return l;
+    const n = this.dataset.length;
+    const computed = Array.from({ length: n }, (_, i) => l(this.dataset.get(i)));
+    checkLengths(computed, n);
+    this.lengths = computed;
+    return computed;
+  }
+
   /** Number of batches in one epoch. */
   get length(): number {
     const n = this.dataset.length;
@@ -107,6 +160,13 @@ export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable
   *[Symbol.iterator](): Iterator<B> {
     const n = this.dataset.length;
     const order = this.epochOrder(n);
+    const lengths = this.sampleLengths();
+    if (lengths !== null) {
+      for (const indices of bucketBatches(order, lengths, this.batchSize, this.bucketWindow, this.dropLast, this.generator)) {
+        yield this.batch(indices, this.padToLongest ? longest(indices, lengths) : null);
+      }
+      return;
+    }
     const end = this.dropLast ? n - (n % this.batchSize) : n;
     for (let start = 0; start < end; start += this.batchSize) {
       yield this.batch(order.subarray(start, Math.min(start + this.batchSize, n)));
@@ -125,11 +185,12 @@ export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable
     return order;
   }
 
-  private batch(indices: Int32Array): B {
+  /** The batch of these samples; `width`: cut the first tensor's axis 1 to it (padToLongest). */
+  private batch(indices: Int32Array, width: number | null = null): B {
     const ds = this.dataset;
     if (ds instanceof TensorDataset && this.collate === undefined) {
       const index = new Tensor(indices, [indices.length]);
-      return ds.tensors.map((t: Tensor) => gather(t, index, 0)) as unknown as B;
+      return ds.tensors.map((t: Tensor, k: number) => gather(k === 0 && width !== null ? slice(t, [null, [0, width]]) : t, index, 0)) as unknown as B;
     }
     const samples = Array.from(indices, (i) => ds.get(i));
     return this.collate ? this.collate(samples) : (defaultCollate(samples) as B);

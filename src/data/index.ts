@@ -7,6 +7,7 @@
  */
 export { type Dataset, TensorDataset } from './dataset.js';
 export { DataLoader, type DataLoaderOptions } from './data-loader.js';
+export { sequenceLengths } from './bucketing.js';
 export { defaultCollate, type Collated } from './collate.js';
 export { randomPermutation } from './permutation.js';
 export * as datasets from './datasets/index.js';
