@@ -21,7 +21,9 @@
         "native/addon_attention.c",
         "native/optim.c",
         "native/fused.c",
-        "native/addon_fused.c"
+        "native/addon_fused.c",
+        "native/recurrent.c",
+        "native/addon_recurrent.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-O3", "-std=gnu11", "-fno-math-errno", "-ffp-contract=off", "-Wall", "-Wextra", "-Wno-unused-parameter"],

@@ -9,6 +9,7 @@
 #include "movement.h"
 #include "attention.h"
 #include "fused.h"
+#include "recurrent.h"
 #include "napi_args.h"
 
 /* The typed arrays the core kernels take. */
@@ -168,5 +169,6 @@ NAPI_MODULE_INIT() {
   if (!nb_movement_register(env, exports)) return NULL;
   if (!nb_attention_register(env, exports)) return NULL;
   if (!nb_fused_register(env, exports)) return NULL;
+  if (!nb_recurrent_register(env, exports)) return NULL;
   return exports;
 }

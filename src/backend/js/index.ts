@@ -8,11 +8,13 @@ import { gemm } from './gemm.js';
 import { batchNormBackward, batchNormForward, batchNormStats } from './batchnorm.js';
 import { col2im, im2col, maxPoolIndices } from './im2col.js';
 import { scan } from './scan.js';
+import { jsRecurrent } from './recurrent.js';
 import { argReduce, reduce } from './reduce.js';
 
 /** The portable TypeScript kernels: always present, and the reference for every other backend. */
 export const jsBackend: Backend = {
   ...jsFused,
+  ...jsRecurrent,
   name: 'js',
   unary,
   binary,

@@ -5,6 +5,7 @@ import { coalesce } from '../js/strided.js';
 import { loadAddon, type NativeAddon, type NativeKernelInfo } from './addon.js';
 import { nativeAttentionKernels } from './attention.js';
 import { FUSED_KERNELS, nativeFused } from './fused.js';
+import { nativeRecurrent } from './recurrent.js';
 import { movementKernels, MOVEMENT_KERNELS } from './movement.js';
 import { BINARY_CODES, COMPARISONS, REDUCE_CODES, UNARY_CODES } from './ops.js';
 import { elementCount, isFloatArray, route, sameFloat } from './route.js';
@@ -62,6 +63,7 @@ export function createNativeBackend(addon: NativeAddon, thresholds: Partial<Nati
     ...movementKernels(addon, minElements),
     ...nativeAttentionKernels(addon, minElements),
     ...nativeFused(addon, minElements),
+    ...nativeRecurrent(addon),
     name: 'native',
     gemm: route(
       js.gemm, minGemm, (_tA, _tB, m, n, k, a, _ao, _lda, bm, _bo, _ldb, c) => (sameFloat(c, a, bm) ? m * n * k : undefined),

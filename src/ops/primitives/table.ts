@@ -6,6 +6,7 @@ import { indexingPrims } from './indexing.js';
 import { matmulPrims } from './matmul.js';
 import { normalizationPrims } from './normalization.js';
 import { movementPrims } from './movement.js';
+import { recurrentPrims } from './recurrent.js';
 import { reducePrims } from './reduce.js';
 import { sequencePrims } from './sequence.js';
 import type { PrimTable, Prim } from './types.js';
@@ -34,5 +35,6 @@ export function primitives(): PrimTable<Prim> {
     ...sequencePrims,
     ...attentionPrims,
     ...fusedPrims,
+    ...recurrentPrims,
   });
 }

@@ -1,5 +1,6 @@
 import type { BinaryOp, ReduceOp, UnaryOp } from '../../backend/backend.js';
 import type { FusedActivation } from '../../backend/fused-kernels.js';
+import type { RecurrentActivation, RecurrentCell } from '../../backend/recurrent-kernels.js';
 import type { DType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
@@ -37,6 +38,19 @@ export interface WindowParams {
 export interface AttentionParams {
   scale: number;
   causal: boolean;
+}
+
+/**
+ * The fused recurrent loop: which cell, its activations, and which optional inputs follow
+ * `[xp, U, h0]` (then `c0` for LSTM): the GRU's recurrent bias, the mask, the recurrent dropout mask.
+ */
+export interface RecurrentScanParams {
+  cell: RecurrentCell;
+  activation: RecurrentActivation;
+  recurrentActivation: RecurrentActivation;
+  hasRecurrentBias: boolean;
+  hasMask: boolean;
+  hasDrop: boolean;
 }
 
 /**
@@ -84,6 +98,11 @@ export type PrimParams = { [P in UnaryOp]: Record<string, never> } & { [P in Bin
   biasActivation: { activation: FusedActivation };
   /** `[x [..., C], gamma [C] if scale, beta [C] if center]` → per-row layer norm. */
   layerNorm: { epsilon: number; scale: boolean; center: boolean };
+  /**
+   * `[xp [T, B, G·n], U [n, G·n], h0 [B, n], c0 (LSTM), recurrentBias [3n] (GRU), mask [T, B],
+   * drop [B, n]]` → every step's states `[T + 1, B, K·n]` (row 0: the initial ones); see `recurrentScan`.
+   */
+  recurrentScan: RecurrentScanParams;
 };
 
 export type Prim = keyof PrimParams;

@@ -1,7 +1,8 @@
 import { serializeActivation, type ActivationFn } from '../../activations.js';
 import type { Config } from '../../config.js';
 import { readOptions } from '../../config-options.js';
-import { RNNBase, type RNNOptions } from './rnn-base.js';
+import type { StepActivation } from '../../../ops/recurrent.js';
+import { RNNBase, stepActivation, type RNNOptions } from './rnn-base.js';
 
 /** Options of the gated recurrent layers (`LSTM`, `GRU`). */
 export interface GatedRNNOptions extends RNNOptions {
@@ -16,6 +17,10 @@ export abstract class GatedRNN extends RNNBase {
   constructor(units: number, opts: GatedRNNOptions = {}) {
     super(units, opts);
     this.recurrentActivation = readOptions(this.className, opts).activation('recurrentActivation', 'sigmoid');
+  }
+
+  protected override gateActivation(): StepActivation {
+    return stepActivation(this.recurrentActivation);
   }
 
   override getConfig(): Config {

@@ -1,12 +1,12 @@
 import type { Tensor } from '../../../tensor/tensor.js';
-import { add, mul, sub } from '../../../ops/binary.js';
-import { linearMatmul, matmul } from '../../../ops/matmul.js';
-import { slice, split } from '../../../ops/movement.js';
+import { biasActivation } from '../../../ops/nn.js';
+import { linearMatmul } from '../../../ops/matmul.js';
+import { slice } from '../../../ops/movement.js';
 import type { Config } from '../../config.js';
 import { readOptions } from '../../config-options.js';
 import { registerLayer } from '../../layer-registry.js';
 import { GatedRNN, type GatedRNNOptions } from './gated-rnn.js';
-import type { StepFn } from './rnn-base.js';
+import type { CellSpec } from './rnn-base.js';
 
 /** Options of `GRU`. */
 export interface GRUOptions extends GatedRNNOptions {
@@ -41,41 +41,13 @@ export class GRU extends GatedRNN {
   }
 
   protected override projectInputs(xT: Tensor): Tensor {
-    const p = linearMatmul(xT, this.kernel);
     const b = this.bias;
-    if (!b) return p;
-    return add(p, this.resetAfter ? slice(b, [0]) : b);
+    return biasActivation(linearMatmul(xT, this.kernel), b && this.resetAfter ? slice(b, [0]) : b, 'linear');
   }
 
-  protected stepFunction(hDrop: Tensor | null): StepFn {
-    const n = this.units;
-    const u = this.recurrentKernel;
-    const act = this.activation;
-    const ract = this.recurrentActivation;
+  protected cellSpec(): CellSpec {
     const b = this.bias;
-    const recBias = b && this.resetAfter ? slice(b, [1]) : null;
-    const uZR = slice(u, [null, [0, 2 * n]]);
-    const uH = slice(u, [null, [2 * n, 3 * n]]);
-    return (xt, [h]) => {
-      const hIn = hDrop ? mul(h!, hDrop) : h!;
-      const [xz, xr, xh] = split(xt, 3, 1);
-      let z: Tensor;
-      let hh: Tensor;
-      if (this.resetAfter) {
-        const rec = recBias ? add(matmul(hIn, u), recBias) : matmul(hIn, u);
-        const [rz, rr, rh] = split(rec, 3, 1);
-        z = ract(add(xz!, rz!));
-        const r = ract(add(xr!, rr!));
-        hh = act(add(xh!, mul(r, rh!)));
-      } else {
-        const [rz, rr] = split(matmul(hIn, uZR), 2, 1);
-        z = ract(add(xz!, rz!));
-        const r = ract(add(xr!, rr!));
-        hh = act(add(xh!, matmul(mul(r, hIn), uH)));
-      }
-      // h_t = z·h + (1 − z)·ĥ = ĥ + z·(h − ĥ)
-      return [add(hh, mul(z, sub(h!, hh)))];
-    };
+    return { cell: 'gru', resetAfter: this.resetAfter, recurrentBias: b && this.resetAfter ? slice(b, [1]) : null };
   }
 
   override getConfig(): Config {

@@ -1,12 +1,8 @@
-import type { Tensor } from '../../../tensor/tensor.js';
-import { add, mul } from '../../../ops/binary.js';
-import { matmul } from '../../../ops/matmul.js';
-import { split } from '../../../ops/movement.js';
 import type { Config } from '../../config.js';
 import { readOptions } from '../../config-options.js';
 import { registerLayer } from '../../layer-registry.js';
 import { GatedRNN, type GatedRNNOptions } from './gated-rnn.js';
-import type { StepFn } from './rnn-base.js';
+import type { CellSpec } from './rnn-base.js';
 
 /** Options of `LSTM`. */
 export interface LSTMOptions extends GatedRNNOptions {
@@ -48,16 +44,8 @@ export class LSTM extends GatedRNN {
     bias.storage.set(rest, 2 * u);
   }
 
-  protected stepFunction(hDrop: Tensor | null): StepFn {
-    const u = this.recurrentKernel;
-    const act = this.activation;
-    const ract = this.recurrentActivation;
-    return (xt, [h, c]) => {
-      const hIn = hDrop ? mul(h!, hDrop) : h!;
-      const [zi, zf, zc, zo] = split(add(xt, matmul(hIn, u)), 4, 1);
-      const cNext = add(mul(ract(zf!), c!), mul(ract(zi!), act(zc!)));
-      return [mul(ract(zo!), act(cNext)), cNext];
-    };
+  protected cellSpec(): CellSpec {
+    return { cell: 'lstm' };
   }
 
   override getConfig(): Config {

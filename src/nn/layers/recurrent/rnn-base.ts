@@ -4,10 +4,12 @@ import { Tensor } from '../../../tensor/tensor.js';
 import { zeros } from '../../../tensor/creation.js';
 import { Generator } from '../../../tensor/random.js';
 import { isFloat } from '../../../tensor/dtype.js';
-import { add, cast, mul, ne, where } from '../../../ops/binary.js';
+import { cast, mul, ne, where } from '../../../ops/binary.js';
+import { biasActivation } from '../../../ops/nn.js';
 import { linearMatmul } from '../../../ops/matmul.js';
-import { permute, reshape, slice, stack, unsqueeze } from '../../../ops/movement.js';
-import { serializeActivation, type ActivationFn } from '../../activations.js';
+import { permute, slice, split, unsqueeze } from '../../../ops/movement.js';
+import { recurrentScan, type RecurrentScanOptions, type StepActivation } from '../../../ops/recurrent.js';
+import { fusedActivationOf, serializeActivation, type ActivationFn } from '../../activations.js';
 import type { Config, SerializedObject } from '../../config.js';
 import { checkInteger } from '../../config-check.js';
 import { readOptions } from '../../config-options.js';
@@ -15,7 +17,7 @@ import { serializeInitializer, type Initializer } from '../../initializers.js';
 import { Layer, type LayerOptions } from '../../layer.js';
 import { getMask, setMask } from '../../mask.js';
 import { serializeRegularizer, type Regularizer } from '../../regularizers.js';
-import { dropoutMask, unstackSteps } from './steps.js';
+import { dropoutMask } from './steps.js';
 
 /** Options shared by `SimpleRNN`, `LSTM` and `GRU` (Keras 3 names and defaults). */
 export interface RNNOptions extends LayerOptions {
@@ -65,12 +67,19 @@ export interface RecurrentResult {
   states: Tensor[];
 }
 
-/** One step of a cell: projected input `[B, G]` and states → new states (the first is the output). */
-export type StepFn = (xt: Tensor, states: Tensor[]) => Tensor[];
+/** What a cell adds to `recurrentScan`'s options besides the activations, masks and dropout. */
+export type CellSpec = Pick<RecurrentScanOptions, 'cell' | 'resetAfter' | 'recurrentBias'>;
+
+/** The kernels' name of an activation they fuse, else the function itself (run as ops). */
+export function stepActivation(fn: ActivationFn): StepActivation {
+  const name = fusedActivationOf(fn);
+  return name === null || name === 'gelu' ? fn : name;
+}
 
 /**
  * The recurrent loop shared by SimpleRNN, LSTM and GRU. The input projection `x·W + b` is one
- * matmul over all steps; only the recurrent part runs step by step. Masked steps (mask false)
+ * matmul over all steps; the recurrent part is one op over all steps (`recurrentScan`: one fused
+ * graph node, linear in the number of steps, for the built-in activations). Masked steps (mask false)
  * carry the previous states forward and output zeros in the sequence, as Keras does.
  *
  * The mask comes from the input tensor (a preceding `Masking` or `Embedding({ maskZero: true })`,
@@ -148,15 +157,18 @@ export abstract class RNNBase extends Layer {
     return this.useBias ? this.getWeight('bias') : null;
   }
 
-  /** `x·W (+ b)` for all steps of a time-major `[T, B, in]` input: `[T, B, G·units]`. */
+  /** `x·W (+ b)` for all steps of a time-major `[T, B, in]` input: `[T, B, G·units]` (the bias added by one fused pass). */
   protected projectInputs(xT: Tensor): Tensor {
-    const p = linearMatmul(xT, this.kernel);
-    const b = this.bias;
-    return b ? add(p, b) : p;
+    return biasActivation(linearMatmul(xT, this.kernel), this.bias, 'linear');
   }
 
-  /** The step function for one call; `hDrop` is the recurrent dropout mask `[B, units]` or null. */
-  protected abstract stepFunction(hDrop: Tensor | null): StepFn;
+  /** The cell for `recurrentScan`. */
+  protected abstract cellSpec(): CellSpec;
+
+  /** The gates' activation for `recurrentScan` (SimpleRNN has no gates). */
+  protected gateActivation(): StepActivation {
+    return 'sigmoid';
+  }
 
   call(inputs: Tensor, training = false): Tensor {
     return this.callWithState(inputs, { training }).output;
@@ -183,24 +195,27 @@ export abstract class RNNBase extends Layer {
     const training = this.resolveTraining(opts.training);
     const xIn = training && this.dropout > 0 ? mul(x, unsqueeze(dropoutMask(this.dropout, [B, inDim], this.dtype, this.generator), 1)) : x;
     const hDrop = training && this.recurrentDropout > 0 ? dropoutMask(this.recurrentDropout, [B, this.units], this.dtype, this.generator) : null;
-    const steps = unstackSteps(this.projectInputs(permute(xIn, [1, 0, 2])));
-    const masks = mask ? unstackSteps(reshape(permute(mask, [1, 0]), [T, B, 1])) : null;
-    const step = this.stepFunction(hDrop);
-    const outputs: Tensor[] = [];
-    for (let k = 0; k < T; k++) {
-      const t = this.goBackwards ? T - 1 - k : k;
-      const next = step(steps[t]!, states);
-      const m = masks ? masks[t]! : null;
-      if (m) {
-        const prev = states;
-        states = next.map((s, i) => where(m, s, prev[i]!));
-      } else {
-        states = next;
-      }
-      if (this.returnSequences) outputs.push(m ? where(m, next[0]!, 0) : next[0]!);
+    let xp = this.projectInputs(permute(xIn, [1, 0, 2]));
+    let maskT = mask ? permute(mask, [1, 0]) : null;
+    if (this.goBackwards) {
+      xp = slice(xp, [[null, null, -1]]);
+      maskT = maskT && slice(maskT, [[null, null, -1]]);
     }
-    const output = this.returnSequences ? stack(outputs, 1) : states[0]!;
-    if (this.returnSequences && mask) setMask(output, this.goBackwards ? slice(mask, [null, [null, null, -1]]) : mask);
+    const all = recurrentScan(xp, this.recurrentKernel, states, {
+      ...this.cellSpec(),
+      activation: stepActivation(this.activation),
+      recurrentActivation: this.gateActivation(),
+      mask: maskT,
+      drop: hDrop,
+    });
+    // all: [T + 1, B, K·units], every step's states; the last row holds the final ones
+    states = split(slice(all, [T]), this.stateCount, 1);
+    let output = states[0]!;
+    if (this.returnSequences) {
+      const seq = slice(all, [[1, T + 1], null, [0, this.units]]);
+      output = permute(maskT ? where(unsqueeze(maskT, 2), seq, 0) : seq, [1, 0, 2]);
+      if (mask) setMask(output, this.goBackwards ? slice(mask, [null, [null, null, -1]]) : mask);
+    }
     return { output, states };
   }
 

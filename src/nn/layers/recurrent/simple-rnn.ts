@@ -1,9 +1,6 @@
-import type { Tensor } from '../../../tensor/tensor.js';
-import { add, mul } from '../../../ops/binary.js';
-import { matmul } from '../../../ops/matmul.js';
 import type { Config } from '../../config.js';
 import { registerLayer } from '../../layer-registry.js';
-import { RNNBase, type RNNOptions, type StepFn } from './rnn-base.js';
+import { RNNBase, type CellSpec, type RNNOptions } from './rnn-base.js';
 
 /** Options of `SimpleRNN` (all shared with LSTM and GRU). */
 export type SimpleRNNOptions = RNNOptions;
@@ -25,12 +22,8 @@ export class SimpleRNN extends RNNBase {
     super(units, opts);
   }
 
-  protected stepFunction(hDrop: Tensor | null): StepFn {
-    const u = this.recurrentKernel;
-    return (xt, [h]) => {
-      const hIn = hDrop ? mul(h!, hDrop) : h!;
-      return [this.activation(add(xt, matmul(hIn, u)))];
-    };
+  protected cellSpec(): CellSpec {
+    return { cell: 'simple' };
   }
 
   static override fromConfig(config: Config): SimpleRNN {

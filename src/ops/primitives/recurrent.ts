@@ -1,0 +1,136 @@
+/**
+ * The fused recurrent loop: all T steps of a SimpleRNN, LSTM or GRU as one graph node, so that
+ * forward and backward cost O(T) (a loop of per-step ops recorded one node per op, and cutting
+ * the steps out of the sequence cost O(T·log T) in backward). Per step the forward is one GEMM
+ * `h·U` and one gate kernel; the backward runs backpropagation through time with one gate kernel
+ * and one GEMM `dRec·Uᵀ` per step, then `dU` as a single GEMM over all steps. Its composite
+ * (`recurrentScanComposite`, the same loop as ops) is the one definition of the gradient for
+ * recorded backwards.
+ */
+import { backend } from '../../backend/index.js';
+import { recurrentGates, recurrentSaved, recurrentStates, type RecurrentStepGeometry } from '../../backend/recurrent-kernels.js';
+import type { FloatArray } from '../../backend/typed-array.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { recurrentScanComposite } from '../recurrent.js';
+import { denseData, empty, uninitialized } from './alloc.js';
+import type { PrimTable, RecurrentScanParams } from './types.js';
+
+/** What the backward reads besides the inputs and the states: the gates, and the dropped states. */
+interface Saved {
+  gates: FloatArray;
+  /** `h·drop` for every step `[T, B, n]`, with recurrent dropout; else null (the states are read). */
+  hIn: FloatArray | null;
+}
+
+/** Kept per output (the states tensor), so it lives as long as the graph does. */
+const savedGates = new WeakMap<Tensor, Saved>();
+
+const dense = (t: Tensor): FloatArray => denseData(t) as FloatArray;
+
+/** The inputs by name, from the order the params describe. */
+function unpack(inputs: readonly Tensor[], p: RecurrentScanParams) {
+  const [xp, u, ...rest] = inputs as Tensor[];
+  const states = rest.splice(0, recurrentStates(p.cell));
+  const recBias = p.hasRecurrentBias ? rest.shift()! : null;
+  const mask = p.hasMask ? rest.shift()! : null;
+  const drop = p.hasDrop ? rest.shift()! : null;
+  const [T, B] = xp!.shape as [number, number];
+  const n = u!.shape[0]!;
+  const geometry: RecurrentStepGeometry = { cell: p.cell, rows: B, units: n, activation: p.activation, recurrentActivation: p.recurrentActivation };
+  return { xp: xp!, u: u!, states, recBias, mask, drop, T, B, n, geometry };
+}
+
+/** The `recurrentScan` entry of the primitive table. */
+export const recurrentPrims: PrimTable<'recurrentScan'> = {
+  recurrentScan: {
+    forward: (inputs, p) => {
+      const { xp, u, states, recBias, mask, drop, T, B, n, geometry } = unpack(inputs, p);
+      const G = recurrentGates(p.cell) * n;
+      const K = recurrentStates(p.cell) * n;
+      const dtype = xp.dtype;
+      const out = uninitialized(dtype, [T + 1, B, K]);
+      const S = out.storage as FloatArray;
+      states.forEach((s, i) => {
+        const d = dense(s);
+        for (let r = 0; r < B; r++) S.set(d.subarray(r * n, (r + 1) * n), r * K + i * n);
+      });
+      const gates = uninitialized(dtype, [T, B, recurrentSaved(p.cell) * n]).storage as FloatArray;
+      const rec = uninitialized(dtype, [B, G]).storage as FloatArray;
+      const x = dense(xp);
+      const U = dense(u);
+      // a GRU without bias adds zeros (the kernels take a recurrent bias for every GRU)
+      const rb = recBias ? dense(recBias) : p.cell === 'gru' ? (empty(dtype, [G]).storage as FloatArray) : null;
+      const m = mask && dense(mask);
+      const dr = drop && dense(drop);
+      const hIn = dr ? (uninitialized(dtype, [T, B, n]).storage as FloatArray) : null;
+      const b = backend();
+      for (let t = 0; t < T; t++) {
+        const prevOff = t * B * K;
+        if (hIn) {
+          for (let r = 0; r < B; r++) for (let j = 0; j < n; j++) hIn[(t * B + r) * n + j] = S[prevOff + r * K + j]! * dr![r * n + j]!;
+          b.gemm(false, false, B, G, n, hIn, t * B * n, n, U, 0, G, rec, 0, G);
+        } else {
+          b.gemm(false, false, B, G, n, S, prevOff, K, U, 0, G, rec, 0, G);
+        }
+        b.recurrentStepForward(geometry, x, t * B * G, rec, rb, S, prevOff, m, t * B, S, prevOff + B * K, gates, t * B * (gates.length / (T * B)));
+      }
+      savedGates.set(out, { gates, hIn });
+      return out;
+    },
+    // Backpropagation through time: the gradient of each step's states flows to the previous
+    // ones through the gate kernel (direct paths, masked rows) and through dRec·Uᵀ.
+    vjp: (grad, inputs, out, p) => {
+      const { xp, u, states, recBias, mask, drop, T, B, n, geometry } = unpack(inputs, p);
+      const G = recurrentGates(p.cell) * n;
+      const K = recurrentStates(p.cell) * n;
+      const dtype = xp.dtype;
+      const { gates, hIn } = savedGates.get(out)!;
+      const W = gates.length / (T * B);
+      const S = out.storage as FloatArray;
+      const g = dense(grad);
+      const U = dense(u);
+      const m = mask && dense(mask);
+      const dr = drop && dense(drop);
+      const dxp = uninitialized(dtype, xp.shape);
+      const dx = dxp.storage as FloatArray;
+      const dRec = p.cell === 'gru' ? (uninitialized(dtype, [T, B, G]).storage as FloatArray) : dx;
+      const dState = g.slice(T * B * K, (T + 1) * B * K);
+      const dh = uninitialized(dtype, [B, n]).storage as FloatArray;
+      const b = backend();
+      for (let t = T - 1; t >= 0; t--) {
+        b.recurrentStepBackward(geometry, dState, gates, t * B * W, S, t * B * K, m, t * B, dx, t * B * G, p.cell === 'gru' ? dRec : null, t * B * G);
+        b.gemm(false, true, B, n, G, dRec, t * B * G, G, U, 0, G, dh, 0, n);
+        const gOff = t * B * K;
+        for (let r = 0; r < B; r++) {
+          for (let j = 0; j < n; j++) dState[r * K + j] = dState[r * K + j]! + (dr ? dh[r * n + j]! * dr[r * n + j]! : dh[r * n + j]!);
+          for (let j = 0; j < K; j++) dState[r * K + j] = dState[r * K + j]! + g[gOff + r * K + j]!;
+        }
+      }
+      let dU: Tensor | null = null;
+      if (u.requiresGrad) {
+        dU = uninitialized(dtype, u.shape);
+        // dU = Σ_t h_inᵀ·dRec_t: the steps' inputs stacked as [T·B, n] rows (states rows 0..T−1)
+        if (hIn) b.gemm(true, false, n, G, T * B, hIn, 0, n, dRec, 0, G, dU.storage, 0, G);
+        else b.gemm(true, false, n, G, T * B, S, 0, K, dRec, 0, G, dU.storage, 0, G);
+      }
+      const stateGrads = states.map((s, i) => {
+        if (!s.requiresGrad) return null;
+        const d = empty(dtype, [B, n]);
+        for (let r = 0; r < B; r++) d.storage.set(dState.subarray(r * K + i * n, r * K + (i + 1) * n), r * n);
+        return d;
+      });
+      let dBias: Tensor | null = null;
+      if (recBias?.requiresGrad) {
+        dBias = empty(dtype, recBias.shape);
+        const db = dBias.storage as FloatArray;
+        for (let r = 0; r < T * B; r++) for (let j = 0; j < G; j++) db[j] = db[j]! + dRec[r * G + j]!;
+      }
+      const grads: (Tensor | null)[] = [xp.requiresGrad ? dxp : null, dU, ...stateGrads];
+      if (recBias) grads.push(dBias);
+      if (mask) grads.push(null);
+      if (drop) grads.push(null);
+      return grads;
+    },
+    composite: (inputs, p) => recurrentScanComposite(inputs, p),
+  },
+};
