@@ -49,9 +49,10 @@ function spread(t: Tensor, x: Tensor, axes: number[]): Tensor {
 
 /** d max = dx at the arg-max; ties share the gradient evenly. */
 function extremumVjp(g: Tensor, [x]: readonly Tensor[], out: Tensor, { axes }: ReduceParams): Tensor[] {
-  const mask = cast(eq(x!, spread(out, x!, axes)), g.dtype);
-  const count = sum(mask, axes, true);
-  return [mul(spread(g, x!, axes), div(mask, count))];
+  const hit = eq(x!, spread(out, x!, axes));
+  const count = sum(cast(hit, g.dtype), axes, true);
+  // the share g/count is computed at the reduced size, then placed: one full-size pass fewer
+  return [where(hit, spread(div(reshape(g, count.shape), count), x!, axes), 0)];
 }
 
 export const reducePrims: PrimTable<ReduceOp> = {
