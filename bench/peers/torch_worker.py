@@ -106,5 +106,7 @@ def cnn(p):
 
 
 import char_gpt  # noqa: E402  (the GPT workloads of issue #7)
+import text_models  # noqa: E402  (the text workloads of issue #14)
 
-worker.serve({"sgemm": sgemm, "add": add, "overhead": overhead, "mlp": mlp, "cnn": cnn, "char_gpt": char_gpt.char_gpt_step}, set_threads, info)
+worker.serve({"sgemm": sgemm, "add": add, "overhead": overhead, "mlp": mlp, "cnn": cnn, "char_gpt": char_gpt.char_gpt_step,
+             "text_cnn": text_models.text_cnn, "text_bilstm": text_models.text_bilstm}, set_threads, info)

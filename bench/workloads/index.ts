@@ -5,7 +5,8 @@ import { charGpt } from './char-gpt.js';
 import { mlp } from './mlp.js';
 import { overhead } from './overhead.js';
 import { sgemm } from './sgemm.js';
+import { textBilstm, textCnn } from './text.js';
 import type { Workload } from './types.js';
 
 /** The workloads in the order `npm run bench` runs them. */
-export const WORKLOADS: readonly Workload[] = [sgemm, add, overhead, mlp, cnn, charGpt];
+export const WORKLOADS: readonly Workload[] = [sgemm, add, overhead, mlp, cnn, charGpt, textCnn, textBilstm];
