@@ -33,13 +33,28 @@ async function textModel(outputMode: string): Promise<nb.Sequential> {
   return model;
 }
 
+/** A recipe of nb.models (Kim's CNN, a transformer encoder, a BiGRU), tiny, trained one epoch. */
+async function recipe(kind: 'cnn' | 'transformer' | 'rnn'): Promise<nb.Sequential> {
+  nb.manualSeed(7);
+  const base = { classes: 2, texts: TEXTS, sequenceLength: 6, embeddingDim: 4 };
+  const model = kind === 'cnn' ? nb.models.textCNN({ ...base, filters: 2, kernelSizes: [2, 3] })
+    : kind === 'transformer' ? nb.models.textTransformer({ ...base, layers: 1, numHeads: 2, ffDim: 8 })
+    : nb.models.textRNN({ ...base, cell: 'gru', units: 3 });
+  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  await (model as unknown as TextPredictor).fit(TEXTS, nb.tensor([1, 0, 1, 0, 1], { dtype: 'int32' }), { epochs: 1, verbose: 0 });
+  return model;
+}
+
 /** Saved text models, when nabla has TextVectorization. */
 export const textModelFormat: FuzzFormat | null = TextVectorization === undefined ? null : {
   name: 'text-model',
   async makeSeeds(dir) {
     const seeds = { ids: 'int', tfidf: 'tf_idf' };
     for (const [name, mode] of Object.entries(seeds)) await (await textModel(mode)).save(join(dir, name));
-    return Object.keys(seeds);
+    // the recipes' own layers (MultiWidthConv1D, TokenAndPositionEmbedding, the fused recurrent scan)
+    const recipes = ['cnn', 'transformer', 'rnn'] as const;
+    for (const kind of recipes) await (await recipe(kind)).save(join(dir, kind));
+    return [...Object.keys(seeds), ...recipes];
   },
   mutate(rng, files) {
     mutateFiles(rng, files, { weights: { 'model.json': 5, 'weights.safetensors': 1 } });
