@@ -35,7 +35,14 @@ export interface RecurrentScanOptions {
   drop?: Tensor | null;
 }
 
-const NAMED: Record<RecurrentActivation, (x: Tensor) => Tensor> = { linear: (x) => x, relu, sigmoid, tanh };
+// looked up when called, not at load: ops/ modules import each other, and whichever loads first
+// may see relu/sigmoid/tanh still uninitialised (test/ops/load-order.test.ts)
+const NAMED: Record<RecurrentActivation, (x: Tensor) => Tensor> = {
+  linear: (x) => x,
+  relu: (x) => relu(x),
+  sigmoid: (x) => sigmoid(x),
+  tanh: (x) => tanh(x),
+};
 
 const fn = (a: StepActivation): ((x: Tensor) => Tensor) => (typeof a === 'string' ? NAMED[a] : a);
 
