@@ -84,5 +84,5 @@ test('a missing file is a FileNotFoundError naming the path', () => {
 test('a directory where the file should be is a ValueError naming the path, not a raw EISDIR (found by the fuzzer)', () => {
   const path = join(dir, 'a-directory-idx1-ubyte');
   mkdirSync(path);
-  assert.throws(() => readIdx(path), (e: Error) => e instanceof ValueError && e.message === `readIdx: '${path}' is not a file; pass the path of an IDX file`);
+  assert.throws(() => readIdx(path), (e: Error) => e.name === 'FileReadError' && e.message === `readIdx: cannot read ${JSON.stringify(path)}: it is a directory, not a file; pass the path of the file itself`);
 });

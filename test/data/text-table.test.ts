@@ -113,7 +113,7 @@ test('missing files, unknown extensions and bad options', () => {
   assert.throws(() => textTable(file('.txt', 'a')), { name: 'ValueError', message: /cannot tell the delimiter of '.*\.txt' from its extension .* pass \{ delimiter: '\\t' \}/ });
   assert.throws(() => textTable(file('.tsv', 'a'), { delimiter: '"' }), ValueError);
   assert.throws(() => textTable(file('.tsv', 'a'), { delimiter: 'ab' }), ValueError);
-  assert.throws(() => textTable(dir, { delimiter: '\t' }), { name: 'ValueError', message: /is not a file/ });
+  assert.throws(() => textTable(dir, { delimiter: '\t' }), { name: 'FileReadError', message: /it is a directory, not a file/ });
   assert.throws(() => textTable(file('.tsv', 'label\ttext\n1\ta\n'), { textColumn: 'LABEL' }), { name: 'ValueError', message: /textColumn and labelColumn both name the column 'label'/ });
 });
 

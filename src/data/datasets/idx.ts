@@ -1,8 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { FileNotFoundError, FormatError } from '../../formats/errors.js';
+import { FormatError } from '../../formats/errors.js';
+import { readFileBytes } from '../../formats/read-file.js';
 import { allocate, assertDType, type DType } from '../../tensor/dtype.js';
-import { ValueError } from '../../tensor/errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 /** Options of `readIdx` and `decodeIdx`. */
@@ -40,18 +39,8 @@ const TYPE_LIST = '08 ubyte, 09 byte, 0b short, 0c int, 0d float, 0e double';
  * const images = readIdx('train-images-idx3-ubyte.gz', { dtype: 'float32' }); // [60000, 28, 28]
  */
 export function readIdx(path: string, options: IdxOptions = {}): Tensor {
-  let bytes: Uint8Array;
-  try {
-    // a directory (or a device) named by mistake is the caller's error, not a raw EISDIR
-    if (!statSync(path).isFile()) throw new ValueError(`readIdx: '${path}' is not a file; pass the path of an IDX file`);
-    bytes = readFileSync(path);
-  } catch (err) {
-    if (err instanceof ValueError) throw err;
-    if (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT') {
-      throw new FileNotFoundError(`readIdx: no file at ${path}`, path);
-    }
-    throw new ValueError(`readIdx: cannot read '${path}' (${(err as Error).message})`);
-  }
+  // a directory named by mistake is a FileReadError naming it, not a raw EISDIR
+  const bytes = readFileBytes(path, 'readIdx');
   return decodeIdx(bytes, { ...options, source: path });
 }
 

@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
-import { FileNotFoundError, FormatError } from '../../formats/errors.js';
+import { FormatError } from '../../formats/errors.js';
+import { readFileBytes } from '../../formats/read-file.js';
 import { ValueError } from '../../tensor/errors.js';
 
 /**
@@ -12,15 +12,7 @@ import { ValueError } from '../../tensor/errors.js';
  * is dropped.
  */
 export function readTextFile(path: string, who: string, encoding = 'utf-8'): string {
-  let bytes: Buffer;
-  try {
-    if (!statSync(path).isFile()) throw new ValueError(`${who}: '${path}' is not a file; pass the path of a text file`);
-    bytes = readFileSync(path);
-  } catch (e) {
-    if (e instanceof ValueError) throw e;
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new FileNotFoundError(`${who}: no file at '${path}'`, path);
-    throw new ValueError(`${who}: cannot read '${path}' (${(e as Error).message})`);
-  }
+  const bytes = readFileBytes(path, who);
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
     throw new FormatError(`${who}: '${path}' holds NUL bytes (the first on line ${lineOf(bytes, nul)}): it looks like a binary file, not text; pass a text file`);
