@@ -29,7 +29,8 @@ export const TEXT_FLAGS = {
   data: { type: 'string', value: 'FILE.tsv', help: 'labelled texts: a TSV or CSV with a header line (required)' },
   'text-column': { type: 'string', value: 'NAME', help: 'the column of the texts (default: sentence, else text)' },
   'label-column': { type: 'string', value: 'NAME', help: 'the column of the labels (default label): class numbers 0, 1, … or names' },
-  validation: { type: 'string', value: 'X', help: 'fraction held out for validation, chosen with --seed (default 0.05)' },
+  validation: { type: 'string', value: 'X', help: 'fraction held out for validation, chosen with --seed (default 0.1)' },
+  split: { type: 'string', value: 'HOW', help: "sentence (default): hold out whole sentences and keep their phrases out of training; example: rows at random" },
   epochs: { type: 'string', value: 'N', help: 'epochs to train (default 3)' },
   'batch-size': { type: 'string', value: 'N', help: 'texts per step (default 64)' },
   lr: { type: 'string', value: 'X', help: 'learning rate of Adam (default 0.005 for text/text-bow, else 0.001)' },
@@ -45,7 +46,7 @@ export const TRAIN_TEXT_COMMAND: CliCommand<typeof TEXT_FLAGS> = {
   name: 'train --model text',
   summary: 'train a text classifier on a labelled TSV/CSV file and save it',
   synopsis: `  nabla train --model ${TEXT_MODELS.join('|')} --data FILE.tsv [--text-column NAME]
-              [--label-column NAME] [--validation 0.05] [--epochs N] [--batch-size N] [--lr X]
+              [--label-column NAME] [--validation 0.1] [--split sentence|example] [--epochs N] [--batch-size N] [--lr X]
               [--max-tokens N] [--sequence-length N] [--embedding-dim N] [--seed N] [--out DIR]`,
   flags: TEXT_FLAGS,
   positionals: false,
@@ -54,7 +55,7 @@ export const TRAIN_TEXT_COMMAND: CliCommand<typeof TEXT_FLAGS> = {
     resume: '--resume is for --model mlp|cnn: a text run keeps no checkpoint between epochs yet',
     'keep-last': '--keep-last is for --model mlp|cnn; a text model keeps the weights of its best validation epoch',
   },
-  notes: `Holds out --validation of the rows (seeded) and prints the validation accuracy after training,
+  notes: `Holds out --validation of the sentences (seeded) and prints the validation accuracy after training,
 keeping the weights of the best validation epoch. DIR/model.json holds the vocabulary and the class
 names, so nabla evaluate DIR --data FILE.tsv and nabla predict DIR --text "…" take raw text.
 
@@ -66,6 +67,7 @@ interface TextSettings {
   model: TextModel;
   data: string;
   validation: number;
+  split: 'sentence' | 'example';
   epochs: number;
   batchSize: number;
   lr: number;
@@ -78,13 +80,15 @@ interface TextSettings {
 function settings(v: FlagValues<typeof TEXT_FLAGS>): TextSettings {
   const model = v.model as TextModel;
   if (v.data === undefined) throw new nb.ValueError('train --model text: --data FILE.tsv is required (a TSV or CSV with a header line and text and label columns)');
-  const validation = numberOption(v.validation, 'validation', 0.05);
+  const validation = numberOption(v.validation, 'validation', 0.1);
+  const split = v.split ?? 'sentence';
+  if (split !== 'sentence' && split !== 'example') throw new nb.ValueError(`--split must be sentence or example, got '${split}'`);
   if (!(validation < 1)) throw new nb.ValueError(`--validation must be a fraction in (0, 1), got '${v.validation}'`);
   const seed = v.seed === undefined ? 0 : Number(v.seed);
   if (v.seed !== undefined && (v.seed.trim() === '' || !Number.isInteger(seed) || seed < 0)) throw new nb.ValueError(`--seed must be a non-negative integer, got '${v.seed}'`);
   const fast = model === 'text' || model === 'text-bow';
   return {
-    model, data: v.data, validation, seed,
+    model, data: v.data, validation, split, seed,
     epochs: intOption(v.epochs, 'epochs', 3),
     batchSize: intOption(v['batch-size'], 'batch-size', 64),
     lr: numberOption(v.lr, 'lr', fast ? 5e-3 : 1e-3),
@@ -111,18 +115,26 @@ export async function trainText(argv: string[]): Promise<Record<string, number>>
   const out = values.out ?? 'nabla-text-model';
   const columns = { textColumn: values['text-column'], labelColumn: values['label-column'] };
   const data = nb.datasets.textTable(s.data, columns);
-  const { train, val } = nb.datasets.trainValSplit(data, { validation: s.validation, seed: s.seed });
+  const { train, val } = nb.datasets.trainValSplit(data, { validation: s.validation, seed: s.seed, by: s.split });
   console.log(`nabla train: ${s.data}, model ${s.model}, ${s.epochs} epochs, batch ${s.batchSize}, adam lr ${s.lr}, seed ${s.seed} (backend ${nb.backend().name})`);
-  console.log(`data: ${train.texts.length} training and ${val.texts.length} validation texts (${Math.round(100 * s.validation)} %, seed ${s.seed}), ${data.classNames.length} classes`);
+  const left = data.texts.length - train.texts.length - val.texts.length;
+  const held = s.split === 'sentence' ? `${Math.round(100 * s.validation)} % of the sentences` : `${Math.round(100 * s.validation)} % of the rows`;
+  const dropped = left > 0 ? `; ${left} phrases found only in held-out sentences left out` : '';
+  console.log(`data: ${train.texts.length} training and ${val.texts.length} validation texts (${held}, seed ${s.seed}${dropped}), ${data.classNames.length} classes`);
   nb.manualSeed(s.seed);
   const model = buildModel(s, train.texts, data.classNames.length);
   // macro F1 beside accuracy: on unbalanced classes accuracy alone flatters a classifier
   model.compile({ optimizer: new nb.optim.Adam({ learningRate: s.lr }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy', 'f1'] });
   const best = new nb.callbacks.EarlyStopping({ monitor: 'val_accuracy', patience: s.epochs, restoreBestWeights: true });
   const t0 = performance.now();
-  const history = await model.fit(train.texts, train.labels, {
-    epochs: s.epochs, batchSize: s.batchSize, validationData: [val.texts, val.labels], seed: s.seed, callbacks: [best],
+  // batches of similar lengths, each cut to its longest text: SST-2's rows are mostly short
+  // phrases, which would otherwise pay for --sequence-length steps each (the masks make the
+  // result the same as with full padding)
+  const ids = (model.layers[0] as nb.layers.TextVectorization).encodeTexts(train.texts);
+  const batches = new nb.DataLoader([ids, train.labels], {
+    batchSize: s.batchSize, shuffle: true, seed: s.seed, lengths: nb.data.sequenceLengths(ids), padToLongest: true,
   });
+  const history = await model.fit(batches, { epochs: s.epochs, validationData: [val.texts, val.labels], callbacks: [best] });
   const seconds = (performance.now() - t0) / 1000;
   const accuracies = history.history['val_accuracy'] ?? [];
   const bestEpoch = accuracies.indexOf(Math.max(...accuracies));

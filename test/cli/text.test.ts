@@ -32,7 +32,8 @@ test('train --model text → evaluate --data → plot --confusion --data → pre
     '--max-tokens', '100', '--sequence-length', '12', '--embedding-dim', '16', '--seed', '1', '--out', model);
   assert.equal(train.code, 0, train.err);
   assert.match(train.out, /model text, 2 epochs, batch 16, adam lr 0\.005, seed 1/);
-  assert.match(train.out, /data: 380 training and 20 validation texts \(5 %, seed 1\), 2 classes/);
+  // by default 10 % of the distinct sentences are held out (no phrases in this file, none left out)
+  assert.match(train.out, /data: 360 training and 40 validation texts \(10 % of the sentences, seed 1\), 2 classes\n/);
   const val = Number(/validation accuracy: ([\d.]+)%/.exec(train.out)![1]);
   assert.ok(val >= 85, `validation accuracy ${val}%`);
   const json = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8')) as { metadata: Record<string, unknown> };
@@ -82,6 +83,7 @@ test('a test file holding one class only, or named labels in another order, is s
 test('errors: no --data, --text on an image model, an image for a text model, a missing column', () => {
   assert.match(nabla('train', '--model', 'text-cnn').err, /train --model text: --data FILE\.tsv is required/);
   assert.match(nabla('train', '--model', 'text', '--data', trainFile, '--save', 'x').err, /--save was renamed --out/);
+  assert.match(nabla('train', '--model', 'text', '--data', trainFile, '--split', 'phrase').err, /--split must be sentence or example, got 'phrase'/);
   assert.match(nabla('train', '--model', 'text', '--data', trainFile, '--text-column', 'review').err, /no text column \(looked for 'review' in the header; its columns are 'sentence', 'sentiment'\)/);
   assert.match(nabla('evaluate', model).err, /evaluate: .* holds a text classifier; give the labelled texts to test it on: nabla evaluate .* --data FILE\.tsv/);
   assert.match(nabla('predict', model, join(dir, 'x.png')).err, /predict: .* holds a text classifier, and .*x\.png is an image; give --text TEXT or a text file/);
@@ -104,3 +106,11 @@ function lines(): string {
   writeFileSync(f, 'a film\n');
   return f;
 }
+
+test('--split example holds out rows at random, as before', () => {
+  const out = join(dir, 'rows');
+  const r = nabla('train', '--model', 'text-bow', '--data', trainFile, '--label-column', 'sentiment', '--split', 'example', '--validation', '0.05',
+    '--epochs', '1', '--max-tokens', '50', '--sequence-length', '8', '--embedding-dim', '8', '--seed', '1', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /data: 380 training and 20 validation texts \(5 % of the rows, seed 1\), 2 classes\n/);
+});
