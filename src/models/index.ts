@@ -1,7 +1,8 @@
 /**
  * Ready-made models and model tools (`nb.models`): the fine-tuning helpers of `model/`, the
  * GPT language model with its training loop, and text classifier recipes (fastText, Kim's CNN,
- * BiLSTM/BiGRU, a small transformer) that take strings.
+ * BiLSTM/BiGRU, a small transformer) that take strings, and text pretraining (a CBOW language
+ * model of word embeddings) with classifiers fine-tuned from it or from a trained text classifier.
  *
  * @example
  * const gpt = new nb.models.GPT({ vocabSize: 65, contextLength: 64 });
@@ -16,3 +17,8 @@ export {
   textBagOfEmbeddings, textCNN, textRNN, textTransformer, type TextClassifierOptions, type TextCNNOptions,
   type TextRNNOptions, type TextTransformerOptions,
 } from './text-classifiers.js';
+export {
+  textLanguageModel, TextLanguageModel, paddedTokenCrossentropy, type TextLanguageModelOptions, type PretrainOptions,
+  type ContextWindows,
+} from './text-pretrain.js';
+export { textClassifierFromPretrained, type FromPretrainedOptions } from './text-from-pretrained.js';
