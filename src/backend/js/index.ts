@@ -2,6 +2,7 @@ import type { Backend } from '../backend.js';
 import { attentionBackward, attentionForward } from './attention.js';
 import { copy } from './copy.js';
 import { jsFused } from './fused.js';
+import { jsFft } from './fft.js';
 import { binary, unary, where } from './elementwise.js';
 import { gather, scatterAdd } from './gather.js';
 import { gemm } from './gemm.js';
@@ -15,6 +16,7 @@ import { argReduce, reduce } from './reduce.js';
 export const jsBackend: Backend = {
   ...jsFused,
   ...jsRecurrent,
+  ...jsFft,
   name: 'js',
   unary,
   binary,

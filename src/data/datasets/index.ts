@@ -13,3 +13,5 @@ export { textFolder, type TextFolderData, type TextFolderOptions } from './text-
 export { trainValSplit, type TrainValSplitOptions } from './text-split.js';
 export { sst2, uciSentiment, SENTIMENT_CLASSES, type UciSentimentData, type UciSentimentSource } from './text-sets.js';
 export { parseDelimited, type DelimitedRow, type ParseDelimitedOptions } from './delimited.js';
+export { audioFolder, type AudioData, type AudioFolderOptions } from './audio-folder.js';
+export { splitAudio, type AudioSplitBy } from './audio-split.js';

@@ -73,9 +73,9 @@ export function textFolder(dir: string, opts: TextFolderOptions = {}): TextFolde
 
 /**
  * The files with one of `extensions` in `dir` and its sub-folders, sorted by path. Linked folders
- * are not entered (a link to a folder above would never end), as Keras' `follow_links=False`.
+ * are not entered (a link to a folder above would never end), as Keras' `follow_links=False`. (audioFolder reads its class folders with it too.)
  */
-function filesUnder(dir: string, extensions: readonly string[]): string[] {
+export function filesUnder(dir: string, extensions: readonly string[]): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareCodePoints(a.name, b.name))) {
     const path = join(dir, entry.name);

@@ -7,6 +7,7 @@ import { matmulPrims } from './matmul.js';
 import { normalizationPrims } from './normalization.js';
 import { movementPrims } from './movement.js';
 import { recurrentPrims } from './recurrent.js';
+import { fftPrims } from './fft.js';
 import { reducePrims } from './reduce.js';
 import { sequencePrims } from './sequence.js';
 import type { PrimTable, Prim } from './types.js';
@@ -36,5 +37,6 @@ export function primitives(): PrimTable<Prim> {
     ...attentionPrims,
     ...fusedPrims,
     ...recurrentPrims,
+    ...fftPrims,
   });
 }

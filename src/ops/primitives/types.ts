@@ -103,6 +103,13 @@ export type PrimParams = { [P in UnaryOp]: Record<string, never> } & { [P in Bin
    * drop [B, n]]` → every step's states `[T + 1, B, K·n]` (row 0: the initial ones); see `recurrentScan`.
    */
   recurrentScan: RecurrentScanParams;
+  /**
+   * `x [..., n, 2]` (complex as (re, im) pairs) → `[..., n, 2]`: `scale·Σⱼ x[j]·e^{∓2πi·jk/n}`,
+   * − forward, + when `inverse`.
+   */
+  fft: { inverse: boolean; scale: number };
+  /** Real `x [..., n]` → its first `⌊n/2⌋ + 1` DFT bins `[..., ⌊n/2⌋ + 1, 2]`. */
+  rfft: Record<string, never>;
 };
 
 export type Prim = keyof PrimParams;

@@ -1,0 +1,22 @@
+/**
+ * The kernels of the discrete Fourier transform primitives (`fft`, `rfft`). Complex values are
+ * stored interleaved, `(re, im)` pairs: a row of `n` complex numbers is `2n` numbers, which is
+ * how the ops see them too (a trailing axis of 2).
+ */
+import type { FloatArray } from './typed-array.js';
+
+/** The kernels of `Backend` for the Fourier transforms. */
+export interface FftKernels {
+  /**
+   * `batch` complex DFTs of length `n`: row `b` of the contiguous `[batch, n, 2]` block at
+   * `offset` becomes `out[b, k] = scale·Σⱼ x[b, j]·e^{∓2πi·jk/n}` (− forward, + when `inverse`).
+   * `out` is contiguous `[batch, n, 2]` of x's type. Any `n ≥ 1`, in O(n log n).
+   */
+  fft(x: FloatArray, offset: number, batch: number, n: number, inverse: boolean, scale: number, out: FloatArray): void;
+  /**
+   * `batch` forward DFTs of real rows: the contiguous `[batch, n]` block at `offset` gives the
+   * first `⌊n/2⌋ + 1` bins of each row's spectrum (the others are their conjugates), written to
+   * `out`, contiguous `[batch, ⌊n/2⌋ + 1, 2]` of x's type.
+   */
+  rfft(x: FloatArray, offset: number, batch: number, n: number, out: FloatArray): void;
+}

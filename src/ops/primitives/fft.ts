@@ -1,0 +1,34 @@
+import { backend } from '../../backend/index.js';
+import type { FloatArray } from '../../backend/typed-array.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { dft, rfftAdjoint } from '../fft.js';
+import { contiguousCopy, uninitialized } from './alloc.js';
+import type { PrimTable } from './types.js';
+
+export const fftPrims: PrimTable<'fft' | 'rfft'> = {
+  fft: {
+    forward: ([x], { inverse, scale }) => {
+      const xc = contiguousCopy(x!);
+      const n = xc.shape[xc.ndim - 2]!;
+      const out = uninitialized(xc.dtype, xc.shape);
+      const batch = n === 0 ? 0 : xc.size / (2 * n);
+      backend().fft(xc.storage as FloatArray, xc.offset, batch, n, inverse, scale, out.storage as FloatArray);
+      return out;
+    },
+    // y = s·F·x with F symmetric ⇒ x̄ = s·Fᴴ·ȳ = s·conj(F)·ȳ: the transform of the other sign, same scale
+    vjp: (g, _, __, { inverse, scale }) => [dft(g, !inverse, scale)],
+  },
+  rfft: {
+    forward: ([x]) => {
+      const xc = contiguousCopy(x!);
+      const n = xc.shape[xc.ndim - 1]!;
+      const bins = Math.floor(n / 2) + 1;
+      const out = uninitialized(xc.dtype, [...xc.shape.slice(0, -1), bins, 2]);
+      const batch = n === 0 ? 0 : xc.size / n;
+      backend().rfft(xc.storage as FloatArray, xc.offset, batch, n, out.storage as FloatArray);
+      return out;
+    },
+    // yₖ = Σⱼ xⱼ·e^{−2πi·jk/n} (k ≤ n/2) ⇒ x̄ⱼ = Re Σₖ ȳₖ·e^{+2πi·jk/n}: an inverse-sign DFT of ȳ padded to n
+    vjp: (g, [x]) => [rfftAdjoint(g, x!.shape[x!.ndim - 1]!)],
+  },
+};
