@@ -2,6 +2,7 @@ import type { TypedArray } from './typed-array.js';
 import type { FusedKernels } from './fused-kernels.js';
 import type { RecurrentKernels } from './recurrent-kernels.js';
 import type { FftKernels } from './fft-kernels.js';
+import type { CtcKernels } from './ctc-kernels.js';
 
 /**
  * A strided view over raw storage, as the kernels see it: element `(i0, i1, …)` lives at
@@ -72,7 +73,7 @@ export interface AttentionGeometry {
  *
  * A faster backend is this record with some entries replaced: `{ ...jsKernels, gemm: fastGemm }`.
  */
-export interface Backend extends FusedKernels, RecurrentKernels, FftKernels {
+export interface Backend extends FusedKernels, RecurrentKernels, CtcKernels, FftKernels {
   readonly name: string;
   /** `out[i] = op(x[i])` over `x.shape` in row-major order; `out` is contiguous. */
   unary(op: UnaryOp, x: View, out: TypedArray): void;

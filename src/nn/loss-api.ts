@@ -9,4 +9,5 @@
  */
 export * from './losses.js';
 export * from './loss-objects.js';
+export { ctc, CTC, type CtcOptions, type CtcLossOptions, type CtcLengths } from './losses-ctc.js';
 export { getLoss, lossFromConfig, registerLoss, type LossFn, type LossSpec, type SavedLoss } from './loss-registry.js';

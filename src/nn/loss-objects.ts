@@ -18,6 +18,9 @@ export interface LossConfig {
   fromLogits?: boolean;
   labelSmoothing?: number;
   delta?: number;
+  /** The CTC loss's blank id and `zeroInfinity` (losses-ctc.ts). */
+  blank?: number;
+  zeroInfinity?: boolean;
   reduction?: Reduction;
 }
 

@@ -10,6 +10,7 @@ import {
   BinaryCrossentropy, CategoricalCrossentropy, Huber, Loss, MeanAbsoluteError, MeanSquaredError,
   SparseCategoricalCrossentropy, type LossConfig,
 } from './loss-objects.js';
+import { CTC, ctc } from './losses-ctc.js';
 
 /** A loss function: `(yTrue, yPred) → scalar`, Keras argument order. Loss objects are loss functions too. */
 export type LossFn = (yTrue: Tensor, yPred: Tensor, opts?: { reduction?: losses.Reduction }) => Tensor;
@@ -36,6 +37,7 @@ const BUILT_INS: BuiltIn[] = [
   { name: 'binaryCrossentropy', cls: BinaryCrossentropy, fn: losses.binaryCrossentropy },
   { name: 'categoricalCrossentropy', cls: CategoricalCrossentropy, fn: losses.categoricalCrossentropy },
   { name: 'sparseCategoricalCrossentropy', cls: SparseCategoricalCrossentropy, fn: losses.sparseCategoricalCrossentropy },
+  { name: 'ctc', cls: CTC, fn: ctc },
 ];
 
 const registry = new Registry<Entry>({

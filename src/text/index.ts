@@ -1,7 +1,8 @@
 /**
  * Text (`nb.text`): the tokenizers (characters, byte-level BPE; they live in data/text and are
  * also `nb.data.text`) and generation, sampling continuations from a language model such as
- * `nb.models.GPT`, greedy or with temperature, top-k and nucleus (top-p) filtering, seeded.
+ * `nb.models.GPT`, greedy or with temperature, top-k and nucleus (top-p) filtering, seeded; CTC
+ * decoding (`ctcDecode`: greedy and prefix beam search).
  *
  * @example
  * const tokenizer = nb.text.CharTokenizer.fromText(corpus);
@@ -13,3 +14,4 @@ export {
 } from '../data/text/index.js';
 export { generate, type GenerateOptions, type GenerationModel, type TextCodec } from './generate.js';
 export { sampleToken, samplingProbabilities, argmaxRow, type SamplingOptions } from './sampling.js';
+export { ctcDecode, type CtcDecodeOptions, type CtcDecoded } from './ctc-decode.js';

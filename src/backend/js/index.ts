@@ -10,6 +10,7 @@ import { batchNormBackward, batchNormForward, batchNormStats } from './batchnorm
 import { col2im, im2col, maxPoolIndices } from './im2col.js';
 import { scan } from './scan.js';
 import { jsRecurrent } from './recurrent.js';
+import { jsCtc } from './ctc.js';
 import { argReduce, reduce } from './reduce.js';
 
 /** The portable TypeScript kernels: always present, and the reference for every other backend. */
@@ -17,6 +18,7 @@ export const jsBackend: Backend = {
   ...jsFused,
   ...jsRecurrent,
   ...jsFft,
+  ...jsCtc,
   name: 'js',
   unary,
   binary,
