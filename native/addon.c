@@ -4,7 +4,11 @@
  * (src/backend/native/); a failed check throws, and means a bug there. */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <node_api.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include "nabla.h"
 #include "movement.h"
 #include "attention.h"
@@ -46,15 +50,17 @@ static napi_value js_gemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* A 2-D strided operand from (array, offset, rowStride, colStride), its type checked. */
-static nb_operand get_operand(nb_call *c, int i, const char *name, long rows, long cols, nb_type *type) {
+/* A 3-D strided operand from (array, offset, depthStride, rowStride, colStride), its type checked. */
+static nb_operand get_operand(nb_call *c, int i, const char *name, const long shape[3], nb_type *type) {
   nb_array a = nb_get_array(c, i, name, ARRAY);
-  long off = nb_get_count(c, i + 1, "offset"), rs = nb_get_long(c, i + 2, "rowStride"), cs = nb_get_long(c, i + 3, "colStride");
-  nb_operand o = {NULL, rs, cs};
+  long off = nb_get_count(c, i + 1, "offset"), ds = nb_get_long(c, i + 2, "depthStride");
+  long rs = nb_get_long(c, i + 3, "rowStride"), cs = nb_get_long(c, i + 4, "colStride");
+  nb_operand o = {NULL, ds, rs, cs};
   if (c->failed) return o;
   if (a.kind == NB_U8) nb_fail(c, "inputs must be Float32Array or Float64Array");
   *type = nb_array_type(&a);
-  nb_check_block(c, &a, name, off, rows, cols, rs, cs);
+  const long strides[3] = {ds, rs, cs};
+  nb_check_view(c, &a, name, off, shape, strides, 3);
   o.data = nb_at(&a, off);
   return o;
 }
@@ -67,35 +73,38 @@ static void *get_output(nb_call *c, int i, nb_type type, long count) {
   return o.data;
 }
 
-/* unary(op, x, xOffset, xRowStride, xColStride, rows, cols, out) */
+/* unary(op, x, xOffset, xDepthStride, xRowStride, xColStride, depth, rows, cols, out) */
 static napi_value js_unary(napi_env env, napi_callback_info info) {
   nb_call c = {env, "unary", {0}, 0};
-  if (!nb_get_args(&c, info, 8)) return NULL;
-  long op = nb_get_long(&c, 0, "op"), rows = nb_get_count(&c, 5, "rows"), cols = nb_get_count(&c, 6, "cols");
+  if (!nb_get_args(&c, info, 10)) return NULL;
+  long op = nb_get_long(&c, 0, "op");
+  const long shape[3] = {nb_get_count(&c, 6, "depth"), nb_get_count(&c, 7, "rows"), nb_get_count(&c, 8, "cols")};
   if (c.failed) return NULL;
   if (op < 0 || op >= U_COUNT) nb_fail(&c, "unknown op");
   nb_type type = T_F32;
-  nb_operand x = get_operand(&c, 1, "x", rows, cols, &type);
-  void *out = get_output(&c, 7, type, rows * cols);
+  nb_operand x = get_operand(&c, 1, "x", shape, &type);
+  void *out = get_output(&c, 9, type, shape[0] * shape[1] * shape[2]);
   if (c.failed) return NULL;
-  nb_unary((int)op, type, x, rows, cols, out);
+  nb_unary((int)op, type, x, shape[0], shape[1], shape[2], out);
   return NULL;
 }
 
-/* binary(op, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, rows, cols, out) */
+/* binary(op, a, aOffset, aDepthStride, aRowStride, aColStride, b, bOffset, bDepthStride, bRowStride, bColStride,
+ *        depth, rows, cols, out) */
 static napi_value js_binary(napi_env env, napi_callback_info info) {
   nb_call c = {env, "binary", {0}, 0};
-  if (!nb_get_args(&c, info, 12)) return NULL;
-  long op = nb_get_long(&c, 0, "op"), rows = nb_get_count(&c, 9, "rows"), cols = nb_get_count(&c, 10, "cols");
+  if (!nb_get_args(&c, info, 15)) return NULL;
+  long op = nb_get_long(&c, 0, "op");
+  const long shape[3] = {nb_get_count(&c, 11, "depth"), nb_get_count(&c, 12, "rows"), nb_get_count(&c, 13, "cols")};
   if (c.failed) return NULL;
   if (op < 0 || op >= B_COUNT) nb_fail(&c, "unknown op");
   nb_type ta = T_F32, tb = T_F32;
-  nb_operand a = get_operand(&c, 1, "a", rows, cols, &ta);
-  nb_operand b = get_operand(&c, 5, "b", rows, cols, &tb);
+  nb_operand a = get_operand(&c, 1, "a", shape, &ta);
+  nb_operand b = get_operand(&c, 6, "b", shape, &tb);
   if (!c.failed && ta != tb) nb_fail(&c, "a and b must have the same element type");
-  void *out = get_output(&c, 11, op >= B_EQ ? T_U8 : ta, rows * cols);
+  void *out = get_output(&c, 14, op >= B_EQ ? T_U8 : ta, shape[0] * shape[1] * shape[2]);
   if (c.failed) return NULL;
-  nb_binary((int)op, ta, a, b, rows, cols, out);
+  nb_binary((int)op, ta, a, b, shape[0], shape[1], shape[2], out);
   return NULL;
 }
 
@@ -116,6 +125,9 @@ static napi_value js_reduce(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* How malloc was set up at load: "glibc: …" when tuned, else why not. */
+static const char *malloc_setting = "default";
+
 static void set_string(napi_env env, napi_value obj, const char *key, const char *value) {
   napi_value v;
   napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &v);
@@ -128,7 +140,7 @@ static void set_number(napi_env env, napi_value obj, const char *key, double val
   napi_set_named_property(env, obj, key, v);
 }
 
-/* info(): { simd, cpuSimd, sgemm, dgemm, threads } */
+/* info(): { simd, cpuSimd, sgemm, dgemm, threads, malloc } */
 static napi_value js_info(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value obj;
@@ -138,6 +150,7 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
   set_string(env, obj, "sgemm", nb_sgemm_active()->name);
   set_string(env, obj, "dgemm", nb_dgemm_active()->name);
   set_number(env, obj, "threads", nb_pool_threads());
+  set_string(env, obj, "malloc", malloc_setting);
   return obj;
 }
 
@@ -155,10 +168,39 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+#if defined(__GLIBC__)
+static int env_set(const char *name) {
+  const char *v = getenv(name);
+  return v && *v;
+}
+#endif
+
+/* Training allocates and frees tensors of megabytes every step (an embedding's gradient is
+ * vocabulary × width floats), and V8 takes their memory from calloc. glibc serves such blocks
+ * with mmap, or trims them off the heap once freed, so every step pays fresh zero pages from the
+ * kernel: a page fault per 4 KiB, a sixth of a text CNN's step. Blocks up to 32 MiB from the heap
+ * and a heap kept up to 256 MiB above its use reuse that memory instead (PyTorch keeps its own
+ * cache the same way). Left alone when the user tuned malloc already, or with
+ * NABLA_MALLOC_TUNING=0. */
+static void tune_malloc(void) {
+#if defined(__GLIBC__)
+  const char *off = getenv("NABLA_MALLOC_TUNING");
+  const char *tunables = getenv("GLIBC_TUNABLES");
+  if (off && strcmp(off, "0") == 0) malloc_setting = "default (NABLA_MALLOC_TUNING=0)";
+  else if ((tunables && strstr(tunables, "glibc.malloc.")) || env_set("MALLOC_MMAP_THRESHOLD_") || env_set("MALLOC_TRIM_THRESHOLD_"))
+    malloc_setting = "default (set by the environment)";
+  else if (mallopt(M_MMAP_THRESHOLD, 32 << 20) && mallopt(M_TRIM_THRESHOLD, 256 << 20))
+    malloc_setting = "glibc: mmap threshold 32 MiB, trim threshold 256 MiB";
+#else
+  malloc_setting = "default (not glibc)";
+#endif
+}
+
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void init_cpu(void) {
   nb_cpu_init(getenv("NABLA_KERNEL"));
+  tune_malloc();
 }
 
 NAPI_MODULE_INIT() {

@@ -1,5 +1,6 @@
-/* Elementwise kernels over 2-D strided operands: dense arrays, a row repeated down the rows
- * (bias), a value repeated along each row (per-row scalar), or a single value. The loops are
+/* Elementwise kernels over 3-D strided operands: dense arrays, a row repeated down the rows
+ * (bias), a value repeated along each row (per-row scalar), a block repeated along a middle
+ * axis, or a single value. The loops are
  * written once over an element type in elementwise.inc and instantiated for float and double.
  *
  * Results match the JS kernels: float32 + − × ÷, sqrt, min/max and comparisons are exact in
@@ -49,19 +50,20 @@ typedef struct {
   int op;
   nb_type type;
   nb_operand a, b;
-  long rows, cols;
+  long depth, rows, cols;
   void *out;
   int binary;
 } ew_job;
 
-/* Elements [begin, end) of the flattened [rows, cols] range, walked row by row. */
+/* Elements [begin, end) of the flattened [depth, rows, cols] range, walked row by row. */
 static void ew_range(void *arg, long begin, long end) {
   const ew_job *j = arg;
   while (begin < end) {
-    long r = begin / j->cols, c = begin % j->cols;
+    long row = begin / j->cols, c = begin % j->cols;
+    long d = row / j->rows, r = row % j->rows;
     long len = j->cols - c;
     if (len > end - begin) len = end - begin;
-    long ia = r * j->a.rs + c * j->a.cs, ib = r * j->b.rs + c * j->b.cs;
+    long ia = d * j->a.ds + r * j->a.rs + c * j->a.cs, ib = d * j->b.ds + r * j->b.rs + c * j->b.cs;
     if (j->type == T_F32) {
       const float *a = (const float *)j->a.data + ia;
       if (!j->binary) unary_segment_f32(j->op, a, j->a.cs, (float *)j->out + begin, len);
@@ -80,16 +82,16 @@ static int costly_unary(int op) {
 }
 
 static void ew_run(ew_job *j, int costly) {
-  long n = j->rows * j->cols;
+  long n = j->depth * j->rows * j->cols;
   nb_parallel_for(ew_range, j, n, nb_grain(n, 1, costly ? GRAIN_COSTLY : GRAIN_CHEAP, 4));
 }
 
-void nb_unary(int op, nb_type type, nb_operand x, long rows, long cols, void *out) {
-  ew_job j = {op, type, x, x, rows, cols, out, 0};
+void nb_unary(int op, nb_type type, nb_operand x, long depth, long rows, long cols, void *out) {
+  ew_job j = {op, type, x, x, depth, rows, cols, out, 0};
   ew_run(&j, costly_unary(op));
 }
 
-void nb_binary(int op, nb_type type, nb_operand a, nb_operand b, long rows, long cols, void *out) {
-  ew_job j = {op, type, a, b, rows, cols, out, 1};
+void nb_binary(int op, nb_type type, nb_operand a, nb_operand b, long depth, long rows, long cols, void *out) {
+  ew_job j = {op, type, a, b, depth, rows, cols, out, 1};
   ew_run(&j, op == B_POW);
 }

@@ -98,16 +98,17 @@ enum { R_SUM, R_MAX, R_MIN, R_PROD, R_COUNT };
 
 typedef enum { T_F32 = 0, T_F64 = 1, T_U8 = 2 } nb_type;
 
-/* A 2-D strided operand: element (r, c) at data[r*rs + c*cs]. */
+/* A 3-D strided operand: element (d, r, c) at data[d*ds + r*rs + c*cs]. Three dimensions cover
+ * a broadcast along a middle axis ([B, T, C] against [B, 1, C]), which does not merge to 2-D. */
 typedef struct {
   const void *data;
-  long rs, cs;
+  long ds, rs, cs;
 } nb_operand;
 
-/* out[r*cols + c] = op(x(r, c)); x and out have element type `type`. */
-void nb_unary(int op, nb_type type, nb_operand x, long rows, long cols, void *out);
-/* out[r*cols + c] = a(r, c) op b(r, c); comparisons write bytes (0/1), the rest `type`. */
-void nb_binary(int op, nb_type type, nb_operand a, nb_operand b, long rows, long cols, void *out);
+/* out[(d*rows + r)*cols + c] = op(x(d, r, c)); x and out have element type `type`. */
+void nb_unary(int op, nb_type type, nb_operand x, long depth, long rows, long cols, void *out);
+/* out[(d*rows + r)*cols + c] = a(d, r, c) op b(d, r, c); comparisons write bytes (0/1), the rest `type`. */
+void nb_binary(int op, nb_type type, nb_operand a, nb_operand b, long depth, long rows, long cols, void *out);
 /* out[o] = op over r < n of x[o*n + r]; sums and products accumulate in double. */
 void nb_reduce_last(int op, nb_type type, const void *x, long outer, long n, void *out);
 

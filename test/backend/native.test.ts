@@ -29,7 +29,7 @@ function child(env: Record<string, string>, ...args: string[]) {
   return { ...JSON.parse(r.stdout), stderr: r.stderr } as {
     backend: string;
     info: { backend: string; addon: string; simd: string; gemm: string; threads: number; kernels: string[] };
-    kernel?: { simd: string; cpuSimd: string; sgemm: string; dgemm: string; threads: number };
+    kernel?: { simd: string; cpuSimd: string; sgemm: string; dgemm: string; threads: number; malloc: string };
     failures: string[];
     stderr: string;
   };
@@ -201,6 +201,39 @@ describe('native backend', { skip }, () => {
     });
   }
 
+  test('a broadcast along a middle axis runs in C as a 3-D layout, with the JS values', () => {
+    const r = loadAddon();
+    assert.ok('addon' in r);
+    // x [2, 3, 4] against its maximum over the middle axis, [2, 1, 4] seen as [2, 3, 4] with stride 0
+    const x = Float32Array.from({ length: 24 }, (_, i) => ((i * 7) % 5) - 2);
+    const m = new Float32Array(8);
+    for (let d = 0; d < 2; d++) for (let c = 0; c < 4; c++) m[d * 4 + c] = Math.max(x[d * 12 + c]!, x[d * 12 + 4 + c]!, x[d * 12 + 8 + c]!);
+    const hit = new Uint8Array(24);
+    r.addon.binary(7 /* eq */, x, 0, 12, 4, 1, m, 0, 4, 0, 1, 2, 3, 4, hit);
+    const want = Array.from(x, (v, i) => (v === m[Math.floor(i / 12) * 4 + (i % 4)] ? 1 : 0));
+    assert.deepEqual(Array.from(hit), want);
+    const neg = new Float32Array(24);
+    r.addon.unary(0 /* neg */, m, 0, 4, 0, 1, 2, 3, 4, neg);
+    assert.deepEqual(Array.from(neg), Array.from({ length: 24 }, (_, i) => -m[Math.floor(i / 12) * 4 + (i % 4)]!));
+    // the backend takes the same layouts (big enough to be split across threads) and agrees with JS
+    for (const [depth, rows, cols] of [[2, 3, 4], [64, 40, 256]] as const) {
+      const n = depth * rows * cols;
+      const a: View = { data: Float32Array.from(sample(n, 3, true)), shape: [depth, rows, cols], strides: [rows * cols, cols, 1], offset: 0 };
+      const bv: View = { data: Float32Array.from(sample(depth * cols + 1, 9, true)), shape: [depth, rows, cols], strides: [cols, 0, 1], offset: 1 };
+      for (const op of ['eq', 'mul', 'sub', 'maximum'] as const) {
+        const Out = COMPARE.has(op) ? Uint8Array : Float32Array;
+        const got = new Out(n), want = new Out(n);
+        b.binary(op, a, bv, got);
+        jsBackend.binary(op, a, bv, want);
+        assertSameArrays(got, want, 0, `${op} over [${depth}, ${rows}, ${cols}] with a middle-axis broadcast`);
+      }
+      const got = new Float32Array(n), want = new Float32Array(n);
+      b.unary('exp', bv, got);
+      jsBackend.unary('exp', bv, want);
+      assertSameArrays(got, want, 1e-6, `exp of a middle-axis broadcast [${depth}, ${rows}, ${cols}]`);
+    }
+  });
+
   test('int32 and mixed storage go to the JS kernels', () => {
     const a: View = { data: Int32Array.from([1, -2, 3, 2147483647]), shape: [4], strides: [1], offset: 0 };
     const f: View = { data: Float32Array.from([1, 2, 3, 4]), shape: [4], strides: [1], offset: 0 };
@@ -223,11 +256,12 @@ describe('native backend', { skip }, () => {
     assert.throws(() => addon.gemm(false, false, 2, 2, 2, a, 0, 1, a, 0, 2, c, 0, 2), /leading dimension/);
     assert.throws(() => addon.gemm(false, false, 2, 2, 2, a, 0, 2, new Float64Array(6), 0, 2, c, 0, 2), /must all be Float32Array or all Float64Array/);
     assert.throws(() => addon.gemm(false, false, 2.5, 2, 2, a, 0, 2, a, 0, 2, c, 0, 2), /m must be an integer/);
-    assert.throws(() => addon.unary(1, a, 1, 3, 1, 2, 3, new Float32Array(6)), /exceeds/);
-    assert.throws(() => addon.unary(1, a, 0, 3, 1, 2, 3, new Float64Array(6)), /wrong element type/);
-    assert.throws(() => addon.binary(7, a, 0, 3, 1, a, 0, 3, 1, 2, 3, new Float32Array(6)), /wrong element type/);
+    assert.throws(() => addon.unary(1, a, 1, 6, 3, 1, 1, 2, 3, new Float32Array(6)), /x: the view at offset 1 reaches elements 1\.\.6 of 6/);
+    assert.throws(() => addon.unary(1, a, 0, 6, 3, 1, 2, 2, 3, new Float32Array(12)), /reaches elements 0\.\.11 of 6/);
+    assert.throws(() => addon.unary(1, a, 0, 6, 3, 1, 1, 2, 3, new Float64Array(6)), /wrong element type/);
+    assert.throws(() => addon.binary(7, a, 0, 6, 3, 1, a, 0, 6, 3, 1, 1, 2, 3, new Float32Array(6)), /wrong element type/);
     assert.throws(() => addon.reduce(0, a, 1, 2, 3, new Float32Array(2)), /exceeds/);
-    assert.throws(() => addon.unary(99, a, 0, 3, 1, 2, 3, new Float32Array(6)), /unknown op/);
+    assert.throws(() => addon.unary(99, a, 0, 6, 3, 1, 1, 2, 3, new Float32Array(6)), /unknown op/);
   });
 
   test('NABLA_BACKEND=js starts on the JS kernels without loading the addon', () => {
@@ -250,6 +284,15 @@ describe('native backend', { skip }, () => {
     const r = child({ NABLA_BACKEND: 'gpu' });
     assert.equal(r.backend, 'native');
     assert.match(r.stderr, /^nabla: NABLA_BACKEND=gpu is not 'js' or 'native'; using the native kernels\n$/);
+  });
+
+  test('on glibc the addon keeps large blocks on the heap, unless told not to or malloc is tuned already', (t) => {
+    const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+    if (!glibc) return t.skip('not glibc: malloc is left alone');
+    const clean = { NABLA_MALLOC_TUNING: '', GLIBC_TUNABLES: '', MALLOC_MMAP_THRESHOLD_: '', MALLOC_TRIM_THRESHOLD_: '' };
+    assert.equal(child(clean).kernel!.malloc, 'glibc: mmap threshold 32 MiB, trim threshold 256 MiB');
+    assert.equal(child({ ...clean, NABLA_MALLOC_TUNING: '0' }).kernel!.malloc, 'default (NABLA_MALLOC_TUNING=0)');
+    assert.equal(child({ ...clean, GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=1048576' }).kernel!.malloc, 'default (set by the environment)');
   });
 
   test('every other micro-kernel the CPU supports passes the GEMM suite (NABLA_KERNEL)', (t) => {

@@ -19,6 +19,13 @@ export interface NativeKernelInfo {
   dgemm: string;
   /** Threads parallel kernels use (`NABLA_NUM_THREADS`, else the number of cores). */
   threads: number;
+  /**
+   * How the addon set up malloc when it loaded: on glibc, large blocks come from a heap that is
+   * kept rather than trimmed, so a training step reuses memory instead of faulting in fresh
+   * pages ('glibc: mmap threshold 32 MiB, trim threshold 256 MiB'); 'default (…)' with the reason
+   * when left alone (`NABLA_MALLOC_TUNING=0`, or malloc tuned by the environment).
+   */
+  malloc: string;
 }
 
 /**
@@ -33,14 +40,17 @@ export interface NativeAddon extends MovementAddon, NativeAttentionAddon, Native
     b: FloatArray, bOffset: number, ldb: number,
     c: FloatArray, cOffset: number, ldc: number,
   ): void;
-  /** `out[r*cols + c] = op(x[xOffset + r*xRowStride + c*xColStride])` */
-  unary(op: number, x: FloatArray, xOffset: number, xRowStride: number, xColStride: number, rows: number, cols: number, out: FloatArray): void;
-  /** `out[r*cols + c] = a(r, c) op b(r, c)`; comparisons write a Uint8Array. */
+  /** `out[(d*rows + r)*cols + c] = op(x[xOffset + d*xDepthStride + r*xRowStride + c*xColStride])` */
+  unary(
+    op: number, x: FloatArray, xOffset: number, xDepthStride: number, xRowStride: number, xColStride: number,
+    depth: number, rows: number, cols: number, out: FloatArray,
+  ): void;
+  /** `out[(d*rows + r)*cols + c] = a(d, r, c) op b(d, r, c)`; comparisons write a Uint8Array. */
   binary(
     op: number,
-    a: FloatArray, aOffset: number, aRowStride: number, aColStride: number,
-    b: FloatArray, bOffset: number, bRowStride: number, bColStride: number,
-    rows: number, cols: number, out: FloatArray | Uint8Array,
+    a: FloatArray, aOffset: number, aDepthStride: number, aRowStride: number, aColStride: number,
+    b: FloatArray, bOffset: number, bDepthStride: number, bRowStride: number, bColStride: number,
+    depth: number, rows: number, cols: number, out: FloatArray | Uint8Array,
   ): void;
   /** `out[o] = op over r < n of x[offset + o*n + r]` */
   reduce(op: number, x: FloatArray, offset: number, outer: number, n: number, out: FloatArray): void;

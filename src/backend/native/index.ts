@@ -29,17 +29,22 @@ const DEFAULT_THRESHOLDS: NativeThresholds = { minElements: 512, minGemm: 512 };
 export const NATIVE_KERNELS: ReadonlySet<keyof Backend> = new Set(['gemm', 'unary', 'binary', 'reduce', 'attentionForward', 'attentionBackward', ...MOVEMENT_KERNELS, ...FUSED_KERNELS]);
 
 /**
- * The views as 2-D `[rows, cols]` operands (after merging dimensions laid out alike), each with a
- * row and a column stride: dense blocks, a row repeated down the rows (stride 0 rows), a value
- * per row (stride 0 columns). Undefined when more than two dimensions remain.
+ * The views as 3-D `[depth, rows, cols]` operands (after merging dimensions laid out alike), each
+ * with a depth, a row and a column stride: dense blocks, a row repeated down the rows (stride 0
+ * rows), a value per row (stride 0 columns), and a block repeated along a middle axis (`[B, T, C]`
+ * against `[B, 1, C]`: a max's gradient, a mask over time steps), which does not merge to 2-D.
+ * Undefined when more than three dimensions remain.
  */
-function layout2d(shape: readonly number[], views: readonly View[]): { rows: number; cols: number; strides: [number, number][] } | undefined {
+function layout3d(shape: readonly number[], views: readonly View[]): { shape: [number, number, number]; strides: [number, number, number][] } | undefined {
   const c = coalesce(shape, views.map((v) => v.strides));
-  const nd = c.shape.length;
-  if (nd > 2) return undefined;
-  if (nd === 0) return { rows: 1, cols: 1, strides: views.map(() => [0, 0]) };
-  if (nd === 1) return { rows: 1, cols: c.shape[0]!, strides: c.strides.map((s) => [0, s[0]!]) };
-  return { rows: c.shape[0]!, cols: c.shape[1]!, strides: c.strides.map((s) => [s[0]!, s[1]!]) };
+  const pad = 3 - c.shape.length;
+  if (pad < 0) return undefined;
+  const lead = new Array<number>(pad).fill(1);
+  const zeros = new Array<number>(pad).fill(0);
+  return {
+    shape: [...lead, ...c.shape] as [number, number, number],
+    strides: c.strides.map((s) => [...zeros, ...s] as [number, number, number]),
+  };
 }
 
 const backends = new WeakSet<Backend>();
@@ -50,7 +55,7 @@ export function isNativeBackend(b: Backend): boolean {
 }
 
 /**
- * The JS backend with GEMM, elementwise unary/binary on up-to-2-D layouts, and last-axis
+ * The JS backend with GEMM, elementwise unary/binary on up-to-3-D layouts, and last-axis
  * reductions replaced by the addon's kernels. Every other case (int32/bool data, higher-rank
  * strided layouts, small sizes) goes to the JS kernel, so results never depend on the path
  * beyond float rounding.
@@ -70,22 +75,21 @@ export function createNativeBackend(addon: NativeAddon, thresholds: Partial<Nati
       (transA, transB, m, n, k, a, aOff, lda, bm, bOff, ldb, c, cOff, ldc) =>
         addon.gemm(transA, transB, m, n, k, a as FloatArray, aOff, lda, bm as FloatArray, bOff, ldb, c as FloatArray, cOff, ldc),
     ),
-    // up to 2-D layouts (after merging dimensions); others run the JS kernel
+    // up to 3-D layouts (after merging dimensions); others run the JS kernel
     unary: route(js.unary, minElements, (_op, x, out) => (sameFloat(out, x.data) ? elementCount(x.shape) : undefined), (op, x, out) => {
-      const l = layout2d(x.shape, [x]);
+      const l = layout3d(x.shape, [x]);
       if (!l) return js.unary(op, x, out);
-      const [rs, cs] = l.strides[0]!;
-      addon.unary(UNARY_CODES[op], x.data as FloatArray, x.offset, rs, cs, l.rows, l.cols, out as FloatArray);
+      const [d, r, c] = l.shape;
+      addon.unary(UNARY_CODES[op], x.data as FloatArray, x.offset, ...l.strides[0]!, d, r, c, out as FloatArray);
     }),
     binary: route(
       js.binary, minElements,
       (op, a, bv, out) => (sameFloat(a.data, bv.data) && (COMPARISONS.has(op) ? out instanceof Uint8Array : out.constructor === a.data.constructor) ? elementCount(a.shape) : undefined),
       (op, a, bv, out) => {
-        const l = layout2d(a.shape, [a, bv]);
+        const l = layout3d(a.shape, [a, bv]);
         if (!l) return js.binary(op, a, bv, out);
-        const [ars, acs] = l.strides[0]!;
-        const [brs, bcs] = l.strides[1]!;
-        addon.binary(BINARY_CODES[op], a.data as FloatArray, a.offset, ars, acs, bv.data as FloatArray, bv.offset, brs, bcs, l.rows, l.cols, out as FloatArray);
+        const [d, r, c] = l.shape;
+        addon.binary(BINARY_CODES[op], a.data as FloatArray, a.offset, ...l.strides[0]!, bv.data as FloatArray, bv.offset, ...l.strides[1]!, d, r, c, out as FloatArray);
       },
     ),
     // the last axis (inner = 1) or a middle one
