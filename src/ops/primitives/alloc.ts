@@ -39,7 +39,7 @@ export function uninitialized(dtype: DType, shape: readonly number[]): Tensor {
 /** The tensor itself when contiguous, else a contiguous copy (no autograd: for kernels only). */
 export function contiguousCopy(t: Tensor): Tensor {
   if (t.isContiguous) return t;
-  const out = empty(t.dtype, t.shape);
+  const out = uninitialized(t.dtype, t.shape);
   backend().copy(t.strided(), out.strided());
   return out;
 }

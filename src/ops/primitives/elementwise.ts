@@ -1,17 +1,18 @@
 import { backend } from '../../backend/index.js';
 import type { BinaryOp, UnaryOp } from '../../backend/backend.js';
-import { allocate, type DType } from '../../tensor/dtype.js';
-import { broadcastShapes, shapesEqual, sizeOf } from '../../tensor/shape.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { DType } from '../../tensor/dtype.js';
+import { broadcastShapes, shapesEqual } from '../../tensor/shape.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import { add, cast, div, eq, gt, lt, mul, pow, sub, where } from '../binary.js';
 import { expandView, sumTo } from '../broadcast.js';
 import { cos, erfDerivative, log, neg, sign, sin } from '../unary.js';
-import { empty } from './alloc.js';
+import { uninitialized } from './alloc.js';
 import type { PrimDef, PrimTable } from './types.js';
 
 function unaryForward(op: UnaryOp) {
   return ([x]: readonly Tensor[]): Tensor => {
-    const out = empty(x!.dtype, x!.shape);
+    // every element is written: large outputs skip the zero fill (see uninitialized)
+    const out = uninitialized(x!.dtype, x!.shape);
     backend().unary(op, x!.strided(), out.storage);
     return out;
   };
@@ -21,7 +22,7 @@ function unaryForward(op: UnaryOp) {
 function binaryForward(op: BinaryOp, outDType?: DType) {
   return ([a, b]: readonly Tensor[]): Tensor => {
     const shape = shapesEqual(a!.shape, b!.shape) ? a!.shape.slice() : broadcastShapes(op, a!.shape, b!.shape);
-    const out = new Tensor(allocate(outDType ?? a!.dtype, sizeOf(shape)), shape);
+    const out = uninitialized(outDType ?? a!.dtype, shape);
     backend().binary(op, expandView(a!, shape), expandView(b!, shape), out.storage);
     return out;
   };
@@ -111,7 +112,7 @@ export const otherElementwisePrims: PrimTable<'where' | 'cast'> = {
   where: {
     forward: ([c, a, b]) => {
       const shape = broadcastShapes('where', broadcastShapes('where', c!.shape, a!.shape), b!.shape);
-      const out = empty(a!.dtype, shape);
+      const out = uninitialized(a!.dtype, shape);
       backend().where(expandView(c!, shape), expandView(a!, shape), expandView(b!, shape), out.storage);
       return out;
     },
@@ -120,7 +121,7 @@ export const otherElementwisePrims: PrimTable<'where' | 'cast'> = {
   },
   cast: {
     forward: ([x], { dtype }) => {
-      const out = empty(dtype, x!.shape);
+      const out = uninitialized(dtype, x!.shape);
       backend().copy(x!.strided(), out.strided());
       return out;
     },

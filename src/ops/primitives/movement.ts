@@ -3,7 +3,7 @@ import { sizeOf } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { sumTo } from '../broadcast.js';
 import { permute, reshape, sliceAdjoint, stridedSlice } from '../movement.js';
-import { contiguousCopy, empty } from './alloc.js';
+import { contiguousCopy, empty, uninitialized } from './alloc.js';
 import type { PrimTable, SliceParams } from './types.js';
 
 /** The view of `t` that a slice reads (shares storage). */
@@ -85,7 +85,8 @@ export const movementPrims: PrimTable<'reshape' | 'permute' | 'expand' | 'slice'
       const first = xs[0]!;
       const shape = first.shape.slice();
       shape[axis] = xs.reduce((s, t) => s + t.shape[axis]!, 0);
-      const out = empty(first.dtype, shape);
+      // the parts cover it: no zero fill
+      const out = uninitialized(first.dtype, shape);
       let at = 0;
       for (const t of xs) {
         const n = t.shape[axis]!;

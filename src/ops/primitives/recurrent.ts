@@ -40,6 +40,22 @@ function unpack(inputs: readonly Tensor[], p: RecurrentScanParams) {
   return { xp: xp!, u: u!, states, recBias, mask, drop, T, B, n, geometry };
 }
 
+/**
+ * `dState += dh (· drop)` on the first `n` columns of each of the `B` rows (width `K`), then
+ * `dState += g[gOff…]` over whole rows: the loop of backpropagation through time between two
+ * steps, with the dropout test and the index arithmetic out of the inner loops.
+ */
+function addStepGradients(dState: FloatArray, dh: FloatArray, dr: FloatArray | null, g: FloatArray, gOff: number, B: number, n: number, K: number): void {
+  for (let r = 0; r < B; r++) {
+    const row = r * K;
+    const hr = r * n;
+    if (dr) for (let j = 0; j < n; j++) dState[row + j] = dState[row + j]! + dh[hr + j]! * dr[hr + j]!;
+    else for (let j = 0; j < n; j++) dState[row + j] = dState[row + j]! + dh[hr + j]!;
+    const gr = gOff + row;
+    for (let j = 0; j < K; j++) dState[row + j] = dState[row + j]! + g[gr + j]!;
+  }
+}
+
 /** The `recurrentScan` entry of the primitive table. */
 export const recurrentPrims: PrimTable<'recurrentScan'> = {
   recurrentScan: {
@@ -100,11 +116,7 @@ export const recurrentPrims: PrimTable<'recurrentScan'> = {
       for (let t = T - 1; t >= 0; t--) {
         b.recurrentStepBackward(geometry, dState, gates, t * B * W, S, t * B * K, m, t * B, dx, t * B * G, p.cell === 'gru' ? dRec : null, t * B * G);
         b.gemm(false, true, B, n, G, dRec, t * B * G, G, U, 0, G, dh, 0, n);
-        const gOff = t * B * K;
-        for (let r = 0; r < B; r++) {
-          for (let j = 0; j < n; j++) dState[r * K + j] = dState[r * K + j]! + (dr ? dh[r * n + j]! * dr[r * n + j]! : dh[r * n + j]!);
-          for (let j = 0; j < K; j++) dState[r * K + j] = dState[r * K + j]! + g[gOff + r * K + j]!;
-        }
+        addStepGradients(dState, dh, dr, g, t * B * K, B, n, K);
       }
       let dU: Tensor | null = null;
       if (u.requiresGrad) {
