@@ -29,9 +29,9 @@ const model = join(dir, 'model');
 
 test('train --model text → evaluate --data → plot --confusion --data → predict --text and FILE.txt', () => {
   const train = nabla('train', '--model', 'text', '--data', trainFile, '--label-column', 'sentiment', '--epochs', '2', '--batch-size', '16',
-    '--max-tokens', '100', '--sequence-length', '12', '--embedding-dim', '16', '--seed', '1', '--out', model);
+    '--max-tokens', '100', '--sequence-length', '12', '--embedding-dim', '16', '--seed', '1', '--lr', '0.005', '--out', model);
   assert.equal(train.code, 0, train.err);
-  assert.match(train.out, /model text, 2 epochs, batch 16, adam lr 0\.005, seed 1/);
+  assert.match(train.out, /model text \(text-cnn, the best recipe on SST-2\), 2 epochs, batch 16, adam lr 0\.005, seed 1/);
   // by default 10 % of the distinct sentences are held out (no phrases in this file, none left out)
   assert.match(train.out, /data: 360 training and 40 validation texts \(10 % of the sentences, seed 1\), 2 classes\n/);
   const val = Number(/validation accuracy: ([\d.]+)%/.exec(train.out)![1]);
