@@ -23,7 +23,8 @@
         "native/fused.c",
         "native/addon_fused.c",
         "native/recurrent.c",
-        "native/addon_recurrent.c"
+        "native/addon_recurrent.c",
+        "native/fft.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-O3", "-std=gnu11", "-fno-math-errno", "-ffp-contract=off", "-Wall", "-Wextra", "-Wno-unused-parameter"],

@@ -16,6 +16,8 @@
 #include "recurrent.h"
 #include "napi_args.h"
 
+napi_value nb_fft_register(napi_env env, napi_value exports); /* fft.c */
+
 /* The typed arrays the core kernels take. */
 #define ARRAY (NB_F32 | NB_F64 | NB_U8)
 
@@ -212,5 +214,6 @@ NAPI_MODULE_INIT() {
   if (!nb_attention_register(env, exports)) return NULL;
   if (!nb_fused_register(env, exports)) return NULL;
   if (!nb_recurrent_register(env, exports)) return NULL;
+  if (!nb_fft_register(env, exports)) return NULL;
   return exports;
 }

@@ -112,4 +112,13 @@ void nb_binary(int op, nb_type type, nb_operand a, nb_operand b, long depth, lon
 /* out[o] = op over r < n of x[o*n + r]; sums and products accumulate in double. */
 void nb_reduce_last(int op, nb_type type, const void *x, long outer, long n, void *out);
 
+/* ---- FFT (fft.c): float32 rows, LANES at a time; 0, or -1 for an unsupported length or no memory ---- */
+
+/* Whether length n has no prime factor above the kernels' largest radix (others run in JS). */
+int nb_fft_supported(long n);
+/* out[b] = scale·DFT(x[b]) (the + sign when inverse) for `batch` complex rows [n, 2]. */
+int nb_fft_f32(const float *x, long batch, long n, int inverse, float scale, float *out);
+/* The first ⌊n/2⌋+1 bins [.., 2] of the DFT of each of `batch` real rows of n samples. */
+int nb_rfft_f32(const float *x, long batch, long n, float *out);
+
 #endif

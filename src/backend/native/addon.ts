@@ -5,6 +5,7 @@ import type { FloatArray } from '../fused-kernels.js';
 import type { NativeAttentionAddon } from './attention.js';
 import type { NativeFusedAddon } from './fused.js';
 import type { NativeRecurrentAddon } from './recurrent.js';
+import type { NativeFftAddon } from './fft.js';
 import type { MovementAddon } from './movement.js';
 
 /** What the addon reports about itself: SIMD level in use and available, GEMM micro-kernels, threads. */
@@ -33,7 +34,7 @@ export interface NativeKernelInfo {
  * Each checks its arguments and the bounds of every array access, then computes in place; op
  * codes are the indices of the lists in ops.ts.
  */
-export interface NativeAddon extends MovementAddon, NativeAttentionAddon, NativeFusedAddon, NativeRecurrentAddon {
+export interface NativeAddon extends MovementAddon, NativeAttentionAddon, NativeFusedAddon, NativeRecurrentAddon, NativeFftAddon {
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number,
     a: FloatArray, aOffset: number, lda: number,
@@ -68,6 +69,7 @@ const FUNCTIONS: Record<keyof NativeAddon, true> = {
   adamUpdate: true, sgdUpdate: true, softmax: true, softmaxBackward: true, crossEntropy: true, crossEntropyBackward: true,
   biasActivation: true, biasActivationBackward: true, layerNorm: true, layerNormBackward: true,
   recurrentStepForward: true, recurrentStepBackward: true,
+  fftSupported: true, fft: true, rfft: true,
 };
 
 /** The package root (this file is src/backend/native/ or dist/backend/native/ below it). */

@@ -6,6 +6,7 @@ import { loadAddon, type NativeAddon, type NativeKernelInfo } from './addon.js';
 import { nativeAttentionKernels } from './attention.js';
 import { FUSED_KERNELS, nativeFused } from './fused.js';
 import { nativeRecurrent } from './recurrent.js';
+import { nativeFft } from './fft.js';
 import { movementKernels, MOVEMENT_KERNELS } from './movement.js';
 import { BINARY_CODES, COMPARISONS, REDUCE_CODES, UNARY_CODES } from './ops.js';
 import { elementCount, isFloatArray, route, sameFloat } from './route.js';
@@ -26,7 +27,7 @@ export interface NativeThresholds {
 const DEFAULT_THRESHOLDS: NativeThresholds = { minElements: 512, minGemm: 512 };
 
 /** The Backend entries the addon replaces; the rest are the JS kernels. */
-export const NATIVE_KERNELS: ReadonlySet<keyof Backend> = new Set(['gemm', 'unary', 'binary', 'reduce', 'attentionForward', 'attentionBackward', ...MOVEMENT_KERNELS, ...FUSED_KERNELS]);
+export const NATIVE_KERNELS: ReadonlySet<keyof Backend> = new Set(['gemm', 'unary', 'binary', 'reduce', 'attentionForward', 'attentionBackward', 'fft', 'rfft', ...MOVEMENT_KERNELS, ...FUSED_KERNELS]);
 
 /**
  * The views as 3-D `[depth, rows, cols]` operands (after merging dimensions laid out alike), each
@@ -69,6 +70,7 @@ export function createNativeBackend(addon: NativeAddon, thresholds: Partial<Nati
     ...nativeAttentionKernels(addon, minElements),
     ...nativeFused(addon, minElements),
     ...nativeRecurrent(addon),
+    ...nativeFft(addon),
     name: 'native',
     gemm: route(
       js.gemm, minGemm, (_tA, _tB, m, n, k, a, _ao, _lda, bm, _bo, _ldb, c) => (sameFloat(c, a, bm) ? m * n * k : undefined),

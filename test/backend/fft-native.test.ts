@@ -1,0 +1,109 @@
+/**
+ * The native FFT kernels (native/fft.c) against the JS reference kernels (double precision),
+ * called directly on raw arrays: complex forward and inverse, real rows of even and odd lengths
+ * (400 = 2⁴·5², the spectrogram's; primes up to the largest radix; 1 and 2), offsets, batches
+ * that do and do not fill the SIMD lanes, several threads; lengths with a large prime factor and
+ * float64 left to the JS kernels; and the argument checks of the C wrappers. Skipped when the
+ * addon is not built.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { jsBackend, nativeBackend, nativeUnavailableReason, setNativeThreads } from '../../src/backend/index.js';
+import { loadAddon } from '../../src/backend/native/addon.js';
+
+const native = nativeBackend({ minElements: 0, minGemm: 0 });
+const skip = native ? false : `native addon unavailable: ${nativeUnavailableReason()}`;
+
+function values(n: number, seed: number): Float32Array {
+  let s = seed;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = (s / 2 ** 32 - 0.5) * 3;
+  }
+  return out;
+}
+
+/** The largest |a − b| over the largest |b|: the error relative to the spectrum's peak. */
+function relToPeak(a: Float32Array, b: Float32Array): number {
+  let err = 0;
+  let peak = 0;
+  for (let i = 0; i < b.length; i++) {
+    err = Math.max(err, Math.abs(a[i]! - b[i]!));
+    peak = Math.max(peak, Math.abs(b[i]!));
+  }
+  return err / peak;
+}
+
+const LENGTHS = [1, 2, 3, 5, 8, 12, 30, 31, 200, 256, 400, 401, 2 * 29 * 3];
+
+describe('native FFT kernels against the JS reference', { skip }, () => {
+  for (const threads of [1, 3]) {
+    test(`rfft, ${threads} thread(s): even and odd lengths, offsets, partial lane groups`, () => {
+      setNativeThreads(threads);
+      for (const n of LENGTHS) {
+        for (const batch of [1, 7, 8, 19]) {
+          const x = values(batch * n + 5, n + batch);
+          const bins = Math.floor(n / 2) + 1;
+          const want = new Float32Array(2 * batch * bins);
+          const got = new Float32Array(2 * batch * bins);
+          jsBackend.rfft(x, 5, batch, n, want);
+          native!.rfft(x, 5, batch, n, got);
+          assert.ok(relToPeak(got, want) < 2e-6, `rfft n=${n} batch=${batch}: ${relToPeak(got, want)}`);
+        }
+      }
+    });
+    test(`fft forward and inverse with scale, ${threads} thread(s)`, () => {
+      setNativeThreads(threads);
+      for (const n of LENGTHS) {
+        for (const [inverse, scale] of [[false, 1], [true, 1 / n], [true, 0.5]] as const) {
+          const batch = 11;
+          const x = values(2 * batch * n + 3, 7 * n);
+          const want = new Float32Array(2 * batch * n);
+          const got = new Float32Array(2 * batch * n);
+          jsBackend.fft(x, 3, batch, n, inverse, scale, want);
+          native!.fft(x, 3, batch, n, inverse, scale, got);
+          assert.ok(relToPeak(got, want) < 2e-6, `fft n=${n} inverse=${inverse}: ${relToPeak(got, want)}`);
+        }
+      }
+    });
+  }
+
+  test('a row gives the same bits alone or in a batch (no size threshold for the FFT)', () => {
+    const n = 400;
+    const x = values(9 * n, 3);
+    const all = new Float32Array(2 * 9 * 201);
+    native!.rfft(x, 0, 9, n, all);
+    const one = new Float32Array(2 * 201);
+    native!.rfft(x, 8 * n, 1, n, one);
+    assert.deepEqual(Array.from(one), Array.from(all.subarray(2 * 8 * 201)));
+  });
+
+  test('a length with a prime factor above 31 (37·2) and float64 run the JS kernels, exactly', () => {
+    const x = values(3 * 74, 9);
+    const want = new Float32Array(3 * 2 * 38);
+    const got = new Float32Array(3 * 2 * 38);
+    jsBackend.rfft(x, 0, 3, 74, want);
+    native!.rfft(x, 0, 3, 74, got);
+    assert.deepEqual(got, want);
+    const x64 = Float64Array.from(values(2 * 400, 4));
+    const w64 = new Float64Array(2 * 201 * 2);
+    const g64 = new Float64Array(2 * 201 * 2);
+    jsBackend.rfft(x64, 0, 2, 400, w64);
+    native!.rfft(x64, 0, 2, 400, g64);
+    assert.deepEqual(g64, w64);
+  });
+
+  test('the C wrappers check their arguments', () => {
+    const r = loadAddon();
+    assert.ok('addon' in r);
+    const { addon } = r;
+    assert.equal(addon.fftSupported(400), true);
+    assert.equal(addon.fftSupported(37), false);
+    assert.throws(() => addon.rfft(new Float32Array(10), 0, 2, 8, new Float32Array(20)), /x/);
+    assert.throws(() => addon.rfft(new Float32Array(16), 0, 2, 8, new Float32Array(19)), /out/);
+    assert.throws(() => addon.fft(new Float32Array(32), 0, 2, 8, false, 1, new Float32Array(31)), /out/);
+    assert.throws(() => addon.rfft(new Float32Array(37), 0, 1, 37, new Float32Array(38)), /not supported/);
+    assert.throws(() => addon.rfft(new Float64Array(16) as unknown as Float32Array, 0, 2, 8, new Float32Array(20)), /Float32Array/);
+  });
+});
