@@ -107,6 +107,8 @@ def cnn(p):
 
 import char_gpt  # noqa: E402  (the GPT workloads of issue #7)
 import text_models  # noqa: E402  (the text workloads of issue #14)
+import audio_models  # noqa: E402  (the speech workloads of issue #15)
 
 worker.serve({"sgemm": sgemm, "add": add, "overhead": overhead, "mlp": mlp, "cnn": cnn, "char_gpt": char_gpt.char_gpt_step,
-             "text_cnn": text_models.text_cnn, "text_bilstm": text_models.text_bilstm}, set_threads, info)
+             "text_cnn": text_models.text_cnn, "text_bilstm": text_models.text_bilstm,
+             "audio_mel": audio_models.audio_mel, "audio_crnn": audio_models.audio_crnn}, set_threads, info)
