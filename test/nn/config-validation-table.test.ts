@@ -74,13 +74,17 @@ const REQUIRED: Record<string, Config> = {
   TextVectorization: {},
   MultiWidthConv1D: { filters: 2, kernelSizes: [2, 3] },
   TokenAndPositionEmbedding: { vocabularySize: 10, sequenceLength: 4, embeddingDim: 3, maskZero: true },
+  MelSpectrogram: { sampleRate: 8000, nFft: 64, winLength: 48, hopLength: 16, pad: 1, window: 'hamming', power: 1, normalized: true, center: false, padMode: 'constant', fMin: 20, fMax: 3000, nMels: 12, melScale: 'slaney', output: 'db', topDb: 60 },
+  MFCC: { sampleRate: 8000, nFft: 64, nMels: 12, nMfcc: 5, melNorm: 'slaney', logMels: true },
+  SpecAugment: { freqMaskParam: 4, timeMaskParam: 5, freqMasks: 2, timeMasks: 2, timeMaskMaxRatio: 0.5, maskValue: 0.5, seed: 1 },
+  AddNoise: { snrDb: [5, 20], noiseShape: [2, 16], seed: 1 },
 };
 
 /** Options that are real numbers even when their value is whole: a fraction is no error there. */
 const REAL = new Set([
   'alpha', 'attentionDropout', 'dropout', 'epsilon', 'factor', 'fillValue', 'gain', 'heightFactor', 'l1', 'l2', 'maskValue', 'maxWavelength',
   'maxval', 'mean', 'minval', 'momentum', 'normEpsilon', 'rate', 'recurrentDropout', 'scale', 'scalingFactor', 'seed', 'stddev', 'value',
-  'valueRange', 'widthFactor',
+  'valueRange', 'widthFactor', 'sampleRate', 'fMin', 'fMax', 'power', 'topDb', 'logOffset', 'snrDb', 'timeMaskMaxRatio',
 ]);
 /** Options where one number and an array of them are both right. */
 const NUMBER_OR_LIST = new Set(['LayerNormalization.axis', 'RMSNormalization.axis']);

@@ -28,6 +28,11 @@ export { RandomContrast, type RandomContrastOptions } from './augmentation/rando
 export type { AffineAugmentationOptions } from './augmentation/affine-augmentation.js';
 export type { Factor as AugmentationFactor } from './augmentation/image-batch.js';
 export { Masking, type MaskingOptions } from './masking.js';
+export { MelSpectrogram, type MelSpectrogramLayerOptions, type MelOutput } from './audio/mel-spectrogram.js';
+export { MFCC, type MFCCLayerOptions } from './audio/mfcc.js';
+export { SpecAugment, type SpecAugmentOptions } from './audio/spec-augment.js';
+export { AddNoise, type AddNoiseOptions } from './audio/add-noise.js';
+export type { MelLayerOptions } from './audio/feature-options.js';
 export { SimpleRNN, type SimpleRNNOptions } from './recurrent/simple-rnn.js';
 export { LSTM, type LSTMOptions } from './recurrent/lstm.js';
 export { GRU, type GRUOptions } from './recurrent/gru.js';
