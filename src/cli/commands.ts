@@ -12,6 +12,8 @@ import { predict, PREDICT_COMMAND } from './predict.js';
 import { train, TRAIN_COMMAND } from './train.js';
 import { trainGpt, TRAIN_GPT_COMMAND } from './train-gpt.js';
 import { trainText, TRAIN_TEXT_COMMAND } from './train-text.js';
+import { trainSpeech, TRAIN_SPEECH_COMMAND } from './train-speech.js';
+import { trainSpeechCtc, TRAIN_SPEECH_CTC_COMMAND } from './train-speech-ctc.js';
 import { parseCommand } from './command.js';
 
 /** `nabla info`. */
@@ -39,6 +41,8 @@ export const COMMANDS: readonly Runnable[] = [
   { command: TRAIN_COMMAND, run: train },
   { command: TRAIN_GPT_COMMAND, run: trainGpt },
   { command: TRAIN_TEXT_COMMAND, run: trainText },
+  { command: TRAIN_SPEECH_COMMAND, run: trainSpeech },
+  { command: TRAIN_SPEECH_CTC_COMMAND, run: trainSpeechCtc },
   { command: EVALUATE_COMMAND, run: evaluate },
   { command: PREDICT_COMMAND, run: predict },
   { command: PLOT_COMMAND, run: runPlot },

@@ -9,6 +9,8 @@ import { COMMANDS, type Runnable } from './commands.js';
 import { TrainingInterrupted } from './interrupt.js';
 import { isGptTrain } from './train-gpt.js';
 import { isTextTrain } from './train-text.js';
+import { isSpeechTrain } from './train-speech.js';
+import { isSpeechCtcTrain } from './train-speech-ctc.js';
 
 /** What `nabla help` prints. */
 function usage(): string {
@@ -24,9 +26,9 @@ function usage(): string {
   ].join('\n');
 }
 
-/** The command `nabla NAME ARGS…` runs (`train` is three: the image classifiers, the GPT and the text classifiers). */
+/** The command `nabla NAME ARGS…` runs (`train` is four: the image classifiers, the GPT, the text and the speech classifiers). */
 function find(name: string, args: readonly string[]): Runnable | undefined {
-  const full = name !== 'train' ? name : isGptTrain(args) ? 'train --model gpt' : isTextTrain(args) ? 'train --model text' : name;
+  const full = name !== 'train' ? name : isGptTrain(args) ? 'train --model gpt' : isTextTrain(args) ? 'train --model text' : isSpeechTrain(args) ? 'train --model speech' : isSpeechCtcTrain(args) ? 'train --model speech-ctc' : name;
   return COMMANDS.find((c) => c.command.name === full);
 }
 

@@ -12,6 +12,9 @@ import { parseCommand, type CliCommand } from './command.js';
 import { readInputFile } from './image-input.js';
 import { warn } from '../tensor/warn.js';
 import { predictTexts, readTextLines, takesTexts } from './text-model.js';
+import { predictSpeech, takesWaveforms } from './speech-model.js';
+import { predictCtc } from './train-speech-ctc.js';
+import { SpeechCTC } from '../models/speech-ctc.js';
 import { readTrainedOn } from './trained-on.js';
 
 const FLAGS = {
@@ -23,19 +26,23 @@ const FLAGS = {
 /** `nabla predict`. */
 export const PREDICT_COMMAND: CliCommand<typeof FLAGS> = {
   name: 'predict',
-  summary: 'classify an image (PNG, JPEG), the samples of a CSV or texts with a saved model',
-  synopsis: '  nabla predict DIR FILE.png|FILE.jpg|FILE.csv|FILE.txt [--text TEXT] [--top K] [--max-pixels N]',
+  summary: 'classify an image (PNG, JPEG), the samples of a CSV, texts or WAV clips with a saved model',
+  synopsis: '  nabla predict DIR FILE.png|FILE.jpg|FILE.csv|FILE.txt|FILE.wav… [--text TEXT] [--top K] [--max-pixels N]',
   flags: FLAGS,
   positionals: true,
   notes: `An image is resized, made gray or colour and scaled as the model's training images were
 (model.json records how); a CSV holds one sample of model inputs per line, used as they are.
 A text classifier (nabla train --model text…) takes --text "…" or a UTF-8 file of one text per
 line (empty lines included), and prints one line per text: the class and its probability,
-separated by a tab.
+separated by a tab. A speech classifier (nabla train --model speech) takes WAV files or folders of
+them and prints path<TAB>label<TAB>probability per clip; a clip at another sample rate than the
+model's is resampled to it, with a note on stderr. A CTC model (nabla train --model speech-ctc)
+prints path<TAB>transcription per clip.
 
 examples:
   nabla predict fashion boot.png --top 2      # class 9 Ankle boot (93.1%), class 7 Sneaker (5.2%)
-  nabla predict sst2 --text "a gorgeous, witty film"   # 1<TAB>0.9731`,
+  nabla predict sst2 --text "a gorgeous, witty film"   # 1<TAB>0.9731
+  nabla predict digits a.wav clips/                    # a.wav<TAB>7<TAB>0.9912, then each clip of clips/`,
 };
 
 /** A class as printed: `class 9`, followed by its name unless that is just the number: `class 9 Ankle boot`. */
@@ -54,8 +61,12 @@ export function predict(argv: string[]): string[] {
     if (!takesTexts(model)) throw new ValueError(`predict: ${dir} holds a model that takes ${model.sampleInputShape ? `inputs of shape [${model.sampleInputShape.join(', ')}] (images or samples)` : 'tensors'}, not texts; --text is for text classifiers (nabla train --model text…). Give it an image or a CSV: nabla predict ${dir} FILE`);
     return print(predictTexts(model, dir, [values.text]));
   }
-  if (dir === undefined || file === undefined || positionals.length > 2) throw new ValueError('predict: give the model directory and one input file: nabla predict DIR FILE, or nabla predict DIR --text TEXT (see nabla predict --help)');
+  if (dir === undefined || file === undefined) throw new ValueError('predict: give the model directory and one input file: nabla predict DIR FILE, or nabla predict DIR --text TEXT (see nabla predict --help)');
   const model = loadModel(dir);
+  if (model instanceof SpeechCTC) return print(predictCtc(model, dir, positionals.slice(1)));
+  if (takesWaveforms(model)) return print(predictSpeech(model, dir, positionals.slice(1)));
+  if (positionals.length > 2) throw new ValueError('predict: give the model directory and one input file: nabla predict DIR FILE, or nabla predict DIR --text TEXT (several files are for speech classifiers; see nabla predict --help)');
+  if (/\.wav$/i.test(file)) throw new ValueError(`predict: ${dir} holds a model that does not take audio, and ${file} is a WAV clip; WAV files are for speech classifiers (nabla train --model speech)`);
   if (takesTexts(model)) {
     if (/\.(png|jpe?g)$/i.test(file)) throw new ValueError(`predict: ${dir} holds a text classifier, and ${file} is an image; give --text TEXT or a text file of one text per line`);
     return print(predictTexts(model, dir, readTextLines(file)));

@@ -24,7 +24,7 @@ import { TEXT_MODELS } from './train-text.js';
 export const DEFAULT_DATASET = 'mnist';
 
 const FLAGS = {
-  model: { type: 'string', value: 'mlp|cnn|gpt', help: 'mlp: 784-256-128-10 (default); cnn: two conv blocks with batch norm and pooling, dropout, one dense layer; gpt: a character GPT on a text file (see nabla train --model gpt --help); text, text-cnn, text-lstm, text-transformer, text-bow: text classifiers on a labelled TSV/CSV (see nabla train --model text --help)' },
+  model: { type: 'string', value: 'mlp|cnn|gpt', help: 'mlp: 784-256-128-10 (default); cnn: two conv blocks with batch norm and pooling, dropout, one dense layer; gpt: a character GPT on a text file (see nabla train --model gpt --help); text, text-cnn, text-lstm, text-transformer, text-bow: text classifiers on a labelled TSV/CSV (see nabla train --model text --help); speech: a spoken-word classifier on a folder of WAV clips (see nabla train --model speech --help); speech-ctc: a connected-digit recogniser trained with CTC (see nabla train --model speech-ctc --help)' },
   data: { type: 'string', value: DATASETS.join('|'), help: `the data set (default ${DEFAULT_DATASET})` },
   'data-dir': { type: 'string', value: 'DIR', help: 'directory of the Fashion-MNIST IDX files (default: where the dataset-fashion-mnist package puts them)' },
   epochs: { type: 'string', value: 'N', help: 'epochs to train (default 5 on mnist, 10 on fashion-mnist)' },
@@ -75,7 +75,7 @@ examples:
 function givenSettings(v: FlagValues<typeof FLAGS>): Partial<RunSettings> {
   const s: Partial<RunSettings> = {};
   if (v.model !== undefined) {
-    if (!(MODELS as readonly string[]).includes(v.model)) throw new nb.ValueError(`--model must be one of ${[...MODELS, 'gpt', ...TEXT_MODELS].join(', ')}, got '${v.model}'`);
+    if (!(MODELS as readonly string[]).includes(v.model)) throw new nb.ValueError(`--model must be one of ${[...MODELS, 'gpt', ...TEXT_MODELS, 'speech', 'speech-ctc'].join(', ')}, got '${v.model}'`);
     s.model = v.model;
   }
   if (v.data !== undefined) {

@@ -15,3 +15,4 @@ export {
 export { generate, type GenerateOptions, type GenerationModel, type TextCodec } from './generate.js';
 export { sampleToken, samplingProbabilities, argmaxRow, type SamplingOptions } from './sampling.js';
 export { ctcDecode, type CtcDecodeOptions, type CtcDecoded } from './ctc-decode.js';
+export { editDistance, errorRate } from './error-rate.js';

@@ -22,7 +22,7 @@ function flagsIn(text: string): Set<string> {
 }
 
 test('every flag a command accepts is in its usage text, and the usage names no flag it refuses', () => {
-  assert.deepEqual(COMMANDS.map((c) => c.command.name), ['train', 'train --model gpt', 'train --model text', 'evaluate', 'predict', 'plot', 'generate', 'finetune', 'info']);
+  assert.deepEqual(COMMANDS.map((c) => c.command.name), ['train', 'train --model gpt', 'train --model text', 'train --model speech', 'train --model speech-ctc', 'evaluate', 'predict', 'plot', 'generate', 'finetune', 'info']);
   for (const { command } of COMMANDS) {
     const written = flagsIn(command.synopsis);
     for (const flag of Object.keys(command.flags)) assert.ok(written.has(flag), `nabla ${command.name}: --${flag} is accepted but missing from the usage text`);
@@ -36,7 +36,7 @@ test('every flag a command accepts is in its usage text, and the usage names no 
 });
 
 test('nabla COMMAND --help and -h print the command, its usage and every flag with its meaning', () => {
-  for (const [args, name] of [[['train'], 'train'], [['train', '--model', 'gpt'], 'train --model gpt'], [['train', '--model', 'text-cnn'], 'train --model text'], [['evaluate'], 'evaluate'], [['predict'], 'predict'], [['plot'], 'plot'], [['generate'], 'generate'], [['finetune'], 'finetune'], [['info'], 'info']] as const) {
+  for (const [args, name] of [[['train'], 'train'], [['train', '--model', 'gpt'], 'train --model gpt'], [['train', '--model', 'text-cnn'], 'train --model text'], [['train', '--model', 'speech'], 'train --model speech'], [['train', '--model', 'speech-ctc'], 'train --model speech-ctc'], [['evaluate'], 'evaluate'], [['predict'], 'predict'], [['plot'], 'plot'], [['generate'], 'generate'], [['finetune'], 'finetune'], [['info'], 'info']] as const) {
     const command = COMMANDS.find((c) => c.command.name === name)!.command;
     const help = nabla(...args, '--help');
     assert.equal(help.code, 0, `${name} --help: ${help.err}`);

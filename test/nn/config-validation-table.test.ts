@@ -68,6 +68,7 @@ const REQUIRED: Record<string, Config> = {
   RMSNormalization: {},
   Identity: {},
   GPT: { vocabSize: 10, contextLength: 4, numLayers: 1, numHeads: 1, embedDim: 4 },
+  SpeechCTC: { classes: 2, sampleRate: 400, nMels: 4, nFft: 16, hopLength: 8, filters: [2], units: 2 },
   LoRADense: { base: { className: 'Dense', config: { units: 2 } }, rank: 2, seed: 1 },
   LoRAConv2D: { base: { className: 'Conv2D', config: { filters: 2, kernelSize: 3 } }, rank: 2 },
   Sequential: { layers: [{ className: 'Dense', config: { units: 2 } }] },

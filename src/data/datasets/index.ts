@@ -15,3 +15,4 @@ export { sst2, uciSentiment, SENTIMENT_CLASSES, type UciSentimentData, type UciS
 export { parseDelimited, type DelimitedRow, type ParseDelimitedOptions } from './delimited.js';
 export { audioFolder, type AudioData, type AudioFolderOptions } from './audio-folder.js';
 export { splitAudio, type AudioSplitBy } from './audio-split.js';
+export { connectedDigits, type ConnectedDigits, type ConnectedDigitsOptions } from './connected-digits.js';
