@@ -1,6 +1,6 @@
 /**
  * Mutating the files of one case: each step picks a file and applies the mutator its kind calls
- * for (JSON, safetensors, ONNX, PNG, JPEG, or bytes), or removes, empties or replaces it by a
+ * for (JSON, safetensors, ONNX, PNG, JPEG, WAV, or bytes), or removes, empties or replaces it by a
  * directory.
  */
 import type { CaseFiles } from '../format.js';
@@ -10,6 +10,7 @@ import { mutateJpeg } from './jpeg.js';
 import { mutateJsonBytes } from './json.js';
 import { mutateOnnx } from './onnx.js';
 import { mutatePng } from './png.js';
+import { mutateRiff } from './riff.js';
 import { mutateSafetensors } from './safetensors.js';
 
 /** A mutator of one file's bytes. */
@@ -22,6 +23,7 @@ export function mutatorFor(name: string): BytesMutator {
   if (name.endsWith('.onnx')) return mutateOnnx;
   if (name.endsWith('.png')) return mutatePng;
   if (name.endsWith('.jpg') || name.endsWith('.jpeg')) return mutateJpeg;
+  if (name.endsWith('.wav')) return mutateRiff;
   return mutateBytes;
 }
 

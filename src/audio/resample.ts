@@ -30,6 +30,8 @@ export interface ResampleOptions {
 }
 
 const KAISER_BETA = 14.769656459379492;
+/** The most filter taps built (128 MB of float64): common rate pairs need thousands, 16001 → 16000 needs 2.6e8. */
+const MAX_TAPS = 2 ** 24;
 
 /**
  * Resamples `waveform` (`[..., time]`, float) from `origFreq` to `newFreq` samples per second:
@@ -37,6 +39,8 @@ const KAISER_BETA = 14.769656459379492;
  * kept. Equal to torchaudio.functional.resample with the same options (the filters are computed
  * in float64 and cast to the waveform's dtype). Rates must be whole numbers (as torchaudio
  * requires: to resample 44100 → 5512.5, pass 8 → 1); equal rates return `waveform` itself.
+ * Rate pairs whose reduced ratio needs more than 2²⁴ filter taps (16001 → 16000, or a damaged
+ * file's 2³¹ Hz) are refused with a ValueError rather than built.
  *
  * @example
  * const y = nb.audio.resample(waveform, 8000, 16000);              // [1, 2384] → [1, 4768]
@@ -95,6 +99,11 @@ function sincKernels(origFreq: number, newFreq: number, opts: ResampleOptions, w
   const width = Math.ceil((lpw * orig) / base);
   const n = 2 * width + orig;
   const scale = base / orig;
+  if (n * next > MAX_TAPS) {
+    // torchaudio builds any filter asked for; rates from a damaged WAV header (2³¹ Hz, a prime)
+    // would take gigabytes or more than a typed array holds, so they are refused by name instead
+    throw new ValueError(`${who}: from ${origFreq} to ${newFreq} Hz the rates reduce to ${orig}:${next}, so the filters need ${(n * next).toPrecision(3)} taps (${(n * next * 8 / 1e9).toFixed(1)} GB of float64; at most ${MAX_TAPS} are built); check the sample rate (a damaged file header?), or resample between rates with a larger common divisor (44100 → 16000 reduces to 441:160)`);
+  }
   const i0Beta = kaiser ? besselI0(beta) : 1;
   const taps = new Float64Array(n * next);
   for (let j = 0; j < next; j++) {

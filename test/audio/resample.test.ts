@@ -83,3 +83,12 @@ test('bad arguments name the option and the fix', () => {
   assert.throws(() => resample(tensor([1, 2], { dtype: 'int32' }), 8000, 16000), (e: Error) => e instanceof DTypeError && /must be a float tensor, got int32/.test(e.message));
   assert.throws(() => resample(tensor(1), 8000, 16000), /must have a time axis/);
 });
+
+test('rates whose ratio needs a huge filter (a damaged WAV header, found by the fuzzer) are refused before the filter is built', () => {
+  const x = randn([1, 10]);
+  // 4294967291 is prime: the filters would be 4.3e9 × 16000 taps, more than a typed array can hold
+  assert.throws(() => resample(x, 4294967291, 16000), (e: Error) => e instanceof ValueError && /resample: from 4294967291 to 16000 Hz the rates reduce to 4294967291:16000, so the filters need 6\.\d+e\+13 taps/.test(e.message));
+  // 2³¹ Hz → 16000 reduces to 16777216:125, about 2.3e9 taps (18 GB): a memory blow-up, not a quick error, before
+  assert.throws(() => resample(x, 2 ** 31, 16000), /the rates reduce to 16777216:125, so the filters need 2\.\d+e\+9 taps \(18\.4 GB of float64; at most 16777216 are built\); check the sample rate/);
+  assert.equal(resample(x, 44100, 48000).shape[1], 11);
+});
