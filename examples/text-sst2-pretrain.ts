@@ -1,5 +1,5 @@
-// Does pretraining help on SST-2? (issue 14, item 5.) The README's SST-2 recipe (`nabla train
-// --model text`: fastText bag of embeddings with bigrams, vocabulary 20,000, 64 wide, 48 tokens,
+// Does pretraining help on SST-2? (issue 14, item 5.) The bag-of-embeddings SST-2 recipe (`nabla train
+// --model text-bow`: fastText bag of embeddings with bigrams, vocabulary 20,000, 64 wide, 48 tokens,
 // Adam 5e-3, batch 64, 3 epochs) from scratch, against the same classifier whose unigram
 // embeddings start from CBOW pretraining (nb.models.textLanguageModel: vocabulary 5,000, window 2,
 // 2 epochs of Adam 5e-3, batch 512) on the training part's texts alone, used as unlabelled text;
