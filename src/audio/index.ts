@@ -10,6 +10,7 @@
  */
 export { readWav, writeWav, decodeWav, encodeWav, type Audio, type WriteWavOptions, type WavSampleFormat } from './wav.js';
 export { resample, type ResampleOptions, type ResamplingMethod } from './resample.js';
+export { readMono } from './mono.js';
 export {
   spectrogram, type SpectrogramOptions, type PadMode, type WindowName,
 } from './spectral.js';

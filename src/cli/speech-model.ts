@@ -8,8 +8,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { audioFolder } from '../data/datasets/audio-folder.js';
+import { readMono } from '../audio/mono.js';
 import { readWav } from '../audio/wav.js';
-import { resample } from '../audio/resample.js';
 import type { Model } from '../model/model.js';
 import type { Logs } from '../model/callbacks/callback.js';
 import type { JsonValue } from '../optim/optimizer.js';
@@ -88,18 +88,10 @@ export function wavFiles(paths: readonly string[]): string[] {
 /** One clip as the model takes it: mono, at its rate (resampled with a note), cropped or zero-padded. */
 function clipFor(path: string, input: AudioInput): Float32Array {
   if (extname(path).toLowerCase() !== '.wav') throw new ValueError(`predict: '${path}' is not a .wav file; a speech model takes WAV clips`);
-  const { waveform, sampleRate } = readWav(path);
-  const [channels, frames] = waveform.shape as [number, number];
-  let mono = Float32Array.from(denseData(waveform).subarray(0, frames));
-  const data = denseData(waveform);
-  for (let c = 1; c < channels; c++) for (let i = 0; i < frames; i++) mono[i]! += data[c * frames + i]!;
-  if (channels > 1) mono = mono.map((v) => v / channels);
-  if (sampleRate !== input.sampleRate) {
-    warn(`predict: ${path} is ${sampleRate} Hz and the model takes ${input.sampleRate} Hz: resampled`);
-    mono = Float32Array.from(denseData(resample(new Tensor(mono, [frames]), sampleRate, input.sampleRate)));
-  }
+  const { samples, fileRate } = readMono(path, input.sampleRate);
+  if (fileRate !== input.sampleRate) warn(`predict: ${path} is ${fileRate} Hz and the model takes ${input.sampleRate} Hz: resampled`);
   const out = new Float32Array(input.samples);
-  out.set(mono.subarray(0, input.samples));
+  out.set(samples.subarray(0, input.samples));
   return out;
 }
 

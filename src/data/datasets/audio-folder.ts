@@ -1,7 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { resample } from '../../audio/resample.js';
-import { readWav } from '../../audio/wav.js';
+import { readMono } from '../../audio/mono.js';
 import { denseData } from '../../ops/primitives/alloc.js';
 import { FileNotFoundError, FormatError } from '../../formats/errors.js';
 import { compareCodePoints } from '../../nn/layers/text/code-points.js';
@@ -91,7 +90,7 @@ export function audioFolder(dir: string, opts: AudioFolderOptions): AudioData {
   const index = new Map(classNames.map((n, k) => [n, k]));
   const clips = found.filter((f) => index.has(f.label)).sort((a, b) => index.get(a.label)! - index.get(b.label)! || compareCodePoints(a.path, b.path));
   if (clips.length === 0) throw new FormatError(`${who}: no .wav files in '${dir}'; put each class's clips in a folder named after the class, or name them {label}_….wav`);
-  const mono = clips.map((c) => monoAt(c.path, sampleRate));
+  const mono = clips.map((c) => readMono(c.path, sampleRate).samples);
   const target = duration !== undefined ? Math.round(duration * sampleRate) : Math.max(...mono.map((m) => m.length));
   const n = clips.length;
   const out = new Float32Array(n * target);
@@ -119,24 +118,6 @@ interface Clip {
 
 const isWav = (name: string) => extname(name).toLowerCase() === '.wav';
 const stem = (path: string) => basename(path, extname(path));
-
-/** The clip at `path`, mixed to mono and resampled to `rate`. */
-function monoAt(path: string, rate: number): Float32Array {
-  const { waveform, sampleRate } = readWav(path);
-  const [channels, frames] = waveform.shape as [number, number];
-  const data = denseData(waveform) as Float32Array;
-  let mono = data;
-  if (channels > 1) {
-    mono = new Float32Array(frames);
-    for (let i = 0; i < frames; i++) {
-      let s = 0;
-      for (let c = 0; c < channels; c++) s += data[c * frames + i]!;
-      mono[i] = s / channels;
-    }
-  }
-  if (sampleRate === rate) return mono;
-  return denseData(resample(new Tensor(mono, [frames]), sampleRate, rate)) as Float32Array;
-}
 
 /** One sub-folder per class: every .wav below it, deeper folders included. */
 function byFolder(dir: string, folders: string[]): Clip[] {
