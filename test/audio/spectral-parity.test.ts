@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
+import { peakRelativeError } from './peak-error.js';
 
 const SHARED = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../fixtures/audio/spectral.safetensors', import.meta.url));
@@ -31,17 +32,9 @@ const missing = clips.find((c) => !existsSync(join(SHARED, c.path)));
 const skip = missing ? `the shared clip ${missing.path} is not present in ../shared/data` : false;
 
 /** max |a − b| / max |b| over the whole output. */
-export function peakRelativeError(actual: Tensor, expected: Tensor): number {
+function tensorPeakError(actual: Tensor, expected: Tensor): number {
   assert.deepEqual(actual.shape, expected.shape);
-  const a = nb.cast(actual, 'float64').data() as Float64Array;
-  const b = nb.cast(expected, 'float64').data() as Float64Array;
-  let err = 0;
-  let peak = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i]! - b[i]!));
-    peak = Math.max(peak, Math.abs(b[i]!));
-  }
-  return err / peak;
+  return peakRelativeError(nb.cast(actual, 'float64').data() as Float64Array, nb.cast(expected, 'float64').data() as Float64Array);
 }
 
 /** The clip as torchaudio loaded it, cropped: `[1, length]` float32. */
@@ -71,7 +64,7 @@ describe('spectral features match torchaudio 0.13 on FSDD and Speech Commands cl
       for (const c of cases.filter((k) => k.clip === ci)) {
         const y = run(c, x, outputs);
         outputs.set(c.name, y);
-        const err = peakRelativeError(y, tensors[`${ci}/${c.name}`]!);
+        const err = tensorPeakError(y, tensors[`${ci}/${c.name}`]!);
         worst.set(c.name, Math.max(worst.get(c.name) ?? 0, err));
         assert.ok(err < 1e-4, `${c.name} on ${clip.path}: max |Δ| / max |ref| = ${err.toExponential(2)}`);
       }

@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsBackend, nativeBackend, nativeUnavailableReason, setNativeThreads } from '../../src/backend/index.js';
 import { loadAddon } from '../../src/backend/native/addon.js';
+import { peakRelativeError } from '../audio/peak-error.js';
 
 const native = nativeBackend({ minElements: 0, minGemm: 0 });
 const skip = native ? false : `native addon unavailable: ${nativeUnavailableReason()}`;
@@ -24,16 +25,6 @@ function values(n: number, seed: number): Float32Array {
   return out;
 }
 
-/** The largest |a − b| over the largest |b|: the error relative to the spectrum's peak. */
-function relToPeak(a: Float32Array, b: Float32Array): number {
-  let err = 0;
-  let peak = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i]! - b[i]!));
-    peak = Math.max(peak, Math.abs(b[i]!));
-  }
-  return err / peak;
-}
 
 const LENGTHS = [1, 2, 3, 5, 8, 12, 30, 31, 200, 256, 400, 401, 2 * 29 * 3];
 
@@ -49,7 +40,7 @@ describe('native FFT kernels against the JS reference', { skip }, () => {
           const got = new Float32Array(2 * batch * bins);
           jsBackend.rfft(x, 5, batch, n, want);
           native!.rfft(x, 5, batch, n, got);
-          assert.ok(relToPeak(got, want) < 2e-6, `rfft n=${n} batch=${batch}: ${relToPeak(got, want)}`);
+          assert.ok(peakRelativeError(got, want) < 2e-6, `rfft n=${n} batch=${batch}: ${peakRelativeError(got, want)}`);
         }
       }
     });
@@ -63,7 +54,7 @@ describe('native FFT kernels against the JS reference', { skip }, () => {
           const got = new Float32Array(2 * batch * n);
           jsBackend.fft(x, 3, batch, n, inverse, scale, want);
           native!.fft(x, 3, batch, n, inverse, scale, got);
-          assert.ok(relToPeak(got, want) < 2e-6, `fft n=${n} inverse=${inverse}: ${relToPeak(got, want)}`);
+          assert.ok(peakRelativeError(got, want) < 2e-6, `fft n=${n} inverse=${inverse}: ${peakRelativeError(got, want)}`);
         }
       }
     });
