@@ -34,7 +34,8 @@ export interface RecurrentKernels {
    * One step forward: the new states from `xp` (row stride G·units, at `xpOff`), `rec` (`[rows,
    * G·units]` from 0), the GRU's recurrent bias `recBias` (`[3·units]`, added to `rec`; zeros for a GRU without bias, null for the other cells) and
    * the previous states `prev` at `prevOff`; written to `next` at `nextOff`, except for rows whose
-   * `mask` (at `maskOff`, one value per row, 0 or 1) is 0, which copy `prev`. The gates go to `saved`.
+   * `mask` (at `maskOff`, one value per row, 0 or 1) is 0, which copy `prev` and never read their
+   * row of `rec` (the caller may leave it unset). The gates go to `saved` (zeros for masked rows).
    */
   recurrentStepForward(
     g: RecurrentStepGeometry, xp: FloatArray, xpOff: number, rec: FloatArray, recBias: FloatArray | null,
@@ -46,7 +47,8 @@ export interface RecurrentKernels {
    * output states; it is replaced by the gradient of the previous states along every path but
    * the recurrent matmul (which the caller adds from `dRec·Uᵀ`). Writes the gradient of the
    * input pre-activations to `dxp` at `dxpOff` and of `rec` to `dRec` at `dRecOff` (for SimpleRNN
-   * and LSTM they are equal, and `dRec` may be null).
+   * and LSTM they are equal, and `dRec` may be null); both are zero on masked rows, whose
+   * `dState` passes through unchanged.
    */
   recurrentStepBackward(
     g: RecurrentStepGeometry, dState: FloatArray, saved: FloatArray, savedOff: number,

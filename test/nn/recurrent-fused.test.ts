@@ -88,10 +88,10 @@ const close = (a: nb.Tensor, b: nb.Tensor, tol: number, what: string): void => {
   for (let i = 0; i < x.length; i++) assert.ok(Math.abs(Number(x[i]) - Number(y[i])) <= tol * (1 + Math.abs(Number(y[i]))), `${what}[${i}]: ${x[i]} vs ${y[i]}`);
 };
 
-/** Inputs of one scan: projections, recurrent kernel, states, GRU bias, a mask with padding and a masked middle step, a dropout mask. */
+/** Inputs of one scan: projections, recurrent kernel, states, GRU bias, a mask with padding, a partly and a wholly masked middle step, a dropout mask. */
 function scanInputs(cell: RecurrentCell, dtype: 'float32' | 'float64') {
   const gen = new nb.Generator(7);
-  const [T, B, n] = [5, 3, 4];
+  const [T, B, n] = [6, 3, 4];
   const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
   const leaf = (shape: number[], scale = 1) => {
     const t = nb.mul(nb.randn(shape, { dtype, generator: gen }), scale).detach();
@@ -102,7 +102,7 @@ function scanInputs(cell: RecurrentCell, dtype: 'float32' | 'float64') {
   const u = leaf([n, G * n], 0.5);
   const states = Array.from({ length: cell === 'lstm' ? 2 : 1 }, () => leaf([B, n]));
   const recurrentBias = cell === 'gru' ? leaf([G * n]) : null;
-  const mask = nb.tensor([[1, 1, 1], [1, 0, 1], [1, 1, 1], [0, 1, 1], [0, 1, 0]], { dtype: 'bool' });
+  const mask = nb.tensor([[1, 1, 1], [1, 0, 1], [0, 0, 0], [1, 1, 1], [0, 1, 1], [0, 1, 0]], { dtype: 'bool' });
   const drop = nb.tensor(Array.from({ length: B * n }, (_, i) => (i % 3 === 0 ? 0 : 1.5)), { dtype }).reshape([B, n]);
   return { xp, u, states, recurrentBias, mask, drop, leaves: [xp, u, ...states, ...(recurrentBias ? [recurrentBias] : [])] };
 }
@@ -134,6 +134,33 @@ test('the fused scan equals the cells run as ops: states and every gradient, eve
             fused.grads.forEach((g, i) => close(g, ops.grads[i]!, tol, `${what} gradient ${i}`));
           }
         }
+      }
+    } finally {
+      setBackend(original);
+    }
+  }
+});
+
+test('padding costs no matmul: each step multiplies only its unmasked rows by U, forward and backward', () => {
+  for (const b of BACKENDS) {
+    const calls: number[][] = [];
+    setBackend({ ...b, gemm: (...a) => (calls.push([a[2], a[3], a[4]]), b.gemm(...a)) });
+    try {
+      for (const cell of ['simple', 'lstm', 'gru'] as const) {
+        calls.length = 0;
+        const s = scanInputs(cell, 'float32');
+        const out = recurrentScan(s.xp, s.u, s.states, { cell, activation: 'tanh', recurrentActivation: 'sigmoid', recurrentBias: s.recurrentBias, mask: s.mask });
+        const forwardCalls = calls.splice(0);
+        nb.gradients(nb.sum(out), s.leaves);
+        const n = 4;
+        const G = (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1) * n;
+        const active = [3, 2, 0, 3, 2, 1]; // unmasked rows of each step of scanInputs' mask
+        const steps = active.filter((a) => a > 0);
+        const forward = forwardCalls.filter(([, cols, k]) => cols === G && k === n).map(([m]) => m);
+        // the backward's per-step GEMMs (dU, over all steps at once, has k = T·B = 18)
+        const backward = calls.filter(([, cols, k]) => cols === n && k === G).map(([m]) => m);
+        assert.deepEqual(forward, steps, `${b.name} ${cell}: rows of the forward h·U GEMMs`);
+        assert.deepEqual(backward, steps.slice().reverse(), `${b.name} ${cell}: rows of the backward dRec·Uᵀ GEMMs`);
       }
     } finally {
       setBackend(original);

@@ -43,7 +43,12 @@ function forward(
     const p = prevOff + r * K;
     const o = nextOff + r * K;
     const s = savedOff + r * S;
-    const keep = mask === null || mask[maskOff + r] !== 0;
+    if (mask !== null && mask[maskOff + r] === 0) {
+      // a masked row keeps its previous states; its gates are not computed
+      for (let j = 0; j < K; j++) next[o + j] = prev[p + j]!;
+      saved.fill(0, s, s + S);
+      continue;
+    }
     for (let j = 0; j < n; j++) {
       let h: number;
       let c = 0;
@@ -75,13 +80,8 @@ function forward(
         saved[s + 2 * n + j] = hh;
         saved[s + 3 * n + j] = rh;
       }
-      if (keep) {
-        next[o + j] = h;
-        if (K > n) next[o + n + j] = c;
-      } else {
-        next[o + j] = prev[p + j]!;
-        if (K > n) next[o + n + j] = prev[p + n + j]!;
-      }
+      next[o + j] = h;
+      if (K > n) next[o + n + j] = c;
     }
   }
 }
@@ -101,13 +101,18 @@ function backward(
     const p = prevOff + r * K;
     const x = dxpOff + r * G;
     const y = dRecOff + r * G;
-    // a masked row copied its previous states: their gradient passes through unchanged
-    const m = mask === null ? 1 : mask[maskOff + r] !== 0 ? 1 : 0;
+    if (mask !== null && mask[maskOff + r] === 0) {
+      // a masked row copied its previous states: their gradient passes through unchanged, and its
+      // pre-activations (and recurrent product) get none
+      dxp.fill(0, x, x + G);
+      if (g.cell === 'gru') dRec!.fill(0, y, y + G);
+      continue;
+    }
     for (let j = 0; j < n; j++) {
-      const dh = m * dState[d + j]!;
+      const dh = dState[d + j]!;
       if (g.cell === 'simple') {
         dxp[x + j] = dh * dact(saved[s + j]!);
-        dState[d + j] = (1 - m) * dState[d + j]!;
+        dState[d + j] = 0;
       } else if (g.cell === 'lstm') {
         const i = saved[s + j]!;
         const f = saved[s + n + j]!;
@@ -115,13 +120,13 @@ function backward(
         const og = saved[s + 3 * n + j]!;
         const cPrev = prev[p + n + j]!;
         const tc = act(f * cPrev + i * u);
-        const dc = m * dState[d + n + j]! + dh * og * dact(tc);
+        const dc = dState[d + n + j]! + dh * og * dact(tc);
         dxp[x + j] = dc * u * dract(i);
         dxp[x + n + j] = dc * cPrev * dract(f);
         dxp[x + 2 * n + j] = dc * i * dact(u);
         dxp[x + 3 * n + j] = dh * tc * dract(og);
-        dState[d + j] = (1 - m) * dState[d + j]!;
-        dState[d + n + j] = (1 - m) * dState[d + n + j]! + dc * f;
+        dState[d + j] = 0;
+        dState[d + n + j] = dc * f;
       } else {
         const z = saved[s + j]!;
         const rr = saved[s + n + j]!;
@@ -137,7 +142,7 @@ function backward(
         dRec![y + j] = dz;
         dRec![y + n + j] = dr;
         dRec![y + 2 * n + j] = da * rr;
-        dState[d + j] = (1 - m) * dState[d + j]! + dh * z;
+        dState[d + j] = dh * z;
       }
     }
   }

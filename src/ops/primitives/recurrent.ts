@@ -2,7 +2,7 @@
  * The fused recurrent loop: all T steps of a SimpleRNN, LSTM or GRU as one graph node, so that
  * forward and backward cost O(T) (a loop of per-step ops recorded one node per op, and cutting
  * the steps out of the sequence cost O(T·log T) in backward). Per step the forward is one GEMM
- * `h·U` and one gate kernel; the backward runs backpropagation through time with one gate kernel
+ * `h·U` (on the step's unmasked rows only: padding costs no matmul) and one gate kernel; the backward runs backpropagation through time with one gate kernel
  * and one GEMM `dRec·Uᵀ` per step, then `dU` as a single GEMM over all steps. Its composite
  * (`recurrentScanComposite`, the same loop as ops) is the one definition of the gradient for
  * recorded backwards.
@@ -56,6 +56,29 @@ function addStepGradients(dState: FloatArray, dh: FloatArray, dr: FloatArray | n
   }
 }
 
+/**
+ * The rows of step `t` whose mask is set, into `rows`; returns their count. Masked rows (the
+ * padding of shorter sequences) keep their states, so their share of the step's GEMMs is skipped.
+ */
+function activeRows(m: FloatArray, off: number, B: number, rows: Int32Array): number {
+  let a = 0;
+  for (let r = 0; r < B; r++) if (m[off + r] !== 0) rows[a++] = r;
+  return a;
+}
+
+/** Copies `w` values of each listed row (`src` rows of stride `ld` from `off`) into consecutive rows of `dst`. */
+function gatherRows(src: FloatArray, off: number, ld: number, w: number, rows: Int32Array, a: number, dst: FloatArray): void {
+  for (let i = 0; i < a; i++) {
+    const from = off + rows[i]! * ld;
+    dst.set(src.subarray(from, from + w), i * w);
+  }
+}
+
+/** Copies consecutive rows of `w` values of `src` to the listed rows of `dst` (stride `w`). */
+function scatterRows(src: FloatArray, w: number, rows: Int32Array, a: number, dst: FloatArray): void {
+  for (let i = 0; i < a; i++) dst.set(src.subarray(i * w, (i + 1) * w), rows[i]! * w);
+}
+
 /** The `recurrentScan` entry of the primitive table. */
 export const recurrentPrims: PrimTable<'recurrentScan'> = {
   recurrentScan: {
@@ -79,14 +102,22 @@ export const recurrentPrims: PrimTable<'recurrentScan'> = {
       const m = mask && dense(mask);
       const dr = drop && dense(drop);
       const hIn = dr ? (uninitialized(dtype, [T, B, n]).storage as FloatArray) : null;
+      // with a mask, the GEMM runs on the step's unmasked rows only (gathered, then scattered)
+      const rows = m ? new Int32Array(B) : null;
+      const hC = m ? (uninitialized(dtype, [B, n]).storage as FloatArray) : null;
+      const recC = m ? (uninitialized(dtype, [B, G]).storage as FloatArray) : null;
       const b = backend();
       for (let t = 0; t < T; t++) {
         const prevOff = t * B * K;
-        if (hIn) {
-          for (let r = 0; r < B; r++) for (let j = 0; j < n; j++) hIn[(t * B + r) * n + j] = S[prevOff + r * K + j]! * dr![r * n + j]!;
-          b.gemm(false, false, B, G, n, hIn, t * B * n, n, U, 0, G, rec, 0, G);
-        } else {
-          b.gemm(false, false, B, G, n, S, prevOff, K, U, 0, G, rec, 0, G);
+        if (hIn) for (let r = 0; r < B; r++) for (let j = 0; j < n; j++) hIn[(t * B + r) * n + j] = S[prevOff + r * K + j]! * dr![r * n + j]!;
+        const [src, off, ld] = hIn ? [hIn, t * B * n, n] : [S, prevOff, K];
+        const a = rows ? activeRows(m!, t * B, B, rows) : B;
+        if (a === B) {
+          b.gemm(false, false, B, G, n, src, off, ld, U, 0, G, rec, 0, G);
+        } else if (a > 0) {
+          gatherRows(src, off, ld, n, rows!, a, hC!);
+          b.gemm(false, false, a, G, n, hC!, 0, n, U, 0, G, recC!, 0, G);
+          scatterRows(recC!, G, rows!, a, rec);
         }
         b.recurrentStepForward(geometry, x, t * B * G, rec, rb, S, prevOff, m, t * B, S, prevOff + B * K, gates, t * B * (gates.length / (T * B)));
       }
@@ -112,10 +143,24 @@ export const recurrentPrims: PrimTable<'recurrentScan'> = {
       const dRec = p.cell === 'gru' ? (uninitialized(dtype, [T, B, G]).storage as FloatArray) : dx;
       const dState = g.slice(T * B * K, (T + 1) * B * K);
       const dh = uninitialized(dtype, [B, n]).storage as FloatArray;
+      const rows = m ? new Int32Array(B) : null;
+      const dC = m ? (uninitialized(dtype, [B, G]).storage as FloatArray) : null;
+      const dhC = m ? (uninitialized(dtype, [B, n]).storage as FloatArray) : null;
       const b = backend();
       for (let t = T - 1; t >= 0; t--) {
         b.recurrentStepBackward(geometry, dState, gates, t * B * W, S, t * B * K, m, t * B, dx, t * B * G, p.cell === 'gru' ? dRec : null, t * B * G);
-        b.gemm(false, true, B, n, G, dRec, t * B * G, G, U, 0, G, dh, 0, n);
+        // masked rows have dRec = 0: their rows of dRec·Uᵀ are zero without a GEMM
+        const a = rows ? activeRows(m!, t * B, B, rows) : B;
+        if (a === B) {
+          b.gemm(false, true, B, n, G, dRec, t * B * G, G, U, 0, G, dh, 0, n);
+        } else {
+          dh.fill(0);
+          if (a > 0) {
+            gatherRows(dRec, t * B * G, G, G, rows!, a, dC!);
+            b.gemm(false, true, a, n, G, dC!, 0, G, U, 0, G, dhC!, 0, n);
+            scatterRows(dhC!, n, rows!, a, dh);
+          }
+        }
         addStepGradients(dState, dh, dr, g, t * B * K, B, n, K);
       }
       let dU: Tensor | null = null;
