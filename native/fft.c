@@ -173,6 +173,57 @@ static void radix_p(const fft_plan *p, float *re, float *im, int r, long m, long
     }
 }
 
+/* y0 = t0 + a, y1,2 = t0 − a/2 ∓ i·(√3/2)·b with a = t1 + t2, b = t1 − t2 (the 3-point DFT in 4
+ * multiplications instead of radix_p's 9 complex ones). */
+static void radix3(const fft_plan *p, float *re, float *im, long m, long stride) {
+  const float s = 0.866025403784438646763723f; /* sin(2π/3) */
+  float t1r[LANES], t1i[LANES], t2r[LANES], t2i[LANES];
+  for (long b = 0; b < p->n; b += 3 * m)
+    for (long u = 0; u < m; u++) {
+      long i0 = (b + u) * LANES, i1 = i0 + m * LANES, i2 = i1 + m * LANES;
+      long w1 = u * stride;
+      CMUL(t1r, t1i, re, im, i1, p->wr[w1], p->wi[w1])
+      CMUL(t2r, t2i, re, im, i2, p->wr[2 * w1], p->wi[2 * w1])
+      for (int l = 0; l < LANES; l++) {
+        float ar = t1r[l] + t2r[l], ai = t1i[l] + t2i[l];
+        float br = s * (t1r[l] - t2r[l]), bi = s * (t1i[l] - t2i[l]);
+        float rr = re[i0 + l] - 0.5f * ar, ri = im[i0 + l] - 0.5f * ai;
+        re[i0 + l] += ar, im[i0 + l] += ai;
+        re[i1 + l] = rr + bi, im[i1 + l] = ri - br;
+        re[i2 + l] = rr - bi, im[i2 + l] = ri + br;
+      }
+    }
+}
+
+/* The 5-point DFT from the symmetric pairs a1 = t1 + t4, b1 = t1 − t4, a2 = t2 + t3, b2 = t2 − t3:
+ * y1,4 = t0 + c1·a1 + c2·a2 ∓ i·(s1·b1 + s2·b2), y2,3 = t0 + c2·a1 + c1·a2 ∓ i·(s2·b1 − s1·b2),
+ * cₖ = cos(2πk/5), sₖ = sin(2πk/5). */
+static void radix5(const fft_plan *p, float *re, float *im, long m, long stride) {
+  const float c1 = 0.309016994374947424102293f, c2 = -0.809016994374947424102293f;
+  const float s1 = 0.951056516295153572116439f, s2 = 0.587785252292473129168706f;
+  float tr[5][LANES], ti[5][LANES];
+  for (long b = 0; b < p->n; b += 5 * m)
+    for (long u = 0; u < m; u++) {
+      long i0 = (b + u) * LANES, d = m * LANES;
+      long w1 = u * stride;
+      for (int q = 1; q < 5; q++) CMUL(tr[q], ti[q], re, im, i0 + q * d, p->wr[q * w1], p->wi[q * w1])
+      for (int l = 0; l < LANES; l++) {
+        float x0r = re[i0 + l], x0i = im[i0 + l];
+        float a1r = tr[1][l] + tr[4][l], a1i = ti[1][l] + ti[4][l], b1r = tr[1][l] - tr[4][l], b1i = ti[1][l] - ti[4][l];
+        float a2r = tr[2][l] + tr[3][l], a2i = ti[2][l] + ti[3][l], b2r = tr[2][l] - tr[3][l], b2i = ti[2][l] - ti[3][l];
+        float r1r = x0r + c1 * a1r + c2 * a2r, r1i = x0i + c1 * a1i + c2 * a2i;
+        float r2r = x0r + c2 * a1r + c1 * a2r, r2i = x0i + c2 * a1i + c1 * a2i;
+        float u1r = s1 * b1r + s2 * b2r, u1i = s1 * b1i + s2 * b2i; /* y1 = r1 − i·u1 */
+        float u2r = s2 * b1r - s1 * b2r, u2i = s2 * b1i - s1 * b2i; /* y2 = r2 − i·u2 */
+        re[i0 + l] = x0r + a1r + a2r, im[i0 + l] = x0i + a1i + a2i;
+        re[i0 + d + l] = r1r + u1i, im[i0 + d + l] = r1i - u1r;
+        re[i0 + 4 * d + l] = r1r - u1i, im[i0 + 4 * d + l] = r1i + u1r;
+        re[i0 + 2 * d + l] = r2r + u2i, im[i0 + 2 * d + l] = r2i - u2r;
+        re[i0 + 3 * d + l] = r2r - u2i, im[i0 + 3 * d + l] = r2i + u2r;
+      }
+    }
+}
+
 /* The DFT, in place, of lanes already in digit-reversed order: stages from the innermost radix out. */
 static void transform(const fft_plan *p, float *re, float *im) {
   long m = 1;
@@ -181,6 +232,8 @@ static void transform(const fft_plan *p, float *re, float *im) {
     long stride = p->n / (r * m);
     if (r == 4) radix4(p, re, im, m, stride);
     else if (r == 2) radix2(p, re, im, m, stride);
+    else if (r == 3) radix3(p, re, im, m, stride);
+    else if (r == 5) radix5(p, re, im, m, stride);
     else radix_p(p, re, im, r, m, stride);
     m *= r;
   }
@@ -300,6 +353,88 @@ int nb_rfft_f32(const float *x, long batch, long n, float *out) {
   return run_groups(real_even_range, &job, n);
 }
 
+/* ---- the power spectrogram in one pass ---- */
+
+typedef struct {
+  const float *x;      /* [batch, length] */
+  const int *idx;      /* [frames, n]: where frame t's sample s comes from */
+  const float *win;    /* [n]: the window, zero outside winLength */
+  float *out;          /* [batch, frames, ⌊n/2⌋+1] */
+  long batch, length, frames, n;
+  float power, scale;
+  const fft_plan *plan; /* of n/2 (even n) or n (odd n) */
+  const fft_plan *full; /* of n (even n): the twiddles that finish the real transform */
+  int failed;
+} stft_job;
+
+/* |scale·X|^power of one bin, from |X|² (power 2 stays a product: no square root). */
+static inline float stft_finish(const stft_job *j, float sq) {
+  if (j->power == 2.0f) return (j->scale * j->scale) * sq;
+  float mag = j->scale * sqrtf(sq);
+  return j->power == 1.0f ? mag : powf(mag, j->power);
+}
+
+/* Frames [g0·LANES, g1·LANES) of all batch·frames: each gathered and windowed straight into the
+ * lanes in digit-reversed order, transformed, and written out as powers — no framed copy, no
+ * complex spectrum in memory. Row r is frame r mod frames of signal r / frames. */
+static void stft_range(void *ctx, long g0, long g1) {
+  stft_job *j = ctx;
+  long n = j->n, even = n % 2 == 0, h = even ? n / 2 : n, bins = n / 2 + 1, rows_all = j->batch * j->frames;
+  float *re = malloc(sizeof(float) * 2 * h * LANES);
+  if (!re) { j->failed = 1; return; }
+  float *im = re + h * LANES;
+  const float *xs[LANES];
+  const int *is[LANES];
+  for (long g = g0; g < g1; g++) {
+    long r0 = g * LANES, rows = rows_all - r0 < LANES ? rows_all - r0 : LANES;
+    for (int l = 0; l < LANES; l++) {
+      long r = r0 + (l < rows ? l : 0), b = r / j->frames;
+      xs[l] = j->x + b * j->length, is[l] = j->idx + (r - b * j->frames) * n;
+    }
+    if (even) {
+      for (long i = 0; i < h; i++) {
+        long s = 2 * j->plan->perm[i];
+        float w0 = j->win[s], w1 = j->win[s + 1];
+        for (int l = 0; l < LANES; l++) re[i * LANES + l] = xs[l][is[l][s]] * w0, im[i * LANES + l] = xs[l][is[l][s + 1]] * w1;
+      }
+    } else {
+      for (long i = 0; i < h; i++) {
+        long s = j->plan->perm[i];
+        float w = j->win[s];
+        for (int l = 0; l < LANES; l++) re[i * LANES + l] = xs[l][is[l][s]] * w, im[i * LANES + l] = 0;
+      }
+    }
+    transform(j->plan, re, im);
+    for (long k = 0; k < bins; k++) {
+      float sq[LANES];
+      if (even) { /* as real_even_range: X[k] = E[k] + e^{−2πik/n}·O[k] */
+        long a = (k == h ? 0 : k) * LANES, c = (k == 0 ? 0 : h - k) * LANES;
+        float tr = j->full->wr[k], ti = j->full->wi[k];
+        for (int l = 0; l < LANES; l++) {
+          float er = 0.5f * (re[a + l] + re[c + l]), ei = 0.5f * (im[a + l] - im[c + l]);
+          float orr = 0.5f * (im[a + l] + im[c + l]), oi = -0.5f * (re[a + l] - re[c + l]);
+          float xr = er + tr * orr - ti * oi, xi = ei + tr * oi + ti * orr;
+          sq[l] = xr * xr + xi * xi;
+        }
+      } else {
+        for (int l = 0; l < LANES; l++) sq[l] = re[k * LANES + l] * re[k * LANES + l] + im[k * LANES + l] * im[k * LANES + l];
+      }
+      for (long l = 0; l < rows; l++) j->out[(r0 + l) * bins + k] = stft_finish(j, sq[l]);
+    }
+  }
+  free(re);
+}
+
+int nb_stft_power_f32(const float *x, long batch, long length, long frames, long n, const int *idx, const float *window,
+                      float power, float scale, float *out) {
+  int even = n % 2 == 0;
+  stft_job job = {x, idx, window, out, batch, length, frames, n, power, scale, plan_of(even ? n / 2 : n), even ? plan_of(n) : NULL, 0};
+  if (!job.plan || (even && !job.full)) return -1;
+  long groups = (batch * frames + LANES - 1) / LANES;
+  nb_parallel_for(stft_range, &job, groups, nb_grain(groups, LANES * 4 * n, 1 << 15, 2));
+  return job.failed ? -1 : 0;
+}
+
 /* ---- N-API ---- */
 
 /* fftSupported(n): whether these kernels take length n (else the JS kernel's Bluestein does). */
@@ -345,7 +480,35 @@ static napi_value js_rfft(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* stftPower(x, offset, batch, length, frames, n, idx, window, power, scale, out): x's [batch, length]
+ * float32 block at offset, idx Int32Array [frames, n] of positions in [0, length), window [n] →
+ * out [batch, frames, ⌊n/2⌋+1] of |scale·rfft(window · frame)|^power. */
+static napi_value js_stft_power(napi_env env, napi_callback_info info) {
+  nb_call c = {env, "stftPower", {0}, 0};
+  if (!nb_get_args(&c, info, 11)) return NULL;
+  nb_array x = nb_get_array(&c, 0, "x", NB_F32), idx = nb_get_array(&c, 6, "idx", NB_I32);
+  nb_array win = nb_get_array(&c, 7, "window", NB_F32), out = nb_get_array(&c, 10, "out", NB_F32);
+  long off = nb_get_count(&c, 1, "offset"), batch = nb_get_count(&c, 2, "batch"), length = nb_get_count(&c, 3, "length");
+  long frames = nb_get_count(&c, 4, "frames"), n = nb_get_count(&c, 5, "n");
+  double power = nb_get_number(&c, 8, "power"), scale = nb_get_number(&c, 9, "scale");
+  if (c.failed) return NULL;
+  nb_check_range(&c, &x, "x", off, (double)batch * length);
+  nb_check_range(&c, &idx, "idx", 0, (double)frames * n);
+  nb_check_range(&c, &win, "window", 0, (double)n);
+  nb_check_range(&c, &out, "out", 0, (double)batch * frames * (n / 2 + 1));
+  if (c.failed || batch == 0 || frames == 0 || n == 0) return NULL;
+  const int *ix = idx.data;
+  for (long i = 0; i < frames * n; i++)
+    if (ix[i] < 0 || ix[i] >= length) {
+      nb_fail(&c, "idx[%ld] = %d is outside the signal's %ld samples", i, ix[i], length);
+      return NULL;
+    }
+  if (nb_stft_power_f32((const float *)nb_at(&x, off), batch, length, frames, n, ix, win.data, (float)power, (float)scale, out.data) != 0)
+    nb_fail(&c, "length %ld is not supported (fftSupported) or out of memory", n);
+  return NULL;
+}
+
 napi_value nb_fft_register(napi_env env, napi_value exports) {
-  static const nb_export fns[] = {{"fftSupported", js_fft_supported}, {"fft", js_fft}, {"rfft", js_rfft}};
+  static const nb_export fns[] = {{"fftSupported", js_fft_supported}, {"fft", js_fft}, {"rfft", js_rfft}, {"stftPower", js_stft_power}};
   return nb_export_all(env, exports, fns, sizeof fns / sizeof fns[0]) ? exports : NULL;
 }

@@ -120,5 +120,9 @@ int nb_fft_supported(long n);
 int nb_fft_f32(const float *x, long batch, long n, int inverse, float scale, float *out);
 /* The first ⌊n/2⌋+1 bins [.., 2] of the DFT of each of `batch` real rows of n samples. */
 int nb_rfft_f32(const float *x, long batch, long n, float *out);
+/* |scale·rfft(window · frame)|^power of every frame: frame t of signal b reads x[b·length + idx[t·n + s]]
+ * for s < n; out [batch, frames, ⌊n/2⌋+1]. idx must lie in [0, length). */
+int nb_stft_power_f32(const float *x, long batch, long length, long frames, long n, const int *idx, const float *window,
+                      float power, float scale, float *out);
 
 #endif

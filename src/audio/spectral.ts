@@ -15,6 +15,8 @@ import { sum } from '../ops/reduce.js';
 import { pad as padOp, permute, reshape, stack, transposeLast } from '../ops/movement.js';
 import { gather } from '../ops/indexing.js';
 import { fft, rfft } from '../ops/fft.js';
+import { apply } from '../ops/dispatch.js';
+import { isGradEnabled } from '../tensor/grad-mode.js';
 import { boolOption, checkKeys, choiceOption, intOption, numberOption } from './spectral-options.js';
 
 /** How `center` pads the signal's ends (torch.stft's `pad_mode`). */
@@ -125,12 +127,22 @@ function frameIndices(length: number, frames: number, cfg: StftConfig, half: num
   return idx;
 }
 
+/** How frames are cut: the signal after explicit zero padding, where each frame's samples come from, the window. */
+interface Framing {
+  /** `[batch, length]`: x with `pad` zeros (and `center`'s when padMode is 'constant') around it. */
+  signal: Tensor;
+  /** `[frames, nFft]` positions in signal (reflect/replicate/circular padding folded in). */
+  positions: Int32Array;
+  frames: number;
+  /** `[nFft]`: the window centred in the frame, zeros around it (torch.stft's layout). */
+  window: Tensor;
+}
+
 /**
- * The windowed frames of a signal `[batch, samples]`: `[batch, frames, nFft]`. Padding (the
- * `pad` zeros, then `center`'s) and framing are one gather of precomputed positions, whose
- * gradient adds each frame's share back to the samples it read.
+ * Padding (the `pad` zeros, then `center`'s) and framing of a signal `[batch, samples]`, as one
+ * gather of precomputed positions.
  */
-function windowedFrames(who: string, x: Tensor, cfg: StftConfig): Tensor {
+function framing(who: string, x: Tensor, cfg: StftConfig): Framing {
   const { nFft, winLength, hopLength } = cfg;
   let signal = x;
   if (cfg.pad > 0) signal = padOp(signal, [[0, 0], [cfg.pad, cfg.pad]]);
@@ -152,24 +164,31 @@ function windowedFrames(who: string, x: Tensor, cfg: StftConfig): Tensor {
     throw new ValueError(`${who}: the signal has ${padded} samples after padding, fewer than nFft (${nFft}); one frame needs nFft samples`);
   }
   const frames = 1 + Math.floor((padded - nFft) / hopLength);
-  const idx = new Tensor(frameIndices(length, frames, cfg, half), [frames, nFft]);
-  const framed = gather(signal, idx, 1);
-  // the window, centred in the nFft-point frame with zeros around it (torch.stft's layout)
+  const positions = frameIndices(length, frames, cfg, half);
   const left = Math.floor((nFft - winLength) / 2);
-  const w = padOp(windowTensor(cfg, x.dtype as 'float32' | 'float64'), [[left, nFft - winLength - left]]);
-  return mul(framed, w);
+  const window = padOp(windowTensor(cfg, x.dtype as 'float32' | 'float64'), [[left, nFft - winLength - left]]);
+  return { signal, positions, frames, window };
 }
 
-/** The complex STFT `[batch, frames, bins, 2]` of a `[batch, samples]` signal, normalised as asked. */
+/** The factor `normalized` asks for: 1, 1/√nFft or 1/√(Σ window²). */
+function normalization(cfg: StftConfig): number {
+  if (cfg.normalized === 'frame_length') return 1 / Math.sqrt(cfg.nFft);
+  if (cfg.normalized !== 'window') return 1;
+  const w = cfg.window instanceof Tensor ? Array.from(cast(cfg.window, 'float64').data() as Float64Array) : Array.from(windowValues(cfg.window, cfg.winLength));
+  return 1 / Math.sqrt(w.reduce((s, v) => s + v * v, 0));
+}
+
+/**
+ * The complex STFT `[batch, frames, bins, 2]` of a `[batch, samples]` signal, normalised as
+ * asked: the windowed frames are a gather (whose gradient adds each frame's share back to the
+ * samples it read) times the window, then `rfft` (or `fft` of all bins).
+ */
 function stft(who: string, x: Tensor, cfg: StftConfig): Tensor {
-  const frames = windowedFrames(who, x, cfg);
-  let spec = cfg.onesided ? rfft(frames) : fft(stack([frames, zerosLike(frames)], -1));
-  if (cfg.normalized === 'frame_length') spec = mul(spec, 1 / Math.sqrt(cfg.nFft));
-  if (cfg.normalized === 'window') {
-    const w = cfg.window instanceof Tensor ? Array.from(cast(cfg.window, 'float64').data() as Float64Array) : Array.from(windowValues(cfg.window, cfg.winLength));
-    spec = mul(spec, 1 / Math.sqrt(w.reduce((s, v) => s + v * v, 0)));
-  }
-  return spec;
+  const f = framing(who, x, cfg);
+  const frames = mul(gather(f.signal, new Tensor(f.positions, [f.frames, cfg.nFft]), 1), f.window);
+  const spec = cfg.onesided ? rfft(frames) : fft(stack([frames, zerosLike(frames)], -1));
+  const scale = normalization(cfg);
+  return scale === 1 ? spec : mul(spec, scale);
 }
 
 /** `|z|^power` of complex `[..., 2]` values; |z| has gradient 0 at z = 0 (as torch's abs), not NaN. */
@@ -198,6 +217,13 @@ export function asBatch(who: string, x: Tensor): { batch: Tensor; lead: number[]
  */
 export function powerFrames(who: string, batch: Tensor, cfg: StftConfig): Tensor {
   if (cfg.power === null) throw new ValueError(`${who}: power must be a number here (2: power, 1: magnitude), got null`);
+  const windowGrad = cfg.window instanceof Tensor && cfg.window.requiresGrad;
+  if (cfg.onesided && !(isGradEnabled() && (batch.requiresGrad || windowGrad))) {
+    // nothing to differentiate: framing, window, FFT and power in one kernel, no intermediates
+    const f = framing(who, batch, cfg);
+    const params = { idx: f.positions, frames: f.frames, n: cfg.nFft, power: cfg.power, scale: normalization(cfg) };
+    return apply('stftPower', [f.signal, f.window], params);
+  }
   return magnitude(stft(who, batch, cfg), cfg.power);
 }
 
@@ -215,8 +241,10 @@ export function spectrogram(x: Tensor, opts: SpectrogramOptions = {}): Tensor {
   checkKeys(who, opts, SPECTROGRAM_KEYS);
   const cfg = stftConfig(who, opts);
   const { batch, lead } = asBatch(who, x);
-  const spec = stft(who, batch, cfg);
-  if (cfg.power === null) return reshape(permute(spec, [0, 2, 1, 3]), [...lead, spec.shape[2]!, spec.shape[1]!, 2]);
-  const frames = magnitude(spec, cfg.power);
+  if (cfg.power === null) {
+    const spec = stft(who, batch, cfg);
+    return reshape(permute(spec, [0, 2, 1, 3]), [...lead, spec.shape[2]!, spec.shape[1]!, 2]);
+  }
+  const frames = cfg.onesided ? powerFrames(who, batch, cfg) : magnitude(stft(who, batch, cfg), cfg.power);
   return reshape(transposeLast(frames), [...lead, frames.shape[2]!, frames.shape[1]!]);
 }

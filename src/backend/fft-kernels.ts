@@ -19,4 +19,14 @@ export interface FftKernels {
    * `out`, contiguous `[batch, ⌊n/2⌋ + 1, 2]` of x's type.
    */
   rfft(x: FloatArray, offset: number, batch: number, n: number, out: FloatArray): void;
+  /**
+   * The power spectrogram in one pass, for features computed without gradients: frame `t` of
+   * signal `b` of the contiguous `[batch, length]` block at `offset` is `x[b, idx[t·n + s]]·window[s]`
+   * for `s < n` (`idx` holds the padded framing, every entry in `[0, length)`), and
+   * `out[b, t, k] = |scale·X[k]|^power` for its real DFT `X`, `k ≤ ⌊n/2⌋`. `out` is contiguous
+   * `[batch, frames, ⌊n/2⌋ + 1]` of x's type. Equals `rfft` of the framed, windowed rows followed
+   * by the power, without either intermediate.
+   */
+  stftPower(x: FloatArray, offset: number, batch: number, length: number, frames: number, n: number,
+    idx: Int32Array, window: FloatArray, power: number, scale: number, out: FloatArray): void;
 }

@@ -6,7 +6,16 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
+import { jsBackend } from '../../src/backend/index.js';
+import { apply } from '../../src/ops/dispatch.js';
+import { peakRelativeError } from './peak-error.js';
 
+/** A copy of x that requires gradients (so the spectral ops take their differentiable path). */
+const withGrad = (x: Tensor): Tensor => {
+  const c = x.clone();
+  c.requiresGrad = true;
+  return c;
+};
 const f64 = (shape: number[], seed: number): Tensor => nb.randn(shape, { dtype: 'float64', generator: new nb.Generator(seed) });
 
 describe('spectrogram values', () => {
@@ -70,6 +79,56 @@ describe('spectrogram values', () => {
     const melMax = 15 + Math.log(8) / (Math.log(6.4) / 27);
     const width = (2 * (200 / 3) * melMax) / 41;
     assert.ok(Math.abs(ratio[0]! - 2 / width) < 1e-12, `first band: ${ratio[0]} vs ${2 / width}`);
+  });
+});
+
+describe('the one-pass power spectrogram (stftPower, used when nothing needs a gradient)', () => {
+  test('hand-worked: frames [1,2,3,4] and [2,3,4,5] give |X|² = [100, 8, 4] and [196, 8, 4]', () => {
+    const idx = Int32Array.from([0, 1, 2, 3, 1, 2, 3, 4]);
+    const x = Float64Array.from([1, 2, 3, 4, 5]);
+    const out = new Float64Array(6);
+    jsBackend.stftPower(x, 0, 1, 5, 2, 4, idx, Float64Array.from([1, 1, 1, 1]), 2, 1, out);
+    assert.deepEqual(Array.from(out).map((v) => Math.round(v * 1e9) / 1e9), [100, 8, 4, 196, 8, 4]);
+    // |0.5·X|, and a window that keeps only the first two samples: X = [3, 1 − 2i, −1] and [5, 2 − 3i, −1]
+    jsBackend.stftPower(x, 0, 1, 5, 2, 4, idx, Float64Array.from([1, 1, 1, 1]), 1, 0.5, out);
+    assert.deepEqual(Array.from(out).map((v) => Math.round(v * 1e9) / 1e9), [5, Math.round(Math.SQRT2 * 1e9) / 1e9, 1, 7, Math.round(Math.SQRT2 * 1e9) / 1e9, 1]);
+    jsBackend.stftPower(x, 0, 1, 5, 2, 4, idx, Float64Array.from([1, 1, 0, 0]), 2, 1, out);
+    assert.deepEqual(Array.from(out).map((v) => Math.round(v * 1e9) / 1e9), [9, 5, 1, 25, 13, 1]);
+  });
+
+  const optionSets: [string, nb.audio.SpectrogramOptions][] = [
+    ['defaults', { nFft: 64 }],
+    ['center false, odd nFft, power 1', { nFft: 63, hopLength: 17, center: false, power: 1 }],
+    ['constant padding, pad, window shorter than nFft', { nFft: 50, winLength: 40, hopLength: 9, pad: 5, padMode: 'constant' }],
+    ['replicate, power 0.5, normalized by the window', { nFft: 32, padMode: 'replicate', power: 0.5, normalized: true }],
+    ['circular, frame_length normalisation, hamming', { nFft: 30, padMode: 'circular', normalized: 'frame_length', window: 'hamming' }],
+    ['a window tensor', { nFft: 16, window: nb.linspace(0.1, 1, 16) }],
+  ];
+  for (const [name, opts] of optionSets) {
+    test(`equals the differentiable ops: ${name}`, () => {
+      for (const dtype of ['float32', 'float64'] as const) {
+        const x = nb.randn([2, 3, 300], { dtype, generator: new nb.Generator(11) });
+        const fused = nb.noGrad(() => nb.audio.spectrogram(x, opts));
+        const composite = nb.audio.spectrogram(withGrad(x), opts);
+        assert.ok(composite.requiresGrad, 'the composite path keeps the gradient');
+        assert.deepEqual(fused.shape, composite.shape);
+        const err = peakRelativeError(fused.data() as Float32Array, composite.detach().data() as Float32Array);
+        assert.ok(err < (dtype === 'float32' ? 5e-6 : 1e-12), `${name} ${dtype}: ${err}`);
+        // melSpectrogram goes the same way
+        const melOpts = { ...opts, power: opts.power ?? 2, sampleRate: 8000, nMels: 10 } as nb.audio.MelSpectrogramOptions;
+        const mf = nb.noGrad(() => nb.audio.melSpectrogram(x, melOpts));
+        const mc = nb.audio.melSpectrogram(withGrad(x), melOpts).detach();
+        assert.ok(peakRelativeError(mf.data() as Float32Array, mc.data() as Float32Array) < (dtype === 'float32' ? 5e-6 : 1e-12), `${name} ${dtype} mel`);
+      }
+    });
+  }
+
+  test('the primitive refuses an input that needs a gradient (it has none), rather than dropping it', () => {
+    const x = withGrad(nb.randn([1, 8]));
+    assert.throws(
+      () => apply('stftPower', [x, nb.ones([4])], { idx: new Int32Array(4), frames: 1, n: 4, power: 2, scale: 1 }),
+      /stftPower has no gradient: compute the spectrogram from its differentiable ops/,
+    );
   });
 });
 

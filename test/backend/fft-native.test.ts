@@ -26,7 +26,7 @@ function values(n: number, seed: number): Float32Array {
 }
 
 
-const LENGTHS = [1, 2, 3, 5, 8, 12, 30, 31, 200, 256, 400, 401, 2 * 29 * 3];
+const LENGTHS = [1, 2, 3, 5, 8, 12, 30, 31, 45, 200, 256, 375, 400, 401, 2 * 29 * 3];
 
 describe('native FFT kernels against the JS reference', { skip }, () => {
   for (const threads of [1, 3]) {
@@ -59,6 +59,35 @@ describe('native FFT kernels against the JS reference', { skip }, () => {
       }
     });
   }
+
+  test('stftPower against the JS kernel: even and odd lengths, powers, scales, reflected positions, partial lane groups', () => {
+    for (const threads of [1, 3]) {
+      setNativeThreads(threads);
+      for (const n of [4, 15, 30, 256, 375, 400, 401]) {
+        for (const [batch, length] of [[1, n], [3, 2 * n + 7]] as const) {
+          const hop = Math.max(1, Math.floor(n / 3));
+          const frames = 1 + Math.floor((length - 1) / hop); // the last frames run past the end and reflect
+          const idx = new Int32Array(frames * n);
+          for (let t = 0; t < frames; t++) {
+            for (let s = 0; s < n; s++) {
+              const i = t * hop + s;
+              idx[t * n + s] = i < length ? i : Math.max(0, 2 * (length - 1) - i) % length;
+            }
+          }
+          const x = values(batch * length + 2, n * 3 + batch);
+          const window = values(n, n);
+          for (const [power, scale] of [[2, 1], [1, 0.25], [0.7, 1]] as const) {
+            const want = new Float32Array(batch * frames * (Math.floor(n / 2) + 1));
+            const got = new Float32Array(want.length);
+            jsBackend.stftPower(x, 2, batch, length, frames, n, idx, window, power, scale, want);
+            native!.stftPower(x, 2, batch, length, frames, n, idx, window, power, scale, got);
+            // powers of a float transform: relative to the largest, as the spectra above
+            assert.ok(peakRelativeError(got, want) < 5e-6, `stftPower n=${n} batch=${batch} power=${power}: ${peakRelativeError(got, want)}`);
+          }
+        }
+      }
+    }
+  });
 
   test('a row gives the same bits alone or in a batch (no size threshold for the FFT)', () => {
     const n = 400;
@@ -96,5 +125,11 @@ describe('native FFT kernels against the JS reference', { skip }, () => {
     assert.throws(() => addon.fft(new Float32Array(32), 0, 2, 8, false, 1, new Float32Array(31)), /out/);
     assert.throws(() => addon.rfft(new Float32Array(37), 0, 1, 37, new Float32Array(38)), /not supported/);
     assert.throws(() => addon.rfft(new Float64Array(16) as unknown as Float32Array, 0, 2, 8, new Float32Array(20)), /Float32Array/);
+    const idx = Int32Array.from([0, 1, 2, 3, 1, 2, 3, 4]);
+    const stft = (x: Float32Array, ix: Int32Array, out: Float32Array) => addon.stftPower(x, 0, 1, 5, 2, 4, ix, new Float32Array(4).fill(1), 2, 1, out);
+    stft(Float32Array.from([1, 2, 3, 4, 5]), idx, new Float32Array(6));
+    assert.throws(() => stft(new Float32Array(4), idx, new Float32Array(6)), /x/);
+    assert.throws(() => stft(new Float32Array(5), idx, new Float32Array(5)), /out/);
+    assert.throws(() => stft(new Float32Array(5), Int32Array.from([0, 1, 2, 3, 1, 2, 3, 5]), new Float32Array(6)), /idx\[7\] = 5 is outside the signal's 5 samples/);
   });
 });

@@ -8,6 +8,8 @@ export interface NativeFftAddon {
   fftSupported(n: number): boolean;
   fft(x: Float32Array, offset: number, batch: number, n: number, inverse: boolean, scale: number, out: Float32Array): void;
   rfft(x: Float32Array, offset: number, batch: number, n: number, out: Float32Array): void;
+  stftPower(x: Float32Array, offset: number, batch: number, length: number, frames: number, n: number,
+    idx: Int32Array, window: Float32Array, power: number, scale: number, out: Float32Array): void;
 }
 
 /**
@@ -35,6 +37,12 @@ export function nativeFft(addon: NativeFftAddon): FftKernels {
     rfft: (x, offset, batch, n, out) => {
       if (!takes(x, out, n)) return jsFft.rfft(x, offset, batch, n, out);
       addon.rfft(x as Float32Array, offset, batch, n, out as Float32Array);
+    },
+    stftPower: (x, offset, batch, length, frames, n, idx, window, power, scale, out) => {
+      if (!takes(x, out, n) || !(window instanceof Float32Array)) {
+        return jsFft.stftPower(x, offset, batch, length, frames, n, idx, window, power, scale, out);
+      }
+      addon.stftPower(x as Float32Array, offset, batch, length, frames, n, idx, window, power, scale, out as Float32Array);
     },
   };
 }

@@ -1,11 +1,12 @@
 import { backend } from '../../backend/index.js';
 import type { FloatArray } from '../../backend/typed-array.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { isGradEnabled } from '../../tensor/grad-mode.js';
 import { dft, rfftAdjoint } from '../fft.js';
 import { contiguousCopy, uninitialized } from './alloc.js';
 import type { PrimTable } from './types.js';
 
-export const fftPrims: PrimTable<'fft' | 'rfft'> = {
+export const fftPrims: PrimTable<'fft' | 'rfft' | 'stftPower'> = {
   fft: {
     forward: ([x], { inverse, scale }) => {
       const xc = contiguousCopy(x!);
@@ -30,5 +31,20 @@ export const fftPrims: PrimTable<'fft' | 'rfft'> = {
     },
     // yₖ = Σⱼ xⱼ·e^{−2πi·jk/n} (k ≤ n/2) ⇒ x̄ⱼ = Re Σₖ ȳₖ·e^{+2πi·jk/n}: an inverse-sign DFT of ȳ padded to n
     vjp: (g, [x]) => [rfftAdjoint(g, x!.shape[x!.ndim - 1]!)],
+  },
+  stftPower: {
+    forward: ([x, w], { idx, frames, n, power, scale }) => {
+      if (isGradEnabled() && (x!.requiresGrad || w!.requiresGrad)) {
+        throw new Error('stftPower has no gradient: compute the spectrogram from its differentiable ops when an input requires one');
+      }
+      const xc = contiguousCopy(x!);
+      const wc = contiguousCopy(w!);
+      const [batch, length] = xc.shape as [number, number];
+      const out = uninitialized(xc.dtype, [batch, frames, Math.floor(n / 2) + 1]);
+      const win = (wc.offset === 0 && wc.storage.length === n ? wc.storage : (wc.storage as FloatArray).subarray(wc.offset, wc.offset + n)) as FloatArray;
+      backend().stftPower(xc.storage as FloatArray, xc.offset, batch, length, frames, n, idx, win, power, scale, out.storage as FloatArray);
+      return out;
+    },
+    vjp: 'none',
   },
 };

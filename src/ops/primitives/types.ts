@@ -110,6 +110,12 @@ export type PrimParams = { [P in UnaryOp]: Record<string, never> } & { [P in Bin
   fft: { inverse: boolean; scale: number };
   /** Real `x [..., n]` → its first `⌊n/2⌋ + 1` DFT bins `[..., ⌊n/2⌋ + 1, 2]`. */
   rfft: Record<string, never>;
+  /**
+   * `[signal [batch, length], window [n]]` → the power spectrogram `[batch, frames, ⌊n/2⌋ + 1]`:
+   * frame t reads `signal[b, idx[t·n + s]]·window[s]`, then `|scale·rfft|^power`. No gradient:
+   * used only where none is needed (the composite ops give the differentiable version).
+   */
+  stftPower: { idx: Int32Array; frames: number; n: number; power: number; scale: number };
 };
 
 export type Prim = keyof PrimParams;
