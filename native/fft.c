@@ -1,7 +1,7 @@
-/* Batched float32 FFTs (the fft/rfft kernels of src/backend/fft-kernels.ts) and their N-API
- * surface. Rows are transformed LANES at a time: sample j of the LANES rows sits in one run of
- * LANES floats, so every butterfly is a short loop over lanes that the compiler turns into SIMD
- * (a spectrogram is hundreds of short transforms of one length, never one long one). Mixed radix
+/* Batched float32 FFTs (the fft/rfft/stftPower kernels of src/backend/fft-kernels.ts) and their
+ * N-API surface. Rows are transformed LANES at a time: sample j of the LANES rows sits in one run
+ * of LANES floats, so every butterfly works on whole SIMD vectors (fft_transform.inc; a
+ * spectrogram is hundreds of short transforms of one length, never one long one). Mixed radix
  * 4, 2, 3, 5 and any prime up to MAX_RADIX, decimation in time after a digit-reversal permutation,
  * as src/backend/js/fft-plan.ts; lengths with a larger prime factor stay on the JS kernel
  * (Bluestein), and so does float64, which the JS kernel computes in double. Twiddles are
@@ -101,142 +101,38 @@ int nb_fft_supported(long n) {
   return n >= 1 && (n == 1 || factorize(n, f) > 0);
 }
 
-/* (re, im) of lanes at slot i times the twiddle w: t = x·w, per lane. */
-#define CMUL(tr, ti, re, im, i, w_r, w_i)                                   \
-  for (int l = 0; l < LANES; l++) {                                         \
-    (tr)[l] = (re)[(i) + l] * (w_r) - (im)[(i) + l] * (w_i);                \
-    (ti)[l] = (re)[(i) + l] * (w_i) + (im)[(i) + l] * (w_r);                \
-  }
+/* The transform at two vector widths (fft_transform.inc): 4 floats, which any x86-64 (SSE2) and
+ * ARM (NEON) has, and 8 under AVX2 where the CPU has it; transform() runs the widest. Both do the
+ * same operations in the same order, so they give the same bits. */
+#define W 4
+#define VF vf4
+#define FN(name) name##_w4
+#define ATTR
+#include "fft_transform.inc"
+#undef W
+#undef VF
+#undef FN
+#undef ATTR
+#ifdef NB_X86
+#define W 8
+#define VF vf8
+#define FN(name) name##_w8
+#define ATTR __attribute__((target("avx2")))
+#include "fft_transform.inc"
+#undef W
+#undef VF
+#undef FN
+#undef ATTR
+#endif
 
-static void radix2(const fft_plan *p, float *re, float *im, long m, long stride) {
-  float tr[LANES], ti[LANES];
-  for (long b = 0; b < p->n; b += 2 * m)
-    for (long u = 0; u < m; u++) {
-      long a = (b + u) * LANES, c = a + m * LANES;
-      float wr = p->wr[u * stride], wi = p->wi[u * stride];
-      CMUL(tr, ti, re, im, c, wr, wi)
-      for (int l = 0; l < LANES; l++) {
-        re[c + l] = re[a + l] - tr[l], im[c + l] = im[a + l] - ti[l];
-        re[a + l] += tr[l], im[a + l] += ti[l];
-      }
-    }
-}
-
-/* y0 = s02 + s13, y2 = s02 − s13, y1 = d02 − i·d13, y3 = d02 + i·d13 (w₄ = −i) */
-static void radix4(const fft_plan *p, float *re, float *im, long m, long stride) {
-  float t1r[LANES], t1i[LANES], t2r[LANES], t2i[LANES], t3r[LANES], t3i[LANES];
-  for (long b = 0; b < p->n; b += 4 * m)
-    for (long u = 0; u < m; u++) {
-      long i0 = (b + u) * LANES, i1 = i0 + m * LANES, i2 = i1 + m * LANES, i3 = i2 + m * LANES;
-      long w1 = u * stride;
-      CMUL(t1r, t1i, re, im, i1, p->wr[w1], p->wi[w1])
-      CMUL(t2r, t2i, re, im, i2, p->wr[2 * w1], p->wi[2 * w1])
-      CMUL(t3r, t3i, re, im, i3, p->wr[3 * w1], p->wi[3 * w1])
-      for (int l = 0; l < LANES; l++) {
-        float s02r = re[i0 + l] + t2r[l], s02i = im[i0 + l] + t2i[l];
-        float d02r = re[i0 + l] - t2r[l], d02i = im[i0 + l] - t2i[l];
-        float s13r = t1r[l] + t3r[l], s13i = t1i[l] + t3i[l];
-        float d13r = t1r[l] - t3r[l], d13i = t1i[l] - t3i[l];
-        re[i0 + l] = s02r + s13r, im[i0 + l] = s02i + s13i;
-        re[i2 + l] = s02r - s13r, im[i2 + l] = s02i - s13i;
-        re[i1 + l] = d02r + d13i, im[i1 + l] = d02i - d13r;
-        re[i3 + l] = d02r - d13i, im[i3 + l] = d02i + d13r;
-      }
-    }
-}
-
-/* Any prime r: twiddle the r inputs, then a direct r-point DFT with w_r^k = table[k·n/r]. */
-static void radix_p(const fft_plan *p, float *re, float *im, int r, long m, long stride) {
-  float tr[MAX_RADIX][LANES], ti[MAX_RADIX][LANES];
-  long step = p->n / r;
-  for (long b = 0; b < p->n; b += r * m)
-    for (long u = 0; u < m; u++) {
-      for (int q = 0; q < r; q++) {
-        long w = (long)q * u * stride;
-        CMUL(tr[q], ti[q], re, im, (b + u + q * m) * LANES, p->wr[w], p->wi[w])
-      }
-      for (int q1 = 0; q1 < r; q1++) {
-        float sr[LANES] = {0}, si[LANES] = {0};
-        int k = 0; /* (q1·q2) mod r, stepped without a division */
-        for (int q2 = 0; q2 < r; q2++) {
-          float wr = p->wr[k * step], wi = p->wi[k * step];
-          for (int l = 0; l < LANES; l++) {
-            sr[l] += tr[q2][l] * wr - ti[q2][l] * wi;
-            si[l] += tr[q2][l] * wi + ti[q2][l] * wr;
-          }
-          k += q1;
-          if (k >= r) k -= r;
-        }
-        long o = (b + u + q1 * m) * LANES;
-        memcpy(re + o, sr, sizeof sr), memcpy(im + o, si, sizeof si);
-      }
-    }
-}
-
-/* y0 = t0 + a, y1,2 = t0 − a/2 ∓ i·(√3/2)·b with a = t1 + t2, b = t1 − t2 (the 3-point DFT in 4
- * multiplications instead of radix_p's 9 complex ones). */
-static void radix3(const fft_plan *p, float *re, float *im, long m, long stride) {
-  const float s = 0.866025403784438646763723f; /* sin(2π/3) */
-  float t1r[LANES], t1i[LANES], t2r[LANES], t2i[LANES];
-  for (long b = 0; b < p->n; b += 3 * m)
-    for (long u = 0; u < m; u++) {
-      long i0 = (b + u) * LANES, i1 = i0 + m * LANES, i2 = i1 + m * LANES;
-      long w1 = u * stride;
-      CMUL(t1r, t1i, re, im, i1, p->wr[w1], p->wi[w1])
-      CMUL(t2r, t2i, re, im, i2, p->wr[2 * w1], p->wi[2 * w1])
-      for (int l = 0; l < LANES; l++) {
-        float ar = t1r[l] + t2r[l], ai = t1i[l] + t2i[l];
-        float br = s * (t1r[l] - t2r[l]), bi = s * (t1i[l] - t2i[l]);
-        float rr = re[i0 + l] - 0.5f * ar, ri = im[i0 + l] - 0.5f * ai;
-        re[i0 + l] += ar, im[i0 + l] += ai;
-        re[i1 + l] = rr + bi, im[i1 + l] = ri - br;
-        re[i2 + l] = rr - bi, im[i2 + l] = ri + br;
-      }
-    }
-}
-
-/* The 5-point DFT from the symmetric pairs a1 = t1 + t4, b1 = t1 − t4, a2 = t2 + t3, b2 = t2 − t3:
- * y1,4 = t0 + c1·a1 + c2·a2 ∓ i·(s1·b1 + s2·b2), y2,3 = t0 + c2·a1 + c1·a2 ∓ i·(s2·b1 − s1·b2),
- * cₖ = cos(2πk/5), sₖ = sin(2πk/5). */
-static void radix5(const fft_plan *p, float *re, float *im, long m, long stride) {
-  const float c1 = 0.309016994374947424102293f, c2 = -0.809016994374947424102293f;
-  const float s1 = 0.951056516295153572116439f, s2 = 0.587785252292473129168706f;
-  float tr[5][LANES], ti[5][LANES];
-  for (long b = 0; b < p->n; b += 5 * m)
-    for (long u = 0; u < m; u++) {
-      long i0 = (b + u) * LANES, d = m * LANES;
-      long w1 = u * stride;
-      for (int q = 1; q < 5; q++) CMUL(tr[q], ti[q], re, im, i0 + q * d, p->wr[q * w1], p->wi[q * w1])
-      for (int l = 0; l < LANES; l++) {
-        float x0r = re[i0 + l], x0i = im[i0 + l];
-        float a1r = tr[1][l] + tr[4][l], a1i = ti[1][l] + ti[4][l], b1r = tr[1][l] - tr[4][l], b1i = ti[1][l] - ti[4][l];
-        float a2r = tr[2][l] + tr[3][l], a2i = ti[2][l] + ti[3][l], b2r = tr[2][l] - tr[3][l], b2i = ti[2][l] - ti[3][l];
-        float r1r = x0r + c1 * a1r + c2 * a2r, r1i = x0i + c1 * a1i + c2 * a2i;
-        float r2r = x0r + c2 * a1r + c1 * a2r, r2i = x0i + c2 * a1i + c1 * a2i;
-        float u1r = s1 * b1r + s2 * b2r, u1i = s1 * b1i + s2 * b2i; /* y1 = r1 − i·u1 */
-        float u2r = s2 * b1r - s1 * b2r, u2i = s2 * b1i - s1 * b2i; /* y2 = r2 − i·u2 */
-        re[i0 + l] = x0r + a1r + a2r, im[i0 + l] = x0i + a1i + a2i;
-        re[i0 + d + l] = r1r + u1i, im[i0 + d + l] = r1i - u1r;
-        re[i0 + 4 * d + l] = r1r - u1i, im[i0 + 4 * d + l] = r1i + u1r;
-        re[i0 + 2 * d + l] = r2r + u2i, im[i0 + 2 * d + l] = r2i - u2r;
-        re[i0 + 3 * d + l] = r2r - u2i, im[i0 + 3 * d + l] = r2i + u2r;
-      }
-    }
-}
-
-/* The DFT, in place, of lanes already in digit-reversed order: stages from the innermost radix out. */
 static void transform(const fft_plan *p, float *re, float *im) {
-  long m = 1;
-  for (int s = p->nf - 1; s >= 0; s--) {
-    int r = p->f[s];
-    long stride = p->n / (r * m);
-    if (r == 4) radix4(p, re, im, m, stride);
-    else if (r == 2) radix2(p, re, im, m, stride);
-    else if (r == 3) radix3(p, re, im, m, stride);
-    else if (r == 5) radix5(p, re, im, m, stride);
-    else radix_p(p, re, im, r, m, stride);
-    m *= r;
+#ifdef NB_X86
+  if (nb_cpu_isa() >= ISA_AVX2) {
+    transform_w8(p, re, im);
+    return;
   }
+#endif
+  transform_w4(p, re, im);
 }
 
 typedef struct {

@@ -8,8 +8,11 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsBackend, nativeBackend, nativeUnavailableReason, setNativeThreads } from '../../src/backend/index.js';
+import { jsBackend, nativeBackend, nativeKernelInfo, nativeUnavailableReason, setNativeThreads } from '../../src/backend/index.js';
 import { loadAddon } from '../../src/backend/native/addon.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { fftInputs } from './fft-inputs.js';
 import { peakRelativeError } from '../audio/peak-error.js';
 
 const native = nativeBackend({ minElements: 0, minGemm: 0 });
@@ -87,6 +90,27 @@ describe('native FFT kernels against the JS reference', { skip }, () => {
         }
       }
     }
+  });
+
+  test('the portable (4-wide) and AVX2 (8-wide) builds of the butterflies give the same bits', (t) => {
+    const levels = nativeKernelInfo()?.simd === 'portable' ? [] : ['portable'];
+    if (levels.length === 0) return t.skip('this CPU runs the portable kernels only');
+    setNativeThreads(2);
+    const { x, n, batch, idx, frames, length, window } = fftInputs();
+    const spec = new Float32Array(2 * batch * (n / 2 + 1));
+    native!.rfft(x, 0, batch, n, spec);
+    const power = new Float32Array(frames * (n / 2 + 1));
+    native!.stftPower(x, 0, 1, length, frames, n, idx, window, 2, 1, power);
+    const odd = new Float32Array(2 * 3 * 188);
+    native!.rfft(x, 0, 3, 375, odd);
+    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')), NABLA_KERNEL: 'portable' };
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fft-child.ts', import.meta.url))], { encoding: 'utf8', env });
+    assert.equal(r.status, 0, r.stderr);
+    const child = JSON.parse(r.stdout.trim().split('\n').pop()!) as { simd: string; rfft: number[]; stftPower: number[]; odd: number[] };
+    assert.equal(child.simd, 'portable');
+    assert.deepEqual(child.rfft, Array.from(spec));
+    assert.deepEqual(child.stftPower, Array.from(power));
+    assert.deepEqual(child.odd, Array.from(odd));
   });
 
   test('a row gives the same bits alone or in a batch (no size threshold for the FFT)', () => {
