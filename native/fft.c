@@ -254,6 +254,7 @@ int nb_rfft_f32(const float *x, long batch, long n, float *out) {
 typedef struct {
   const float *x;      /* [batch, length] */
   const int *idx;      /* [frames, n]: where frame t's sample s comes from */
+  const long *start;   /* [frames]: idx[t·n] when frame t reads consecutive samples, else −1 */
   const float *win;    /* [n]: the window, zero outside winLength */
   float *out;          /* [batch, frames, ⌊n/2⌋+1] */
   long batch, length, frames, n;
@@ -263,46 +264,56 @@ typedef struct {
   int failed;
 } stft_job;
 
-/* |scale·X|^power of one bin, from |X|² (power 2 stays a product: no square root). */
-static inline float stft_finish(const stft_job *j, float sq) {
-  if (j->power == 2.0f) return (j->scale * j->scale) * sq;
-  float mag = j->scale * sqrtf(sq);
-  return j->power == 1.0f ? mag : powf(mag, j->power);
-}
-
 /* Frames [g0·LANES, g1·LANES) of all batch·frames: each gathered and windowed straight into the
- * lanes in digit-reversed order, transformed, and written out as powers — no framed copy, no
- * complex spectrum in memory. Row r is frame r mod frames of signal r / frames. */
+ * lanes in digit-reversed order, transformed, turned into powers in a [bins, LANES] block and
+ * written out row by row — no framed copy, no complex spectrum in memory. Row r is frame
+ * r mod frames of signal r / frames; a frame that reads consecutive samples (all but the padded
+ * ends) is read through a pointer, without its positions. */
 static void stft_range(void *ctx, long g0, long g1) {
   stft_job *j = ctx;
   long n = j->n, even = n % 2 == 0, h = even ? n / 2 : n, bins = n / 2 + 1, rows_all = j->batch * j->frames;
-  float *re = malloc(sizeof(float) * 2 * h * LANES);
+  float *re = malloc(sizeof(float) * (2 * h + bins) * LANES);
   if (!re) { j->failed = 1; return; }
-  float *im = re + h * LANES;
+  float *im = re + h * LANES, *pw = im + h * LANES;
   const float *xs[LANES];
   const int *is[LANES];
   for (long g = g0; g < g1; g++) {
     long r0 = g * LANES, rows = rows_all - r0 < LANES ? rows_all - r0 : LANES;
+    int contiguous = 1;
     for (int l = 0; l < LANES; l++) {
-      long r = r0 + (l < rows ? l : 0), b = r / j->frames;
-      xs[l] = j->x + b * j->length, is[l] = j->idx + (r - b * j->frames) * n;
+      long r = r0 + (l < rows ? l : 0), b = r / j->frames, t = r - b * j->frames;
+      xs[l] = j->x + b * j->length, is[l] = j->idx + t * n;
+      if (j->start[t] >= 0) xs[l] += j->start[t];
+      else contiguous = 0;
     }
-    if (even) {
+    if (!contiguous) /* back to the signal's start: positions index it */
+      for (int l = 0; l < LANES; l++) {
+        long r = r0 + (l < rows ? l : 0), b = r / j->frames;
+        xs[l] = j->x + b * j->length;
+      }
+    const int *perm = j->plan->perm;
+    if (even && contiguous) {
       for (long i = 0; i < h; i++) {
-        long s = 2 * j->plan->perm[i];
+        long s = 2 * perm[i];
+        float w0 = j->win[s], w1 = j->win[s + 1];
+        for (int l = 0; l < LANES; l++) re[i * LANES + l] = xs[l][s] * w0, im[i * LANES + l] = xs[l][s + 1] * w1;
+      }
+    } else if (even) {
+      for (long i = 0; i < h; i++) {
+        long s = 2 * perm[i];
         float w0 = j->win[s], w1 = j->win[s + 1];
         for (int l = 0; l < LANES; l++) re[i * LANES + l] = xs[l][is[l][s]] * w0, im[i * LANES + l] = xs[l][is[l][s + 1]] * w1;
       }
     } else {
       for (long i = 0; i < h; i++) {
-        long s = j->plan->perm[i];
+        long s = perm[i];
         float w = j->win[s];
-        for (int l = 0; l < LANES; l++) re[i * LANES + l] = xs[l][is[l][s]] * w, im[i * LANES + l] = 0;
+        for (int l = 0; l < LANES; l++) re[i * LANES + l] = (contiguous ? xs[l][s] : xs[l][is[l][s]]) * w, im[i * LANES + l] = 0;
       }
     }
     transform(j->plan, re, im);
     for (long k = 0; k < bins; k++) {
-      float sq[LANES];
+      float *sq = pw + k * LANES;
       if (even) { /* as real_even_range: X[k] = E[k] + e^{−2πik/n}·O[k] */
         long a = (k == h ? 0 : k) * LANES, c = (k == 0 ? 0 : h - k) * LANES;
         float tr = j->full->wr[k], ti = j->full->wi[k];
@@ -315,7 +326,21 @@ static void stft_range(void *ctx, long g0, long g1) {
       } else {
         for (int l = 0; l < LANES; l++) sq[l] = re[k * LANES + l] * re[k * LANES + l] + im[k * LANES + l] * im[k * LANES + l];
       }
-      for (long l = 0; l < rows; l++) j->out[(r0 + l) * bins + k] = stft_finish(j, sq[l]);
+    }
+    /* |scale·X|^power from |X|² (power 2 stays a product: no square root) */
+    if (j->power == 2.0f) {
+      float s2 = j->scale * j->scale;
+      if (s2 != 1.0f)
+        for (long i = 0; i < bins * LANES; i++) pw[i] *= s2;
+    } else {
+      for (long i = 0; i < bins * LANES; i++) {
+        float mag = j->scale * sqrtf(pw[i]);
+        pw[i] = j->power == 1.0f ? mag : powf(mag, j->power);
+      }
+    }
+    for (long l = 0; l < rows; l++) {
+      float *o = j->out + (r0 + l) * bins;
+      for (long k = 0; k < bins; k++) o[k] = pw[k * LANES + l];
     }
   }
   free(re);
@@ -324,10 +349,22 @@ static void stft_range(void *ctx, long g0, long g1) {
 int nb_stft_power_f32(const float *x, long batch, long length, long frames, long n, const int *idx, const float *window,
                       float power, float scale, float *out) {
   int even = n % 2 == 0;
-  stft_job job = {x, idx, window, out, batch, length, frames, n, power, scale, plan_of(even ? n / 2 : n), even ? plan_of(n) : NULL, 0};
-  if (!job.plan || (even && !job.full)) return -1;
+  long *start = malloc(sizeof(long) * frames);
+  if (!start) return -1;
+  for (long t = 0; t < frames; t++) { /* the first position of a frame of consecutive samples, else −1 */
+    const int *f = idx + t * n;
+    start[t] = f[0];
+    for (long s = 1; s < n && start[t] >= 0; s++)
+      if (f[s] != f[0] + s) start[t] = -1;
+  }
+  stft_job job = {x, idx, start, window, out, batch, length, frames, n, power, scale, plan_of(even ? n / 2 : n), even ? plan_of(n) : NULL, 0};
+  if (!job.plan || (even && !job.full)) {
+    free(start);
+    return -1;
+  }
   long groups = (batch * frames + LANES - 1) / LANES;
   nb_parallel_for(stft_range, &job, groups, nb_grain(groups, LANES * 4 * n, 1 << 15, 2));
+  free(start);
   return job.failed ? -1 : 0;
 }
 

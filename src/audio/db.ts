@@ -44,7 +44,9 @@ export function amplitudeToDb(x: Tensor, opts: AmplitudeToDbOptions = {}): Tenso
   if (topDb !== null && topDb < 0) throw new ValueError(`${who}: topDb must be ≥ 0 dB, got ${topDb}`);
   const multiplier = stype === 'power' ? 10 : 20;
   // multiplier·log10(v) = (multiplier / ln 10)·ln(v)
-  let db = sub(mul(log(clamp(x, amin)), multiplier / Math.LN10), multiplier * Math.log10(Math.max(amin, refValue)));
+  const offset = multiplier * Math.log10(Math.max(amin, refValue));
+  const scaled = mul(log(clamp(x, amin)), multiplier / Math.LN10);
+  let db = offset === 0 ? scaled : sub(scaled, offset);
   if (topDb === null) return db;
   if (x.ndim < 2) throw new ValueError(`${who}: topDb needs at least 2 dims [..., freq, frames], got shape [${x.shape.join(',')}]`);
   const shape = x.shape;

@@ -126,11 +126,25 @@ export function melFrames(who: string, x: Tensor, opts: MelSpectrogramOptions): 
   const { batch, lead } = asBatch(who, x);
   const sampleRate = numberOption(who, 'sampleRate', opts.sampleRate, 16000);
   if (sampleRate <= 0) throw new ValueError(`${who}: sampleRate must be > 0 Hz, got ${sampleRate}`);
-  const fb = melFilterbank({
+  const fbOpts: MelFilterbankOptions = {
     nFreqs: Math.floor(cfg.nFft / 2) + 1, sampleRate, fMin: opts.fMin ?? 0, fMax: opts.fMax ?? Math.floor(sampleRate / 2),
     nMels: opts.nMels ?? 128, norm: opts.norm ?? null, melScale: opts.melScale ?? 'htk', dtype: x.dtype as 'float32' | 'float64',
-  });
-  return { frames: matmul(powerFrames(who, batch, cfg), fb), lead };
+  };
+  return { frames: matmul(powerFrames(who, batch, cfg), cachedFilterbank(fbOpts)), lead };
+}
+
+/** The filterbanks melFrames used last, by their options: a feature extractor asks for the same one at every call. */
+const filterbanks = new Map<string, Tensor>();
+
+function cachedFilterbank(opts: MelFilterbankOptions): Tensor {
+  const key = JSON.stringify(opts);
+  let fb = filterbanks.get(key);
+  if (fb === undefined) {
+    fb = melFilterbank(opts);
+    if (filterbanks.size >= 8) filterbanks.delete(filterbanks.keys().next().value!);
+    filterbanks.set(key, fb);
+  }
+  return fb;
 }
 
 /**
