@@ -259,6 +259,9 @@ typedef struct {
   float *out;          /* [batch, frames, ⌊n/2⌋+1] */
   long batch, length, frames, n;
   float power, scale;
+  const float *projT;  /* [cols, bins]: the projection transposed, or NULL for the powers themselves */
+  const long *lo, *hi; /* [cols]: the bins [lo, hi) where column m of the projection is non-zero */
+  long cols;
   const fft_plan *plan; /* of n/2 (even n) or n (odd n) */
   const fft_plan *full; /* of n (even n): the twiddles that finish the real transform */
   int failed;
@@ -338,34 +341,63 @@ static void stft_range(void *ctx, long g0, long g1) {
         pw[i] = j->power == 1.0f ? mag : powf(mag, j->power);
       }
     }
-    for (long l = 0; l < rows; l++) {
-      float *o = j->out + (r0 + l) * bins;
-      for (long k = 0; k < bins; k++) o[k] = pw[k * LANES + l];
+    if (j->projT) { /* out[r, m] = Σₖ proj[k, m]·power[r, k] over the bins where column m is non-zero */
+      for (long m = 0; m < j->cols; m++) {
+        float acc[LANES] = {0};
+        const float *f = j->projT + m * bins;
+        for (long k = j->lo[m]; k < j->hi[m]; k++) {
+          float w = f[k];
+          for (int l = 0; l < LANES; l++) acc[l] += w * pw[k * LANES + l];
+        }
+        for (long l = 0; l < rows; l++) j->out[(r0 + l) * j->cols + m] = acc[l];
+      }
+    } else {
+      for (long l = 0; l < rows; l++) {
+        float *o = j->out + (r0 + l) * bins;
+        for (long k = 0; k < bins; k++) o[k] = pw[k * LANES + l];
+      }
     }
   }
   free(re);
 }
 
 int nb_stft_power_f32(const float *x, long batch, long length, long frames, long n, const int *idx, const float *window,
-                      float power, float scale, float *out) {
+                      float power, float scale, const float *proj, long cols, float *out) {
   int even = n % 2 == 0;
-  long *start = malloc(sizeof(long) * frames);
-  if (!start) return -1;
+  long bins = n / 2 + 1;
+  long *start = malloc(sizeof(long) * (frames + (proj ? 2 * cols : 0)));
+  float *projT = proj ? malloc(sizeof(float) * cols * bins) : NULL;
+  if (!start || (proj && !projT)) {
+    free(start), free(projT);
+    return -1;
+  }
+  long *lo = start + frames, *hi = lo + cols;
+  for (long m = 0; proj && m < cols; m++) { /* column m transposed, and where it is non-zero */
+    lo[m] = bins, hi[m] = 0;
+    for (long k = 0; k < bins; k++) {
+      projT[m * bins + k] = proj[k * cols + m];
+      if (proj[k * cols + m] != 0.0f) {
+        if (k < lo[m]) lo[m] = k;
+        hi[m] = k + 1;
+      }
+    }
+  }
   for (long t = 0; t < frames; t++) { /* the first position of a frame of consecutive samples, else −1 */
     const int *f = idx + t * n;
     start[t] = f[0];
     for (long s = 1; s < n && start[t] >= 0; s++)
       if (f[s] != f[0] + s) start[t] = -1;
   }
-  stft_job job = {x, idx, start, window, out, batch, length, frames, n, power, scale, plan_of(even ? n / 2 : n), even ? plan_of(n) : NULL, 0};
-  if (!job.plan || (even && !job.full)) {
-    free(start);
-    return -1;
+  stft_job job = {x, idx, start, window, out, batch, length, frames, n, power, scale, projT, lo, hi, proj ? cols : 0,
+                  plan_of(even ? n / 2 : n), even ? plan_of(n) : NULL, 0};
+  int failed = !job.plan || (even && !job.full);
+  if (!failed) {
+    long groups = (batch * frames + LANES - 1) / LANES;
+    nb_parallel_for(stft_range, &job, groups, nb_grain(groups, LANES * 4 * n, 1 << 15, 2));
+    failed = job.failed;
   }
-  long groups = (batch * frames + LANES - 1) / LANES;
-  nb_parallel_for(stft_range, &job, groups, nb_grain(groups, LANES * 4 * n, 1 << 15, 2));
-  free(start);
-  return job.failed ? -1 : 0;
+  free(start), free(projT);
+  return failed ? -1 : 0;
 }
 
 /* ---- N-API ---- */
@@ -413,22 +445,26 @@ static napi_value js_rfft(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* stftPower(x, offset, batch, length, frames, n, idx, window, power, scale, out): x's [batch, length]
- * float32 block at offset, idx Int32Array [frames, n] of positions in [0, length), window [n] →
- * out [batch, frames, ⌊n/2⌋+1] of |scale·rfft(window · frame)|^power. */
+/* stftPower(x, offset, batch, length, frames, n, idx, window, power, scale, proj, cols, out): x's
+ * [batch, length] float32 block at offset, idx Int32Array [frames, n] of positions in [0, length),
+ * window [n] → out [batch, frames, ⌊n/2⌋+1] of |scale·rfft(window · frame)|^power, or with proj
+ * (a [⌊n/2⌋+1, cols] matrix; null for none) those powers times proj, [batch, frames, cols]. */
 static napi_value js_stft_power(napi_env env, napi_callback_info info) {
   nb_call c = {env, "stftPower", {0}, 0};
-  if (!nb_get_args(&c, info, 11)) return NULL;
+  if (!nb_get_args(&c, info, 13)) return NULL;
   nb_array x = nb_get_array(&c, 0, "x", NB_F32), idx = nb_get_array(&c, 6, "idx", NB_I32);
-  nb_array win = nb_get_array(&c, 7, "window", NB_F32), out = nb_get_array(&c, 10, "out", NB_F32);
+  nb_array win = nb_get_array(&c, 7, "window", NB_F32), out = nb_get_array(&c, 12, "out", NB_F32);
+  nb_array proj = nb_get_optional_array(&c, 10, "proj", NB_F32);
   long off = nb_get_count(&c, 1, "offset"), batch = nb_get_count(&c, 2, "batch"), length = nb_get_count(&c, 3, "length");
-  long frames = nb_get_count(&c, 4, "frames"), n = nb_get_count(&c, 5, "n");
+  long frames = nb_get_count(&c, 4, "frames"), n = nb_get_count(&c, 5, "n"), cols = nb_get_count(&c, 11, "cols");
   double power = nb_get_number(&c, 8, "power"), scale = nb_get_number(&c, 9, "scale");
   if (c.failed) return NULL;
+  long width = proj.data ? cols : n / 2 + 1;
   nb_check_range(&c, &x, "x", off, (double)batch * length);
   nb_check_range(&c, &idx, "idx", 0, (double)frames * n);
   nb_check_range(&c, &win, "window", 0, (double)n);
-  nb_check_range(&c, &out, "out", 0, (double)batch * frames * (n / 2 + 1));
+  if (proj.data) nb_check_range(&c, &proj, "proj", 0, (double)(n / 2 + 1) * cols);
+  nb_check_range(&c, &out, "out", 0, (double)batch * frames * width);
   if (c.failed || batch == 0 || frames == 0 || n == 0) return NULL;
   const int *ix = idx.data;
   for (long i = 0; i < frames * n; i++)
@@ -436,7 +472,8 @@ static napi_value js_stft_power(napi_env env, napi_callback_info info) {
       nb_fail(&c, "idx[%ld] = %d is outside the signal's %ld samples", i, ix[i], length);
       return NULL;
     }
-  if (nb_stft_power_f32((const float *)nb_at(&x, off), batch, length, frames, n, ix, win.data, (float)power, (float)scale, out.data) != 0)
+  if (proj.data && cols == 0) return NULL;
+  if (nb_stft_power_f32((const float *)nb_at(&x, off), batch, length, frames, n, ix, win.data, (float)power, (float)scale, proj.data, cols, out.data) != 0)
     nb_fail(&c, "length %ld is not supported (fftSupported) or out of memory", n);
   return NULL;
 }

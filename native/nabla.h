@@ -121,8 +121,9 @@ int nb_fft_f32(const float *x, long batch, long n, int inverse, float scale, flo
 /* The first ⌊n/2⌋+1 bins [.., 2] of the DFT of each of `batch` real rows of n samples. */
 int nb_rfft_f32(const float *x, long batch, long n, float *out);
 /* |scale·rfft(window · frame)|^power of every frame: frame t of signal b reads x[b·length + idx[t·n + s]]
- * for s < n; out [batch, frames, ⌊n/2⌋+1]. idx must lie in [0, length). */
+ * for s < n; out [batch, frames, ⌊n/2⌋+1], or with proj ([⌊n/2⌋+1, cols], else NULL) those powers
+ * times proj, [batch, frames, cols] (a mel filterbank's zeros skipped). idx must lie in [0, length). */
 int nb_stft_power_f32(const float *x, long batch, long length, long frames, long n, const int *idx, const float *window,
-                      float power, float scale, float *out);
+                      float power, float scale, const float *proj, long cols, float *out);
 
 #endif

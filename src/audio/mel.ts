@@ -7,7 +7,6 @@ import { ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/creation.js';
 import { warn } from '../tensor/warn.js';
-import { matmul } from '../ops/matmul.js';
 import { reshape, transposeLast } from '../ops/movement.js';
 import { checkKeys, choiceOption, intOption, numberOption } from './spectral-options.js';
 import { asBatch, powerFrames, SPECTROGRAM_KEYS, stftConfig, type SpectrogramOptions } from './spectral.js';
@@ -130,7 +129,7 @@ export function melFrames(who: string, x: Tensor, opts: MelSpectrogramOptions): 
     nFreqs: Math.floor(cfg.nFft / 2) + 1, sampleRate, fMin: opts.fMin ?? 0, fMax: opts.fMax ?? Math.floor(sampleRate / 2),
     nMels: opts.nMels ?? 128, norm: opts.norm ?? null, melScale: opts.melScale ?? 'htk', dtype: x.dtype as 'float32' | 'float64',
   };
-  return { frames: matmul(powerFrames(who, batch, cfg), cachedFilterbank(fbOpts)), lead };
+  return { frames: powerFrames(who, batch, cfg, cachedFilterbank(fbOpts)), lead };
 }
 
 /** The filterbanks melFrames used last, by their options: a feature extractor asks for the same one at every call. */

@@ -14,6 +14,7 @@ import { sqrt } from '../ops/unary.js';
 import { sum } from '../ops/reduce.js';
 import { pad as padOp, permute, reshape, stack, transposeLast } from '../ops/movement.js';
 import { gather } from '../ops/indexing.js';
+import { matmul } from '../ops/matmul.js';
 import { fft, rfft } from '../ops/fft.js';
 import { apply } from '../ops/dispatch.js';
 import { isGradEnabled } from '../tensor/grad-mode.js';
@@ -213,18 +214,20 @@ export function asBatch(who: string, x: Tensor): { batch: Tensor; lead: number[]
 
 /**
  * The spectrogram frames-first, `[batch, frames, bins]` (power applied), for the features that
- * multiply along the bins next (mel, then the DCT) before the one transpose at the end.
+ * multiply along the bins next (mel, then the DCT) before the one transpose at the end; with
+ * `projection [bins, cols]` (a mel filterbank) the powers times it, `[batch, frames, cols]`.
  */
-export function powerFrames(who: string, batch: Tensor, cfg: StftConfig): Tensor {
+export function powerFrames(who: string, batch: Tensor, cfg: StftConfig, projection?: Tensor): Tensor {
   if (cfg.power === null) throw new ValueError(`${who}: power must be a number here (2: power, 1: magnitude), got null`);
   const windowGrad = cfg.window instanceof Tensor && cfg.window.requiresGrad;
-  if (cfg.onesided && !(isGradEnabled() && (batch.requiresGrad || windowGrad))) {
-    // nothing to differentiate: framing, window, FFT and power in one kernel, no intermediates
+  if (cfg.onesided && !(isGradEnabled() && (batch.requiresGrad || windowGrad || projection?.requiresGrad))) {
+    // nothing to differentiate: framing, window, FFT, power (and projection) in one kernel, no intermediates
     const f = framing(who, batch, cfg);
     const params = { idx: f.positions, frames: f.frames, n: cfg.nFft, power: cfg.power, scale: normalization(cfg) };
-    return apply('stftPower', [f.signal, f.window], params);
+    return apply('stftPower', projection ? [f.signal, f.window, projection] : [f.signal, f.window], params);
   }
-  return magnitude(stft(who, batch, cfg), cfg.power);
+  const power = magnitude(stft(who, batch, cfg), cfg.power);
+  return projection ? matmul(power, projection) : power;
 }
 
 /**

@@ -23,10 +23,11 @@ export interface FftKernels {
    * The power spectrogram in one pass, for features computed without gradients: frame `t` of
    * signal `b` of the contiguous `[batch, length]` block at `offset` is `x[b, idx[t·n + s]]·window[s]`
    * for `s < n` (`idx` holds the padded framing, every entry in `[0, length)`), and
-   * `out[b, t, k] = |scale·X[k]|^power` for its real DFT `X`, `k ≤ ⌊n/2⌋`. `out` is contiguous
-   * `[batch, frames, ⌊n/2⌋ + 1]` of x's type. Equals `rfft` of the framed, windowed rows followed
-   * by the power, without either intermediate.
+   * `P[b, t, k] = |scale·X[k]|^power` for its real DFT `X`, `k ≤ ⌊n/2⌋`; `out` is P, contiguous
+   * `[batch, frames, ⌊n/2⌋ + 1]` of x's type, or with `proj` (`[⌊n/2⌋ + 1, cols]`, e.g. a mel
+   * filterbank) P·proj, `[batch, frames, cols]`. Equals `rfft` of the framed, windowed rows, the
+   * power and the product, without the intermediates.
    */
   stftPower(x: FloatArray, offset: number, batch: number, length: number, frames: number, n: number,
-    idx: Int32Array, window: FloatArray, power: number, scale: number, out: FloatArray): void;
+    idx: Int32Array, window: FloatArray, power: number, scale: number, proj: FloatArray | null, cols: number, out: FloatArray): void;
 }

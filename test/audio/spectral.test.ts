@@ -87,13 +87,17 @@ describe('the one-pass power spectrogram (stftPower, used when nothing needs a g
     const idx = Int32Array.from([0, 1, 2, 3, 1, 2, 3, 4]);
     const x = Float64Array.from([1, 2, 3, 4, 5]);
     const out = new Float64Array(6);
-    jsBackend.stftPower(x, 0, 1, 5, 2, 4, idx, Float64Array.from([1, 1, 1, 1]), 2, 1, out);
+    jsBackend.stftPower(x, 0, 1, 5, 2, 4, idx, Float64Array.from([1, 1, 1, 1]), 2, 1, null, 0, out);
     assert.deepEqual(Array.from(out).map((v) => Math.round(v * 1e9) / 1e9), [100, 8, 4, 196, 8, 4]);
     // |0.5·X|, and a window that keeps only the first two samples: X = [3, 1 − 2i, −1] and [5, 2 − 3i, −1]
-    jsBackend.stftPower(x, 0, 1, 5, 2, 4, idx, Float64Array.from([1, 1, 1, 1]), 1, 0.5, out);
+    jsBackend.stftPower(x, 0, 1, 5, 2, 4, idx, Float64Array.from([1, 1, 1, 1]), 1, 0.5, null, 0, out);
     assert.deepEqual(Array.from(out).map((v) => Math.round(v * 1e9) / 1e9), [5, Math.round(Math.SQRT2 * 1e9) / 1e9, 1, 7, Math.round(Math.SQRT2 * 1e9) / 1e9, 1]);
-    jsBackend.stftPower(x, 0, 1, 5, 2, 4, idx, Float64Array.from([1, 1, 0, 0]), 2, 1, out);
+    jsBackend.stftPower(x, 0, 1, 5, 2, 4, idx, Float64Array.from([1, 1, 0, 0]), 2, 1, null, 0, out);
     assert.deepEqual(Array.from(out).map((v) => Math.round(v * 1e9) / 1e9), [9, 5, 1, 25, 13, 1]);
+    // times a projection [3 bins, 2 cols]: [9, 5, 1]·[[1, 0], [2, 1], [0, 3]] = [19, 8]; [25, 13, 1] → [51, 16]
+    const two = new Float64Array(4);
+    jsBackend.stftPower(x, 0, 1, 5, 2, 4, idx, Float64Array.from([1, 1, 0, 0]), 2, 1, Float64Array.from([1, 0, 2, 1, 0, 3]), 2, two);
+    assert.deepEqual(Array.from(two).map((v) => Math.round(v * 1e9) / 1e9), [19, 8, 51, 16]);
   });
 
   const optionSets: [string, nb.audio.SpectrogramOptions][] = [

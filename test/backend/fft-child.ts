@@ -8,7 +8,7 @@ const { x, n, batch, idx, frames, length, window } = fftInputs();
 const spec = new Float32Array(2 * batch * (n / 2 + 1));
 native.rfft(x, 0, batch, n, spec);
 const power = new Float32Array(frames * (n / 2 + 1));
-native.stftPower(x, 0, 1, length, frames, n, idx, window, 2, 1, power);
+native.stftPower(x, 0, 1, length, frames, n, idx, window, 2, 1, null, 0, power);
 const odd = new Float32Array(2 * 3 * 188);
 native.rfft(x, 0, 3, 375, odd);
 console.log(JSON.stringify({ simd: nativeKernelInfo()?.simd, rfft: Array.from(spec), stftPower: Array.from(power), odd: Array.from(odd) }));

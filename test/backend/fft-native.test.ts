@@ -82,11 +82,25 @@ describe('native FFT kernels against the JS reference', { skip }, () => {
           for (const [power, scale] of [[2, 1], [1, 0.25], [0.7, 1]] as const) {
             const want = new Float32Array(batch * frames * (Math.floor(n / 2) + 1));
             const got = new Float32Array(want.length);
-            jsBackend.stftPower(x, 2, batch, length, frames, n, idx, window, power, scale, want);
-            native!.stftPower(x, 2, batch, length, frames, n, idx, window, power, scale, got);
+            jsBackend.stftPower(x, 2, batch, length, frames, n, idx, window, power, scale, null, 0, want);
+            native!.stftPower(x, 2, batch, length, frames, n, idx, window, power, scale, null, 0, got);
             // powers of a float transform: relative to the largest, as the spectra above
             assert.ok(peakRelativeError(got, want) < 5e-6, `stftPower n=${n} batch=${batch} power=${power}: ${peakRelativeError(got, want)}`);
           }
+          // times a projection with zero runs at both ends of each column (as a mel filterbank), and one all-zero column
+          const bins = Math.floor(n / 2) + 1;
+          const cols = 5;
+          const proj = values(bins * cols, 17 + n).map((v, i) => {
+            const k = Math.floor(i / cols);
+            const m = i % cols;
+            return m === 3 || k < m * (bins / 8) || k > bins / 2 + m ? 0 : Math.abs(v);
+          });
+          const want = new Float32Array(batch * frames * cols);
+          const got = new Float32Array(want.length);
+          jsBackend.stftPower(x, 2, batch, length, frames, n, idx, window, 2, 0.5, proj, cols, want);
+          native!.stftPower(x, 2, batch, length, frames, n, idx, window, 2, 0.5, proj, cols, got);
+          assert.ok(peakRelativeError(got, want) < 5e-6, `stftPower·proj n=${n} batch=${batch}: ${peakRelativeError(got, want)}`);
+          for (let r = 0; r < batch * frames; r++) assert.equal(got[r * cols + 3], 0);
         }
       }
     }
@@ -100,7 +114,7 @@ describe('native FFT kernels against the JS reference', { skip }, () => {
     const spec = new Float32Array(2 * batch * (n / 2 + 1));
     native!.rfft(x, 0, batch, n, spec);
     const power = new Float32Array(frames * (n / 2 + 1));
-    native!.stftPower(x, 0, 1, length, frames, n, idx, window, 2, 1, power);
+    native!.stftPower(x, 0, 1, length, frames, n, idx, window, 2, 1, null, 0, power);
     const odd = new Float32Array(2 * 3 * 188);
     native!.rfft(x, 0, 3, 375, odd);
     const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')), NABLA_KERNEL: 'portable' };
@@ -150,10 +164,13 @@ describe('native FFT kernels against the JS reference', { skip }, () => {
     assert.throws(() => addon.rfft(new Float32Array(37), 0, 1, 37, new Float32Array(38)), /not supported/);
     assert.throws(() => addon.rfft(new Float64Array(16) as unknown as Float32Array, 0, 2, 8, new Float32Array(20)), /Float32Array/);
     const idx = Int32Array.from([0, 1, 2, 3, 1, 2, 3, 4]);
-    const stft = (x: Float32Array, ix: Int32Array, out: Float32Array) => addon.stftPower(x, 0, 1, 5, 2, 4, ix, new Float32Array(4).fill(1), 2, 1, out);
+    const stft = (x: Float32Array, ix: Int32Array, out: Float32Array, proj: Float32Array | null = null) => addon.stftPower(x, 0, 1, 5, 2, 4, ix, new Float32Array(4).fill(1), 2, 1, proj, 2, out);
     stft(Float32Array.from([1, 2, 3, 4, 5]), idx, new Float32Array(6));
     assert.throws(() => stft(new Float32Array(4), idx, new Float32Array(6)), /x/);
     assert.throws(() => stft(new Float32Array(5), idx, new Float32Array(5)), /out/);
     assert.throws(() => stft(new Float32Array(5), Int32Array.from([0, 1, 2, 3, 1, 2, 3, 5]), new Float32Array(6)), /idx\[7\] = 5 is outside the signal's 5 samples/);
+    stft(new Float32Array(5), idx, new Float32Array(4), new Float32Array(6));
+    assert.throws(() => stft(new Float32Array(5), idx, new Float32Array(4), new Float32Array(5)), /proj/);
+    assert.throws(() => stft(new Float32Array(5), idx, new Float32Array(3), new Float32Array(6)), /out/);
   });
 });

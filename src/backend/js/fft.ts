@@ -103,21 +103,33 @@ export function rfft(x: FloatArray, offset: number, batch: number, n: number, ou
 
 /** The power spectrogram (see `FftKernels.stftPower`): frames gathered a block at a time, then `rfft`. */
 export function stftPower(x: FloatArray, offset: number, batch: number, length: number, frames: number, n: number,
-  idx: Int32Array, window: FloatArray, power: number, scale: number, out: FloatArray): void {
+  idx: Int32Array, window: FloatArray, power: number, scale: number, proj: FloatArray | null, cols: number, out: FloatArray): void {
   if (n === 0 || batch === 0 || frames === 0) return;
   const bins = Math.floor(n / 2) + 1;
   const framed = new Float64Array(frames * n);
   const spec = new Float64Array(frames * bins * 2);
+  const p = new Float64Array(bins);
   for (let b = 0; b < batch; b++) {
     const src = offset + b * length;
     for (let i = 0; i < frames * n; i++) framed[i] = x[src + idx[i]!]! * window[i % n]!;
     rfft(framed, 0, frames, n, spec);
-    const row = b * frames * bins;
-    for (let k = 0; k < frames * bins; k++) {
-      const re = scale * spec[2 * k]!;
-      const im = scale * spec[2 * k + 1]!;
-      const sq = re * re + im * im;
-      out[row + k] = power === 2 ? sq : power === 1 ? Math.sqrt(sq) : Math.sqrt(sq) ** power;
+    for (let t = 0; t < frames; t++) {
+      const r = b * frames + t;
+      for (let k = 0; k < bins; k++) {
+        const re = scale * spec[2 * (t * bins + k)]!;
+        const im = scale * spec[2 * (t * bins + k) + 1]!;
+        const sq = re * re + im * im;
+        p[k] = power === 2 ? sq : power === 1 ? Math.sqrt(sq) : Math.sqrt(sq) ** power;
+      }
+      if (proj === null) {
+        for (let k = 0; k < bins; k++) out[r * bins + k] = p[k]!;
+        continue;
+      }
+      for (let m = 0; m < cols; m++) {
+        let s = 0;
+        for (let k = 0; k < bins; k++) s += p[k]! * proj[k * cols + m]!;
+        out[r * cols + m] = s;
+      }
     }
   }
 }

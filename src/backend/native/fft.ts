@@ -9,7 +9,7 @@ export interface NativeFftAddon {
   fft(x: Float32Array, offset: number, batch: number, n: number, inverse: boolean, scale: number, out: Float32Array): void;
   rfft(x: Float32Array, offset: number, batch: number, n: number, out: Float32Array): void;
   stftPower(x: Float32Array, offset: number, batch: number, length: number, frames: number, n: number,
-    idx: Int32Array, window: Float32Array, power: number, scale: number, out: Float32Array): void;
+    idx: Int32Array, window: Float32Array, power: number, scale: number, proj: Float32Array | null, cols: number, out: Float32Array): void;
 }
 
 /**
@@ -38,11 +38,11 @@ export function nativeFft(addon: NativeFftAddon): FftKernels {
       if (!takes(x, out, n)) return jsFft.rfft(x, offset, batch, n, out);
       addon.rfft(x as Float32Array, offset, batch, n, out as Float32Array);
     },
-    stftPower: (x, offset, batch, length, frames, n, idx, window, power, scale, out) => {
-      if (!takes(x, out, n) || !(window instanceof Float32Array)) {
-        return jsFft.stftPower(x, offset, batch, length, frames, n, idx, window, power, scale, out);
+    stftPower: (x, offset, batch, length, frames, n, idx, window, power, scale, proj, cols, out) => {
+      if (!takes(x, out, n) || !(window instanceof Float32Array) || !(proj === null || proj instanceof Float32Array)) {
+        return jsFft.stftPower(x, offset, batch, length, frames, n, idx, window, power, scale, proj, cols, out);
       }
-      addon.stftPower(x as Float32Array, offset, batch, length, frames, n, idx, window, power, scale, out as Float32Array);
+      addon.stftPower(x as Float32Array, offset, batch, length, frames, n, idx, window, power, scale, proj, cols, out as Float32Array);
     },
   };
 }

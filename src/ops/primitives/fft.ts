@@ -3,7 +3,7 @@ import type { FloatArray } from '../../backend/typed-array.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { isGradEnabled } from '../../tensor/grad-mode.js';
 import { dft, rfftAdjoint } from '../fft.js';
-import { contiguousCopy, uninitialized } from './alloc.js';
+import { contiguousCopy, denseData, uninitialized } from './alloc.js';
 import type { PrimTable } from './types.js';
 
 export const fftPrims: PrimTable<'fft' | 'rfft' | 'stftPower'> = {
@@ -33,16 +33,16 @@ export const fftPrims: PrimTable<'fft' | 'rfft' | 'stftPower'> = {
     vjp: (g, [x]) => [rfftAdjoint(g, x!.shape[x!.ndim - 1]!)],
   },
   stftPower: {
-    forward: ([x, w], { idx, frames, n, power, scale }) => {
-      if (isGradEnabled() && (x!.requiresGrad || w!.requiresGrad)) {
+    forward: ([x, w, proj], { idx, frames, n, power, scale }) => {
+      if (isGradEnabled() && (x!.requiresGrad || w!.requiresGrad || proj?.requiresGrad)) {
         throw new Error('stftPower has no gradient: compute the spectrogram from its differentiable ops when an input requires one');
       }
       const xc = contiguousCopy(x!);
-      const wc = contiguousCopy(w!);
       const [batch, length] = xc.shape as [number, number];
-      const out = uninitialized(xc.dtype, [batch, frames, Math.floor(n / 2) + 1]);
-      const win = (wc.offset === 0 && wc.storage.length === n ? wc.storage : (wc.storage as FloatArray).subarray(wc.offset, wc.offset + n)) as FloatArray;
-      backend().stftPower(xc.storage as FloatArray, xc.offset, batch, length, frames, n, idx, win, power, scale, out.storage as FloatArray);
+      const cols = proj ? proj.shape[1]! : 0;
+      const out = uninitialized(xc.dtype, [batch, frames, proj ? cols : Math.floor(n / 2) + 1]);
+      const p = proj ? denseData(proj) as FloatArray : null;
+      backend().stftPower(xc.storage as FloatArray, xc.offset, batch, length, frames, n, idx, denseData(w!) as FloatArray, power, scale, p, cols, out.storage as FloatArray);
       return out;
     },
     vjp: 'none',

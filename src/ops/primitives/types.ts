@@ -112,8 +112,9 @@ export type PrimParams = { [P in UnaryOp]: Record<string, never> } & { [P in Bin
   rfft: Record<string, never>;
   /**
    * `[signal [batch, length], window [n]]` → the power spectrogram `[batch, frames, ⌊n/2⌋ + 1]`:
-   * frame t reads `signal[b, idx[t·n + s]]·window[s]`, then `|scale·rfft|^power`. No gradient:
-   * used only where none is needed (the composite ops give the differentiable version).
+   * frame t reads `signal[b, idx[t·n + s]]·window[s]`, then `|scale·rfft|^power`; with a third
+   * input `proj [⌊n/2⌋ + 1, cols]` (a mel filterbank), those powers times it, `[batch, frames, cols]`.
+   * No gradient: used only where none is needed (the composite ops give the differentiable version).
    */
   stftPower: { idx: Int32Array; frames: number; n: number; power: number; scale: number };
 };
