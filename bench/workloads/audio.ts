@@ -146,9 +146,14 @@ export const audioMel: Workload = {
   title: 'Log-mel features',
   unit: { label: 'clips/s', kind: 'rate', scale: 1 },
   about: `melSpectrogram + amplitudeToDb of ${AUDIO.mel.batch} one-second 16 kHz clips per call (nFft 400, hop 160, 64 HTK mels, power 2, centred, reflect padding; 101 frames a clip), forward only without recording (nabla: nb.noGrad; PyTorch: torchaudio.transforms.MelSpectrogram + AmplitudeToDB under torch.no_grad).`,
-  warmup: 2,
+  // ten calls: nabla's JIT needs four before its calls settle (30–70 ms, then ~5 ms)
+  warmup: 10,
   targetSeconds: 0.5,
-  pauseMs: 100,
+  // a second between samples: each nabla sample allocates ~150 MB of short-lived arrays, and
+  // V8's background GC threads working them off for a while after it made PyTorch's two OpenMP
+  // threads wait at every barrier (torchaudio at 2 threads measured 860–890 clips/s with 100 ms
+  // pauses in three runs, 4,800–5,700 alone or after a 1 s pause)
+  pauseMs: 1000,
   cases: () => threadCases((threads) => ({
     label: `${AUDIO.mel.batch} clips, ${threads} thread${threads === 1 ? '' : 's'}`,
     params: { ...AUDIO.mel, threads },
