@@ -163,6 +163,35 @@ static void where_rows(void *arg, long begin, long end) {
     const char *a = j->a + sz * row_offset(r, j->shape, j->as, nd);
     const char *b = j->b + sz * row_offset(r, j->shape, j->bs, nd);
     char *o = j->out + sz * (size_t)(r * n);
+    if (ci == 0) { /* one condition for the whole row (a mask over steps, broadcast over features): a copy */
+      const char *src = c[0] ? a : b;
+      long si = c[0] ? ai : bi;
+      if (si == 1) memcpy(o, src, sz * (size_t)n);
+      else if (sz == 4)
+        for (long i = 0; i < n; i++) ((uint32_t *)o)[i] = ((const uint32_t *)src)[i * si];
+      else if (sz == 8)
+        for (long i = 0; i < n; i++) ((uint64_t *)o)[i] = ((const uint64_t *)src)[i * si];
+      else
+        for (long i = 0; i < n; i++) ((uint8_t *)o)[i] = ((const uint8_t *)src)[i * si];
+      continue;
+    }
+    if (sz == 4 && ci == 1 && (ai | bi) <= 1 && ai >= 0 && bi >= 0) { /* dense rows, or one side a scalar: selects the compiler vectorises */
+      const uint32_t *pa = (const uint32_t *)a, *pb = (const uint32_t *)b;
+      uint32_t *po = (uint32_t *)o;
+      if (ai == 1 && bi == 1)
+        for (long i = 0; i < n; i++) po[i] = c[i] ? pa[i] : pb[i];
+      else if (ai == 1) {
+        uint32_t vb = pb[0];
+        for (long i = 0; i < n; i++) po[i] = c[i] ? pa[i] : vb;
+      } else if (bi == 1) {
+        uint32_t va = pa[0];
+        for (long i = 0; i < n; i++) po[i] = c[i] ? va : pb[i];
+      } else {
+        uint32_t va = pa[0], vb = pb[0];
+        for (long i = 0; i < n; i++) po[i] = c[i] ? va : vb;
+      }
+      continue;
+    }
     if (sz == 4) {
       const uint32_t *pa = (const uint32_t *)a, *pb = (const uint32_t *)b;
       uint32_t *po = (uint32_t *)o;
