@@ -177,6 +177,25 @@ describe('native movement kernels', { skip }, () => {
         jsBackend.where(cond, a, bv, want);
         assertSame(got, want, `where shape [${shape}] seed ${seed}`);
       }
+      // the row fast paths: a condition per row (stride 0 along it) over dense, strided and scalar
+      // sides; a dense condition against a scalar on either side or both
+      const shape = [3, 5, 9];
+      const cond = (strides: number[]): View => ({ data: Uint8Array.from({ length: 200 }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0), shape, strides, offset: 1 });
+      const side = (strides: number[], seed: number): View => ({ data: values(ctor, 400, seed), shape, strides, offset: 2 });
+      const cases: [View, View, View][] = [
+        [cond([5, 1, 0]), side([45, 9, 1], 1), side([0, 0, 0], 2)],
+        [cond([5, 1, 0]), side([0, 0, 0], 3), side([90, 18, 2], 4)],
+        [cond([0, 1, 0]), side([45, 9, 1], 5), side([45, 9, 1], 6)],
+        [cond([45, 9, 1]), side([9, 0, 1], 7), side([0, 0, 0], 8)],
+        [cond([45, 9, 1]), side([0, 0, 0], 9), side([45, 9, 1], 10)],
+        [cond([15, 3, 1]), side([0, 0, 0], 11), side([0, 0, 0], 12)],
+      ];
+      for (const [k, [c, a, bv]] of cases.entries()) {
+        const got = new ctor(sizeOf(shape)), want = new ctor(sizeOf(shape));
+        b.where(c, a, bv, got);
+        jsBackend.where(c, a, bv, want);
+        assertSame(got, want, `where row case ${k}`);
+      }
     });
 
     test(`argmax/argmin and middle-axis reductions match the JS kernels, NaNs and ties included (${dtype})`, () => {
