@@ -168,6 +168,60 @@ test('padding costs no matmul: each step multiplies only its unmasked rows by U,
   }
 });
 
+test('a masked layer projects only its unmasked steps: x·W, dW and dx are GEMMs over the real steps, and the result is unchanged', () => {
+  const B = 3, T = 5, F = 6, units = 4;
+  const lengths = [5, 2, 3]; // 10 real steps of 15
+  const x = nb.randn([B, T, F], { generator: new nb.Generator(3) });
+  const maskData = new Uint8Array(B * T);
+  lengths.forEach((len, b) => maskData.fill(1, b * T, b * T + len));
+  const mask = new nb.Tensor(maskData, [B, T]);
+  for (const Layer of [nb.layers.LSTM, nb.layers.GRU, nb.layers.SimpleRNN]) {
+    const run = () => {
+      nb.manualSeed(1);
+      const layer = new Layer(units, { returnSequences: true });
+      const xs = x.clone();
+      xs.requiresGrad = true;
+      const calls: number[][] = [];
+      const b = backend();
+      setBackend({ ...b, gemm: (...a) => (calls.push([a[0] ? 1 : 0, a[1] ? 1 : 0, a[2], a[3], a[4]]), b.gemm(...a)) });
+      try {
+        const { output } = layer.callWithState(xs, { mask });
+        // only the real steps' outputs: the padded ones are zeros with the mask
+        const loss = nb.sum(nb.mul(output, nb.unsqueeze(mask.cast('float32'), 2)));
+        const [dx, dW] = nb.gradients(loss, [xs, layer.kernel]);
+        return { output, dx: dx!, dW: dW!, calls };
+      } finally {
+        setBackend(b);
+      }
+    };
+    const masked = run();
+    const G = masked.dW.shape[1]!;
+    // the GEMMs with k = F (x·W) or n = F (dx = dP·Wᵀ) or m = F (dW = xᵀ·dP): rows counted are the real steps
+    const projection = masked.calls.filter(([, , m, n, k]) => (k === F && n === G) || (n === F && k === G) || (m === F && n === G));
+    assert.ok(projection.length >= 3, `${Layer.name}: the projection's GEMMs ran (${JSON.stringify(masked.calls)})`);
+    for (const [ta, tb, m, n, k] of projection) {
+      const rows = m === F ? k : m;
+      assert.equal(rows, 10, `${Layer.name}: GEMM ${ta}${tb} ${m}×${n}×${k} runs over the 10 real steps, not all 15`);
+    }
+    // the same outputs and gradients as each sequence run alone, unpadded: dx per step, dW summed
+    let dWSum: nb.Tensor | null = null;
+    lengths.forEach((len, b) => {
+      nb.manualSeed(1);
+      const layer = new Layer(units, { returnSequences: true });
+      const xb = nb.slice(x, [[b, b + 1], [0, len]]).clone();
+      xb.requiresGrad = true;
+      const out = layer.callWithState(xb).output;
+      const [dxb, dWb] = nb.gradients(nb.sum(out), [xb, layer.kernel]);
+      close(nb.slice(masked.output, [[b, b + 1], [0, len]]), out, 1e-5, `${Layer.name} sequence ${b}: outputs`);
+      close(nb.slice(masked.dx, [[b, b + 1], [0, len]]), dxb!, 1e-5, `${Layer.name} sequence ${b}: dx`);
+      dWSum = dWSum === null ? dWb! : nb.add(dWSum, dWb!);
+    });
+    close(masked.dW, dWSum!, 1e-5, `${Layer.name}: dW`);
+    // padded steps get no gradient
+    close(nb.slice(masked.dx, [[1, 2], [2, T]]), nb.zeros([1, T - 2, F]), 0, `${Layer.name}: dx of padded steps`);
+  }
+});
+
 test('gradcheck of the fused scan, and a gradient of its gradient through the composite', () => {
   for (const cell of ['simple', 'lstm', 'gru'] as const) {
     const s = scanInputs(cell, 'float64');

@@ -7,7 +7,8 @@ import { isFloat } from '../../../tensor/dtype.js';
 import { cast, mul, ne, where } from '../../../ops/binary.js';
 import { biasActivation } from '../../../ops/nn.js';
 import { linearMatmul } from '../../../ops/matmul.js';
-import { permute, slice, split, unsqueeze } from '../../../ops/movement.js';
+import { permute, reshape, slice, split, unsqueeze } from '../../../ops/movement.js';
+import { gather, scatterAdd } from '../../../ops/indexing.js';
 import { recurrentScan, type RecurrentScanOptions, type StepActivation } from '../../../ops/recurrent.js';
 import { fusedActivationOf, serializeActivation, type ActivationFn } from '../../activations.js';
 import type { Config, SerializedObject } from '../../config.js';
@@ -157,7 +158,7 @@ export abstract class RNNBase extends Layer {
     return this.useBias ? this.getWeight('bias') : null;
   }
 
-  /** `x·W (+ b)` for all steps of a time-major `[T, B, in]` input: `[T, B, G·units]` (the bias added by one fused pass). */
+  /** `x·W (+ b)` for the rows of a time-major `[T, B, in]` input, or of `[R, in]` (the unmasked steps): `[..., G·units]` (the bias added by one fused pass). */
   protected projectInputs(xT: Tensor): Tensor {
     return biasActivation(linearMatmul(xT, this.kernel), this.bias, 'linear');
   }
@@ -195,7 +196,7 @@ export abstract class RNNBase extends Layer {
     const training = this.resolveTraining(opts.training);
     const xIn = training && this.dropout > 0 ? mul(x, unsqueeze(dropoutMask(this.dropout, [B, inDim], this.dtype, this.generator), 1)) : x;
     const hDrop = training && this.recurrentDropout > 0 ? dropoutMask(this.recurrentDropout, [B, this.units], this.dtype, this.generator) : null;
-    let xp = this.projectInputs(permute(xIn, [1, 0, 2]));
+    let xp = this.projectSteps(xIn, mask);
     let maskT = mask ? permute(mask, [1, 0]) : null;
     if (this.goBackwards) {
       xp = slice(xp, [[null, null, -1]]);
@@ -217,6 +218,37 @@ export abstract class RNNBase extends Layer {
       if (mask) setMask(output, this.goBackwards ? slice(mask, [null, [null, null, -1]]) : mask);
     }
     return { output, states };
+  }
+
+  /**
+   * `x·W (+ b)` time-major, `[T, B, G·units]`, for `x [B, T, in]`. With a mask that hides steps,
+   * only the unmasked steps are multiplied — gathered, projected, scattered into zeros — as
+   * PyTorch's packed sequences do: the scan never reads a masked step's projection, so padding
+   * costs no matmul here either (forward, nor the gradients of W and x).
+   */
+  private projectSteps(x: Tensor, mask: Tensor | null): Tensor {
+    const [B, T, F] = x.shape as [number, number, number];
+    if (mask !== null) {
+      const m = mask.data() as Uint8Array;
+      let real = 0;
+      for (let i = 0; i < m.length; i++) if (m[i]) real++;
+      if (real > 0 && real < B * T) {
+        const src = new Int32Array(real); // row b·T + t of x [B·T, in], in time-major order
+        const dst = new Int32Array(real); // row t·B + b of the projection [T·B, G·units]
+        let k = 0;
+        for (let t = 0; t < T; t++) {
+          for (let b = 0; b < B; b++) {
+            if (m[b * T + t]) {
+              src[k] = b * T + t;
+              dst[k++] = t * B + b;
+            }
+          }
+        }
+        const rows = this.projectInputs(gather(reshape(x, [B * T, F]), new Tensor(src, [real]), 0));
+        return reshape(scatterAdd(rows, new Tensor(dst, [real]), 0, T * B), [T, B, rows.shape[1]!]);
+      }
+    }
+    return this.projectInputs(permute(x, [1, 0, 2]));
   }
 
   private inputDimOf(shape: readonly number[]): number {
