@@ -24,6 +24,7 @@ typedef struct {
   int nf;
   int f[MAX_FACTORS]; /* radices, outermost first */
   int *perm;          /* slot i of the permuted array reads input perm[i] */
+  int *inv;           /* and input j goes to slot inv[j] (the same allocation as perm) */
   float *wr, *wi;     /* e^{-2πik/n} = wr[k] + i·wi[k], k < n */
 } fft_plan;
 
@@ -51,7 +52,7 @@ static fft_plan *plan_new(long n) {
   if (!p) return NULL;
   p->n = n;
   p->nf = factorize(n, p->f);
-  p->perm = malloc(sizeof(int) * n);
+  p->perm = malloc(sizeof(int) * 2 * n);
   int *next = malloc(sizeof(int) * n);
   p->wr = malloc(sizeof(float) * n);
   p->wi = malloc(sizeof(float) * n);
@@ -70,6 +71,8 @@ static fft_plan *plan_new(long n) {
     memcpy(p->perm, next, sizeof(int) * len);
   }
   free(next);
+  p->inv = p->perm + n;
+  for (long i = 0; i < n; i++) p->inv[p->perm[i]] = (int)i;
   for (long k = 0; k < n; k++) {
     double a = 2.0 * M_PI * (double)k / (double)n;
     p->wr[k] = (float)cos(a);
@@ -295,6 +298,11 @@ static void stft_range(void *ctx, long g0, long g1) {
         xs[l] = j->x + b * j->length;
       }
     const int *perm = j->plan->perm;
+#ifdef NB_X86
+    if (even && contiguous && n % 16 == 0 && nb_cpu_isa() >= ISA_AVX2) {
+      gather_even_w8(re, im, xs, j->win, j->plan->inv, n);
+    } else
+#endif
     if (even && contiguous) {
       for (long i = 0; i < h; i++) {
         long s = 2 * perm[i];
