@@ -408,6 +408,27 @@ int nb_stft_power_f32(const float *x, long batch, long length, long frames, long
   return failed ? -1 : 0;
 }
 
+/* ---- decibels ---- */
+
+typedef struct {
+  const float *x;
+  float *out;
+  double scale, amin, sub;
+} db_job;
+
+static void db_range(void *ctx, long i0, long i1) {
+  const db_job *j = ctx;
+  for (long i = i0; i < i1; i++) {
+    double v = j->x[i];
+    j->out[i] = (float)(j->scale * log(v < j->amin ? j->amin : v) - j->sub); /* NaN < amin is false: NaN stays */
+  }
+}
+
+void nb_decibels_f32(const float *x, long n, double scale, double amin, double sub, float *out) {
+  db_job job = {x, out, scale, amin, sub};
+  nb_parallel_for(db_range, &job, n, nb_grain(n, 1, 1L << 11, 0));
+}
+
 /* ---- N-API ---- */
 
 /* fftSupported(n): whether these kernels take length n (else the JS kernel's Bluestein does). */
@@ -486,7 +507,22 @@ static napi_value js_stft_power(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* decibels(x, offset, n, scale, amin, sub, out): Float32Arrays; out[i] = scale·ln(max(x[offset + i], amin)) − sub. */
+static napi_value js_decibels(napi_env env, napi_callback_info info) {
+  nb_call c = {env, "decibels", {0}, 0};
+  if (!nb_get_args(&c, info, 7)) return NULL;
+  nb_array x = nb_get_array(&c, 0, "x", NB_F32), out = nb_get_array(&c, 6, "out", NB_F32);
+  long off = nb_get_count(&c, 1, "offset"), n = nb_get_count(&c, 2, "n");
+  double scale = nb_get_number(&c, 3, "scale"), amin = nb_get_number(&c, 4, "amin"), sub = nb_get_number(&c, 5, "sub");
+  if (c.failed) return NULL;
+  nb_check_range(&c, &x, "x", off, (double)n);
+  nb_check_range(&c, &out, "out", 0, (double)n);
+  if (c.failed || n == 0) return NULL;
+  nb_decibels_f32((const float *)nb_at(&x, off), n, scale, amin, sub, out.data);
+  return NULL;
+}
+
 napi_value nb_fft_register(napi_env env, napi_value exports) {
-  static const nb_export fns[] = {{"fftSupported", js_fft_supported}, {"fft", js_fft}, {"rfft", js_rfft}, {"stftPower", js_stft_power}};
+  static const nb_export fns[] = {{"fftSupported", js_fft_supported}, {"fft", js_fft}, {"rfft", js_rfft}, {"stftPower", js_stft_power}, {"decibels", js_decibels}};
   return nb_export_all(env, exports, fns, sizeof fns / sizeof fns[0]) ? exports : NULL;
 }

@@ -125,5 +125,7 @@ int nb_rfft_f32(const float *x, long batch, long n, float *out);
  * times proj, [batch, frames, cols] (a mel filterbank's zeros skipped). idx must lie in [0, length). */
 int nb_stft_power_f32(const float *x, long batch, long length, long frames, long n, const int *idx, const float *window,
                       float power, float scale, const float *proj, long cols, float *out);
+/* out[i] = scale·ln(max(x[i], amin)) − sub, in double, rounded once; NaN stays NaN. */
+void nb_decibels_f32(const float *x, long n, double scale, double amin, double sub, float *out);
 
 #endif

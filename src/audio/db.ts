@@ -10,6 +10,8 @@ import { max } from '../ops/reduce.js';
 import { reshape } from '../ops/movement.js';
 import { clamp } from '../ops/binary.js';
 import { checkKeys, choiceOption, numberOption } from './spectral-options.js';
+import { apply } from '../ops/dispatch.js';
+import { isGradEnabled } from '../tensor/grad-mode.js';
 
 /** Options of `amplitudeToDb`. */
 export interface AmplitudeToDbOptions {
@@ -45,8 +47,14 @@ export function amplitudeToDb(x: Tensor, opts: AmplitudeToDbOptions = {}): Tenso
   const multiplier = stype === 'power' ? 10 : 20;
   // multiplier·log10(v) = (multiplier / ln 10)·ln(v)
   const offset = multiplier * Math.log10(Math.max(amin, refValue));
-  const scaled = mul(log(clamp(x, amin)), multiplier / Math.LN10);
-  let db = offset === 0 ? scaled : sub(scaled, offset);
+  let db: Tensor;
+  if (isGradEnabled() && x.requiresGrad) {
+    const scaled = mul(log(clamp(x, amin)), multiplier / Math.LN10);
+    db = offset === 0 ? scaled : sub(scaled, offset);
+  } else {
+    // nothing to differentiate: floor, log, scale and reference in one pass
+    db = apply('decibels', [x], { scale: multiplier / Math.LN10, amin, sub: offset });
+  }
   if (topDb === null) return db;
   if (x.ndim < 2) throw new ValueError(`${who}: topDb needs at least 2 dims [..., freq, frames], got shape [${x.shape.join(',')}]`);
   const shape = x.shape;

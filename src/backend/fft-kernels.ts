@@ -1,5 +1,6 @@
 /**
- * The kernels of the discrete Fourier transform primitives (`fft`, `rfft`). Complex values are
+ * The kernels of the discrete Fourier transform primitives (`fft`, `rfft`) and of the spectral
+ * features built on them without gradients (`stftPower`, `decibels`). Complex values are
  * stored interleaved, `(re, im)` pairs: a row of `n` complex numbers is `2n` numbers, which is
  * how the ops see them too (a trailing axis of 2).
  */
@@ -30,4 +31,10 @@ export interface FftKernels {
    */
   stftPower(x: FloatArray, offset: number, batch: number, length: number, frames: number, n: number,
     idx: Int32Array, window: FloatArray, power: number, scale: number, proj: FloatArray | null, cols: number, out: FloatArray): void;
+  /**
+   * Decibels in one pass, for features computed without gradients: `out[i] = scale·ln(max(x[i], amin)) − sub`
+   * over the contiguous `n` values at `offset`, computed in double and rounded once (NaN stays
+   * NaN). `out` is contiguous, of x's type.
+   */
+  decibels(x: FloatArray, offset: number, n: number, scale: number, amin: number, sub: number, out: FloatArray): void;
 }

@@ -127,6 +127,30 @@ describe('the one-pass power spectrogram (stftPower, used when nothing needs a g
     });
   }
 
+  test('amplitudeToDb without gradients (one decibels pass) equals its differentiable ops: power, magnitude, amin, refValue, topDb, special values', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const base = nb.abs(nb.randn([2, 3, 8, 20], { dtype, generator: new nb.Generator(5) }));
+      const v = Array.from(base.data() as ArrayLike<number>);
+      v[0] = 0; v[1] = Number.NaN; v[2] = Number.POSITIVE_INFINITY; v[3] = -1; v[4] = 1e-12; v[5] = 1;
+      const x = nb.tensor(v, { dtype, shape: base.shape });
+      for (const opts of [{}, { stype: 'magnitude' as const }, { amin: 1e-5, refValue: 2 }, { topDb: 30 }, { refValue: 0.5, topDb: 80, stype: 'magnitude' as const }]) {
+        const fused = nb.noGrad(() => nb.audio.amplitudeToDb(x, opts));
+        const composite = nb.audio.amplitudeToDb(withGrad(x), opts);
+        assert.ok(composite.requiresGrad);
+        const a = fused.data() as ArrayLike<number>;
+        const b = composite.detach().data() as ArrayLike<number>;
+        for (let i = 0; i < a.length; i++) {
+          const ok = Object.is(a[i], b[i]) || Math.abs(a[i]! - b[i]!) <= (dtype === 'float32' ? 2e-5 : 1e-12) * (1 + Math.abs(b[i]!));
+          assert.ok(ok, `${dtype} ${JSON.stringify(opts)} [${i}]: ${a[i]} vs ${b[i]}`);
+        }
+      }
+    }
+    // hand-worked: 10·log10(100) = 20 dB, magnitude 20·log10(10) = 20 dB, x below amin → amin
+    const y = nb.noGrad(() => nb.audio.amplitudeToDb(nb.tensor([100, 0, 1e-3]), { amin: 1e-2 }));
+    assert.deepEqual(Array.from(y.data() as Float32Array).map((d) => Math.round(d * 1e5) / 1e5), [20, -20, -20]);
+    assert.throws(() => apply('decibels', [withGrad(nb.ones([2]))], { scale: 1, amin: 1e-10, sub: 0 }), /decibels has no gradient/);
+  });
+
   test('the primitive refuses an input that needs a gradient (it has none), rather than dropping it', () => {
     const x = withGrad(nb.randn([1, 8]));
     assert.throws(

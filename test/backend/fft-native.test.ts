@@ -127,6 +127,21 @@ describe('native FFT kernels against the JS reference', { skip }, () => {
     assert.deepEqual(child.odd, Array.from(odd));
   });
 
+  test('decibels against the JS kernel, bit for bit: below amin, zero, negative, NaN, ±Infinity, offsets, threads', () => {
+    for (const threads of [1, 3]) {
+      setNativeThreads(threads);
+      const x = values(20_003, 21).map((v, i) => (i % 5 === 0 ? v : Math.abs(v) * 10 ** ((i % 13) - 6)));
+      x.set([0, -0, -1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-12, 1], 7);
+      for (const [scale, amin, sub] of [[10 / Math.LN10, 1e-10, 0], [20 / Math.LN10, 1e-5, 3.0103]] as const) {
+        const want = new Float32Array(20_000);
+        const got = new Float32Array(20_000);
+        jsBackend.decibels(x, 3, 20_000, scale, amin, sub, want);
+        native!.decibels(x, 3, 20_000, scale, amin, sub, got);
+        assert.deepEqual(got, want, `decibels scale ${scale} amin ${amin}`);
+      }
+    }
+  });
+
   test('a row gives the same bits alone or in a batch (no size threshold for the FFT)', () => {
     const n = 400;
     const x = values(9 * n, 3);
@@ -172,5 +187,7 @@ describe('native FFT kernels against the JS reference', { skip }, () => {
     stft(new Float32Array(5), idx, new Float32Array(4), new Float32Array(6));
     assert.throws(() => stft(new Float32Array(5), idx, new Float32Array(4), new Float32Array(5)), /proj/);
     assert.throws(() => stft(new Float32Array(5), idx, new Float32Array(3), new Float32Array(6)), /out/);
+    assert.throws(() => addon.decibels(new Float32Array(4), 1, 4, 1, 1e-10, 0, new Float32Array(4)), /x/);
+    assert.throws(() => addon.decibels(new Float32Array(4), 0, 4, 1, 1e-10, 0, new Float32Array(3)), /out/);
   });
 });

@@ -134,5 +134,13 @@ export function stftPower(x: FloatArray, offset: number, batch: number, length: 
   }
 }
 
+/** Decibels (see `FftKernels.decibels`): `scale·ln(max(x, amin)) − sub` in double, rounded once. */
+export function decibels(x: FloatArray, offset: number, n: number, scale: number, amin: number, sub: number, out: FloatArray): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[offset + i]!;
+    out[i] = scale * Math.log(v < amin ? amin : v) - sub;
+  }
+}
+
 /** The FFT entries of the JS backend. */
-export const jsFft: FftKernels = { fft, rfft, stftPower };
+export const jsFft: FftKernels = { fft, rfft, stftPower, decibels };

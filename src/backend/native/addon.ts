@@ -69,7 +69,7 @@ const FUNCTIONS: Record<keyof NativeAddon, true> = {
   adamUpdate: true, sgdUpdate: true, softmax: true, softmaxBackward: true, crossEntropy: true, crossEntropyBackward: true,
   biasActivation: true, biasActivationBackward: true, layerNorm: true, layerNormBackward: true,
   recurrentStepForward: true, recurrentStepBackward: true,
-  fftSupported: true, fft: true, rfft: true, stftPower: true,
+  fftSupported: true, fft: true, rfft: true, stftPower: true, decibels: true,
 };
 
 /** The package root (this file is src/backend/native/ or dist/backend/native/ below it). */

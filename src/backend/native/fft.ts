@@ -10,6 +10,7 @@ export interface NativeFftAddon {
   rfft(x: Float32Array, offset: number, batch: number, n: number, out: Float32Array): void;
   stftPower(x: Float32Array, offset: number, batch: number, length: number, frames: number, n: number,
     idx: Int32Array, window: Float32Array, power: number, scale: number, proj: Float32Array | null, cols: number, out: Float32Array): void;
+  decibels(x: Float32Array, offset: number, n: number, scale: number, amin: number, sub: number, out: Float32Array): void;
 }
 
 /**
@@ -43,6 +44,10 @@ export function nativeFft(addon: NativeFftAddon): FftKernels {
         return jsFft.stftPower(x, offset, batch, length, frames, n, idx, window, power, scale, proj, cols, out);
       }
       addon.stftPower(x as Float32Array, offset, batch, length, frames, n, idx, window, power, scale, proj, cols, out as Float32Array);
+    },
+    decibels: (x, offset, n, scale, amin, sub, out) => {
+      if (!(x instanceof Float32Array) || !(out instanceof Float32Array)) return jsFft.decibels(x, offset, n, scale, amin, sub, out);
+      addon.decibels(x, offset, n, scale, amin, sub, out);
     },
   };
 }

@@ -27,7 +27,7 @@ export interface NativeThresholds {
 const DEFAULT_THRESHOLDS: NativeThresholds = { minElements: 512, minGemm: 512 };
 
 /** The Backend entries the addon replaces; the rest are the JS kernels. */
-export const NATIVE_KERNELS: ReadonlySet<keyof Backend> = new Set(['gemm', 'unary', 'binary', 'reduce', 'attentionForward', 'attentionBackward', 'fft', 'rfft', 'stftPower', ...MOVEMENT_KERNELS, ...FUSED_KERNELS]);
+export const NATIVE_KERNELS: ReadonlySet<keyof Backend> = new Set(['gemm', 'unary', 'binary', 'reduce', 'attentionForward', 'attentionBackward', 'fft', 'rfft', 'stftPower', 'decibels', ...MOVEMENT_KERNELS, ...FUSED_KERNELS]);
 
 /**
  * The views as 3-D `[depth, rows, cols]` operands (after merging dimensions laid out alike), each

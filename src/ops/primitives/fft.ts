@@ -6,7 +6,7 @@ import { dft, rfftAdjoint } from '../fft.js';
 import { contiguousCopy, denseData, uninitialized } from './alloc.js';
 import type { PrimTable } from './types.js';
 
-export const fftPrims: PrimTable<'fft' | 'rfft' | 'stftPower'> = {
+export const fftPrims: PrimTable<'fft' | 'rfft' | 'stftPower' | 'decibels'> = {
   fft: {
     forward: ([x], { inverse, scale }) => {
       const xc = contiguousCopy(x!);
@@ -43,6 +43,18 @@ export const fftPrims: PrimTable<'fft' | 'rfft' | 'stftPower'> = {
       const out = uninitialized(xc.dtype, [batch, frames, proj ? cols : Math.floor(n / 2) + 1]);
       const p = proj ? denseData(proj) as FloatArray : null;
       backend().stftPower(xc.storage as FloatArray, xc.offset, batch, length, frames, n, idx, denseData(w!) as FloatArray, power, scale, p, cols, out.storage as FloatArray);
+      return out;
+    },
+    vjp: 'none',
+  },
+  decibels: {
+    forward: ([x], { scale, amin, sub }) => {
+      if (isGradEnabled() && x!.requiresGrad) {
+        throw new Error('decibels has no gradient: compute amplitudeToDb from its differentiable ops when the input requires one');
+      }
+      const xc = contiguousCopy(x!);
+      const out = uninitialized(xc.dtype, xc.shape);
+      backend().decibels(xc.storage as FloatArray, xc.offset, xc.size, scale, amin, sub, out.storage as FloatArray);
       return out;
     },
     vjp: 'none',

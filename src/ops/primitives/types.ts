@@ -117,6 +117,8 @@ export type PrimParams = { [P in UnaryOp]: Record<string, never> } & { [P in Bin
    * No gradient: used only where none is needed (the composite ops give the differentiable version).
    */
   stftPower: { idx: Int32Array; frames: number; n: number; power: number; scale: number };
+  /** `scale·ln(max(x, amin)) − sub` elementwise, rounded once; no gradient (as `stftPower`). */
+  decibels: { scale: number; amin: number; sub: number };
 };
 
 export type Prim = keyof PrimParams;
