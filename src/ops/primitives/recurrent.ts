@@ -2,8 +2,9 @@
  * The fused recurrent loop: all T steps of a SimpleRNN, LSTM or GRU as one graph node, so that
  * forward and backward cost O(T) (a loop of per-step ops recorded one node per op, and cutting
  * the steps out of the sequence cost O(T·log T) in backward). Per step the forward is one GEMM
- * `h·U` (on the step's unmasked rows only: padding costs no matmul) and one gate kernel; the backward runs backpropagation through time with one gate kernel
- * and one GEMM `dRec·Uᵀ` per step, then `dU` as a single GEMM over all steps. Its composite
+ * `h·U` (on the step's unmasked rows only: padding costs no matmul) and one gate kernel; the
+ * backward runs backpropagation through time with one gate kernel and one GEMM `dRec·Uᵀ` per
+ * step (unmasked rows only, likewise), then `dU` as a single GEMM over all steps. Its composite
  * (`recurrentScanComposite`, the same loop as ops) is the one definition of the gradient for
  * recorded backwards.
  */
