@@ -285,18 +285,16 @@ static void stft_range(void *ctx, long g0, long g1) {
   const int *is[LANES];
   for (long g = g0; g < g1; g++) {
     long r0 = g * LANES, rows = rows_all - r0 < LANES ? rows_all - r0 : LANES;
+    long ts[LANES];
     int contiguous = 1;
     for (int l = 0; l < LANES; l++) {
-      long r = r0 + (l < rows ? l : 0), b = r / j->frames, t = r - b * j->frames;
-      xs[l] = j->x + b * j->length, is[l] = j->idx + t * n;
-      if (j->start[t] >= 0) xs[l] += j->start[t];
-      else contiguous = 0;
+      long r = r0 + (l < rows ? l : 0), b = r / j->frames;
+      ts[l] = r - b * j->frames;
+      xs[l] = j->x + b * j->length, is[l] = j->idx + ts[l] * n;
+      if (j->start[ts[l]] < 0) contiguous = 0;
     }
-    if (!contiguous) /* back to the signal's start: positions index it */
-      for (int l = 0; l < LANES; l++) {
-        long r = r0 + (l < rows ? l : 0), b = r / j->frames;
-        xs[l] = j->x + b * j->length;
-      }
+    if (contiguous) /* every lane reads consecutive samples: from its frame's first, without positions */
+      for (int l = 0; l < LANES; l++) xs[l] += j->start[ts[l]];
     const int *perm = j->plan->perm;
 #ifdef NB_X86
     if (even && contiguous && n % 16 == 0 && nb_cpu_isa() >= ISA_AVX2) {
