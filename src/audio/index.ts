@@ -11,6 +11,7 @@
 export { readWav, writeWav, decodeWav, encodeWav, type Audio, type WriteWavOptions, type WavSampleFormat } from './wav.js';
 export { resample, type ResampleOptions, type ResamplingMethod } from './resample.js';
 export { readMono } from './mono.js';
+export { synthesizeWords, ESPEAK_ENGLISH_VOICES, ESPEAK_VARIANTS, type SynthesizeOptions, type SyntheticClip } from './synthesize.js';
 export {
   spectrogram, type SpectrogramOptions, type PadMode, type WindowName,
 } from './spectral.js';

@@ -90,24 +90,27 @@ export function audioFolder(dir: string, opts: AudioFolderOptions): AudioData {
   const index = new Map(classNames.map((n, k) => [n, k]));
   const clips = found.filter((f) => index.has(f.label)).sort((a, b) => index.get(a.label)! - index.get(b.label)! || compareCodePoints(a.path, b.path));
   if (clips.length === 0) throw new FormatError(`${who}: no .wav files in '${dir}'; put each class's clips in a folder named after the class, or name them {label}_….wav`);
-  const mono = clips.map((c) => readMono(c.path, sampleRate).samples);
-  const target = duration !== undefined ? Math.round(duration * sampleRate) : Math.max(...mono.map((m) => m.length));
   const n = clips.length;
-  const out = new Float32Array(n * target);
-  const lengths = new Int32Array(n);
-  mono.forEach((m, i) => {
-    lengths[i] = Math.min(m.length, target);
-    out.set(m.subarray(0, lengths[i]), i * target);
-  });
   return {
-    waveforms: new Tensor(out, [n, target]),
-    lengths: new Tensor(lengths, [n]),
+    ...packClips(clips.map((c) => readMono(c.path, sampleRate).samples), duration === undefined ? undefined : Math.round(duration * sampleRate)),
     labels: new Tensor(Int32Array.from(clips, (c) => index.get(c.label)!), [n]),
     classNames: [...classNames],
     files: clips.map((c) => c.path),
     speakers: clips.map((c) => c.speaker),
     sampleRate,
   };
+}
+
+/** Clips as rows of one `[n, width]` tensor: cut to `width` samples or zero-padded (default width: the longest), with each row's length. */
+export function packClips(clips: readonly Float32Array[], width?: number): { waveforms: Tensor; lengths: Tensor } {
+  const target = width ?? Math.max(...clips.map((m) => m.length));
+  const out = new Float32Array(clips.length * target);
+  const lengths = new Int32Array(clips.length);
+  clips.forEach((m, i) => {
+    lengths[i] = Math.min(m.length, target);
+    out.set(m.subarray(0, lengths[i]), i * target);
+  });
+  return { waveforms: new Tensor(out, [clips.length, target]), lengths: new Tensor(lengths, [clips.length]) };
 }
 
 interface Clip {

@@ -66,3 +66,45 @@ function selectClips(data: AudioData, indices: number[]): AudioData {
     sampleRate: data.sampleRate,
   };
 }
+
+/**
+ * The clips of several `AudioData` one after another, as one `AudioData` — for instance real clips
+ * and synthetic ones (`synthesizedSpeech`). They must have the same classes, in the same order,
+ * the same sample rate and the same clip width (read them with the same `duration`).
+ *
+ * @example
+ * const train = nb.datasets.concatAudio([real, synth]);
+ */
+export function concatAudio(sets: readonly AudioData[]): AudioData {
+  const who = 'concatAudio';
+  if (!Array.isArray(sets) || sets.length === 0) throw new ValueError(`${who}: expects a non-empty array of AudioData`);
+  const first = sets[0]!;
+  const width = first.waveforms.shape[1]!;
+  sets.forEach((d, i) => {
+    if (d.classNames.join('\u0000') !== first.classNames.join('\u0000')) {
+      throw new ValueError(`${who}: sets[${i}] has the classes ${JSON.stringify(d.classNames)} and sets[0] ${JSON.stringify(first.classNames)}; read both with the same classNames`);
+    }
+    if (d.sampleRate !== first.sampleRate) throw new ValueError(`${who}: sets[${i}] is at ${d.sampleRate} Hz and sets[0] at ${first.sampleRate} Hz; read both at one sampleRate`);
+    if (d.waveforms.shape[1] !== width) throw new ValueError(`${who}: sets[${i}] has clips of ${d.waveforms.shape[1]} samples and sets[0] of ${width}; read both with the same duration`);
+  });
+  const n = sets.reduce((a, d) => a + d.files.length, 0);
+  const out = new Float32Array(n * width);
+  const lengths = new Int32Array(n);
+  const labels = new Int32Array(n);
+  let at = 0;
+  for (const d of sets) {
+    out.set(denseData(d.waveforms), at * width);
+    lengths.set(denseData(d.lengths), at);
+    labels.set(denseData(d.labels), at);
+    at += d.files.length;
+  }
+  return {
+    waveforms: new Tensor(out, [n, width]),
+    lengths: new Tensor(lengths, [n]),
+    labels: new Tensor(labels, [n]),
+    classNames: [...first.classNames],
+    files: sets.flatMap((d) => d.files),
+    speakers: sets.flatMap((d) => d.speakers),
+    sampleRate: first.sampleRate,
+  };
+}

@@ -14,5 +14,7 @@ export { trainValSplit, type TrainValSplitOptions } from './text-split.js';
 export { sst2, uciSentiment, SENTIMENT_CLASSES, type UciSentimentData, type UciSentimentSource } from './text-sets.js';
 export { parseDelimited, type DelimitedRow, type ParseDelimitedOptions } from './delimited.js';
 export { audioFolder, type AudioData, type AudioFolderOptions } from './audio-folder.js';
-export { splitAudio, type AudioSplitBy } from './audio-split.js';
+export { splitAudio, concatAudio, type AudioSplitBy } from './audio-split.js';
+export { speedPerturb } from './speed-perturb.js';
+export { synthesizedSpeech, spokenWord, type SynthesizedSpeechOptions } from './synthetic-speech.js';
 export { connectedDigits, type ConnectedDigits, type ConnectedDigitsOptions } from './connected-digits.js';
