@@ -28,9 +28,15 @@ export interface AudioInput {
   samples: number;
 }
 
-/** The metadata `nabla train --model speech` sets: the data folder, the input and the class names. */
-export function speechTrainedOnMetadata(dir: string, classNames: readonly string[], input: AudioInput): Record<string, JsonValue> {
-  return { classNames: [...classNames], audio: { data: dir, sampleRate: input.sampleRate, samples: input.samples } };
+/** How `nabla train --model speech` added to the training clips: synthetic clips per class, and the speeds of the real ones. */
+export interface SpeechAugmentation {
+  synthetic: number;
+  speeds: number[];
+}
+
+/** The metadata `nabla train --model speech` sets: the data folder, the input, the augmentation and the class names. */
+export function speechTrainedOnMetadata(dir: string, classNames: readonly string[], input: AudioInput, aug: SpeechAugmentation = { synthetic: 0, speeds: [1] }): Record<string, JsonValue> {
+  return { classNames: [...classNames], audio: { data: dir, sampleRate: input.sampleRate, samples: input.samples, synthetic: aug.synthetic, speeds: [...aug.speeds] } };
 }
 
 /** Whether the model was saved by `nabla train --model speech` (it takes waveforms). */

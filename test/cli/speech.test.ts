@@ -27,7 +27,8 @@ const testFiles = writeToneFolder(held, 6, 2, ['zoe']);
 const model = join(dir, 'model');
 
 test('train --model speech → evaluate --data DIR → predict files and a folder', () => {
-  const train = nabla('train', '--model', 'speech', '--data', data, '--duration', '0.25', '--epochs', '6', '--batch-size', '15', '--lr', '0.003', '--seed', '1', '--out', model);
+  // tones are not speech: no synthetic clips of the words 'high', 'low', 'mid'; no speed perturbation either
+  const train = nabla('train', '--model', 'speech', '--data', data, '--duration', '0.25', '--synthetic', '0', '--speed-perturb', '1', '--epochs', '6', '--batch-size', '15', '--lr', '0.003', '--seed', '1', '--out', model);
   assert.equal(train.code, 0, train.err);
   assert.match(train.out, /model speech, 6 epochs, batch 15, adam lr 0\.003 \(cosine\), seed 1/);
   // one of five speakers held out (20 %), chosen by the seed
@@ -38,7 +39,7 @@ test('train --model speech → evaluate --data DIR → predict files and a folde
   assert.ok(val >= 80, `validation accuracy ${val}%`);
   const json = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8')) as { metadata: Record<string, unknown> };
   assert.deepEqual(json.metadata.classNames, ['high', 'low', 'mid']);
-  assert.deepEqual(json.metadata.audio, { data, sampleRate: 8000, samples: 2000 });
+  assert.deepEqual(json.metadata.audio, { data, sampleRate: 8000, samples: 2000, synthetic: 0, speeds: [1] });
 
   const ev = nabla('evaluate', model, '--data', held);
   assert.equal(ev.code, 0, ev.err);
@@ -92,4 +93,27 @@ test('speech errors: a folder without WAVs, a WAV given to a text model, a text 
   const r = nabla('predict', textDir, testFiles[0]!);
   assert.notEqual(r.code, 0);
   assert.match(r.err, /predict: .* holds a model that does not take audio, and .*low_zoe_0\.wav is a WAV clip; WAV files are for speech classifiers/);
+});
+
+test('train --model speech --synthetic N adds N espeak-ng clips a class and --speed-perturb each real clip at those speeds, to training only; without espeak-ng the default warns and trains on the real clips', () => {
+  const out = join(dir, 'synth');
+  const r = nabla('train', '--model', 'speech', '--data', data, '--duration', '0.25', '--synthetic', '4', '--speed-perturb', '0.9,1.1', '--epochs', '1', '--seed', '1', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /data: 156 training clips \(72 real × 2 speeds, 12 synthetic from espeak-ng\) and 18 validation clips/);
+  const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { metadata: { audio: { synthetic: number; speeds: number[] } } };
+  assert.equal(json.metadata.audio.synthetic, 4);
+  assert.deepEqual(json.metadata.audio.speeds, [0.9, 1.1]);
+  // by default 200 a class when espeak-ng runs; here the PATH hides it
+  const empty = mkdtempSync(join(dir, 'path-'));
+  const hidden = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', '--model', 'speech', '--data', data, '--duration', '0.25', '--epochs', '1', '--out', join(dir, 'nosynth')],
+    { encoding: 'utf8', env: { ...process.env, CI: 'true', PATH: empty } });
+  assert.equal(hidden.status, 0, hidden.stderr);
+  assert.match(hidden.stderr, /nabla: train --model speech: espeak-ng is not installed, so training uses the real clips only; .*apt-get install espeak-ng; --synthetic 0 silences this/);
+  assert.match(hidden.stdout, /data: 216 training clips \(72 real × 3 speeds\) and 18 validation clips/);
+  const asked = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', '--model', 'speech', '--data', data, '--synthetic', '2', '--out', join(dir, 'nosynth2')],
+    { encoding: 'utf8', env: { ...process.env, CI: 'true', PATH: empty } });
+  assert.notEqual(asked.status, 0);
+  assert.match(asked.stderr, /synthesizeWords: the speech synthesiser 'espeak-ng' was not found; install espeak-ng/);
+  assert.match(nabla('train', '--model', 'speech', '--data', data, '--synthetic=1.5').err, /--synthetic must be a whole number of clips per class \(0 for none\), got '1.5'/);
+  assert.match(nabla('train', '--model', 'speech', '--data', data, '--speed-perturb', '0.9,,1').err, /--speed-perturb must be comma-separated speeds, multiples of 0\.01 in \[0\.5, 2\] \(0\.9,1,1\.1; 1 for none\), got '0\.9,,1'/);
 });
