@@ -60,7 +60,8 @@ a measure of how the model does on a voice it has not heard. --validation 0 trai
 The training clips are joined by --synthetic clips of each class's word (the digits 0-9 said as
 words) in espeak-ng's voices at random speeds and pitches (nb.datasets.synthesizedSpeech): more
 voices than the data has, for a model that must hear new ones. Without espeak-ng (apt-get install
-espeak-ng) training goes on with the real clips only, with a warning; --synthetic 0 turns it off.
+espeak-ng) training goes on with the real clips only, with a warning; --synthetic 0 turns it off,
+and is what clips that are not their class's name spoken (a dog's bark in 'dog') need.
 Each real training clip is also played at the --speed-perturb speeds (nb.datasets.speedPerturb:
 0.9 is slower and lower, as a longer vocal tract).
 DIR/model.json records the class names, sample rate and clip length, so nabla evaluate DIR --data DIR2
