@@ -14,6 +14,7 @@ import { intOption, numberOption } from './args.js';
 import { parseCommand, type CliCommand, type FlagValues } from './command.js';
 import { formatResults } from './format.js';
 import { warn } from '../tensor/warn.js';
+import { isSpeedFactor } from '../data/datasets/speed-perturb.js';
 import { firstWavRate, speechTrainedOnMetadata } from './speech-model.js';
 
 /** Whether `nabla train ARGV` trains a speech classifier (`--model speech`). */
@@ -107,7 +108,7 @@ function settings(v: FlagValues<typeof SPEECH_FLAGS>): SpeechSettings {
 function speedList(value: string | undefined): number[] {
   if (value === undefined) return [0.9, 1, 1.1];
   const speeds = value.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
-  if (speeds.some((f) => !(f >= 0.5 && f <= 2) || Math.abs(Math.round(f * 100) - f * 100) > 1e-6)) {
+  if (!speeds.every(isSpeedFactor)) {
     throw new nb.ValueError(`--speed-perturb must be comma-separated speeds, multiples of 0.01 in [0.5, 2] (0.9,1,1.1; 1 for none), got '${value}'`);
   }
   return speeds;

@@ -4,6 +4,11 @@ import { ValueError } from '../../tensor/errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { AudioData } from './audio-folder.js';
 
+/** Whether `f` is a speed {@link speedPerturb} takes: a multiple of 0.01 in [0.5, 2]. */
+export function isSpeedFactor(f: unknown): f is number {
+  return typeof f === 'number' && f >= 0.5 && f <= 2 && Math.abs(Math.round(f * 100) - f * 100) <= 1e-6;
+}
+
 /**
  * Speed perturbation (Ko et al., "Audio augmentation for speech recognition", Interspeech 2015,
  * the recipe of Kaldi's `speed-perturb`): every clip once at each of `factors`, played `factor`
@@ -21,11 +26,8 @@ export function speedPerturb(data: AudioData, factors: readonly number[]): Audio
   const who = 'speedPerturb';
   if (!Array.isArray(factors) || factors.length === 0) throw new ValueError(`${who}: factors must be a non-empty array of speeds such as [0.9, 1, 1.1], got ${JSON.stringify(factors)}`);
   const percents = factors.map((f, i) => {
-    const p = Math.round(f * 100);
-    if (typeof f !== 'number' || !(f >= 0.5 && f <= 2) || Math.abs(p - f * 100) > 1e-6) {
-      throw new ValueError(`${who}: factors[${i}] must be a multiple of 0.01 in [0.5, 2] (0.9 is 10 % slower), got ${JSON.stringify(f)}`);
-    }
-    return p;
+    if (!isSpeedFactor(f)) throw new ValueError(`${who}: factors[${i}] must be a multiple of 0.01 in [0.5, 2] (0.9 is 10 % slower), got ${JSON.stringify(f)}`);
+    return Math.round(f * 100);
   });
   const n = data.files.length;
   const width = data.waveforms.shape[1]!;
