@@ -61,6 +61,7 @@ export { datasets, DataLoader, TensorDataset, type Dataset } from './data/index.
 export * as io from './io/index.js';
 export * as image from './image/index.js';
 export * as audio from './audio/index.js';
+export * as privacy from './privacy/index.js';
 export * as plot from './plot/index.js';
 export * as models from './models/index.js';
 export * as text from './text/index.js';

@@ -29,6 +29,19 @@ export function erf(x: number): number {
   return x > 0 ? 1 - erfc : erfc - 1;
 }
 
+/**
+ * log(erfc(x)) without underflow: for x ≥ 3 the continued fraction of erfc with its factor
+ * e^(−x²) taken out in the log (erfc(30) is 1e-393, below the smallest double); below, the log of
+ * 1 − erf(x).
+ */
+export function logErfc(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x < 3) return Math.log(1 - erf(x));
+  let f = x;
+  for (let n = 60; n >= 1; n--) f = x + n / 2 / f;
+  return -x * x - Math.log(Math.sqrt(Math.PI) * f);
+}
+
 export function sigmoid(x: number): number {
   // Two branches so that exp never overflows.
   if (x >= 0) return 1 / (1 + Math.exp(-x));
