@@ -34,8 +34,10 @@ export const indexingPrims: PrimTable<'gather' | 'scatterAdd'> = {
   },
 };
 
+// exactly the tensor's elements: a view at offset 0 of a larger storage (the first rows of a
+// batch) must not hand the kernels the rows after it (they read the length of the array)
 function offsetArray(t: Tensor) {
-  return t.offset === 0 ? t.storage : t.storage.subarray(t.offset, t.offset + t.size);
+  return t.offset === 0 && t.storage.length === t.size ? t.storage : t.storage.subarray(t.offset, t.offset + t.size);
 }
 
 function idxArray(t: Tensor): Int32Array {
