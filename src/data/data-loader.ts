@@ -3,6 +3,7 @@ import { slice } from '../ops/movement.js';
 import { ValueError } from '../tensor/errors.js';
 import { defaultGenerator, Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
+import { randomSource, type RandomSource } from '../tensor/secure-random.js';
 import { bucketBatches, checkLengths, longest } from './bucketing.js';
 import { defaultCollate, type Collated } from './collate.js';
 import { TensorDataset, type Dataset } from './dataset.js';
@@ -40,6 +41,14 @@ export interface DataLoaderOptions<T, B> {
    * length in each batch, so a batch of short texts is short (default false).
    */
   padToLongest?: boolean;
+  /**
+   * `'poisson'`: each batch takes every sample independently with probability batchSize / n
+   * (Abadi et al. 2016), so batch sizes vary (a batch may be empty), for `round(n / batchSize)`
+   * batches an epoch — the sampling DP-SGD's privacy accounting assumes. The draws come from the
+   * platform's secure generator unless `seed` is given (for tests: a known seed reveals which
+   * samples were in each batch). Default `'epoch'`: every sample once per epoch.
+   */
+  sampling?: 'epoch' | 'poisson';
 }
 
 /**
@@ -65,10 +74,13 @@ export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable
   readonly dataset: Dataset<T>;
   readonly batchSize: number;
   readonly shuffle: boolean;
+  /** The source of Poisson sampling's draws (null for epoch sampling). */
+  private readonly poisson: RandomSource | null;
   readonly dropLast: boolean;
   private readonly generator: Generator | null;
   // typed over unknown samples so that T stays covariant: a DataLoader<[Tensor, Tensor]> is a DataLoader<Tensor[]>
-  private readonly collate: ((samples: unknown[]) => B) | undefined;
+  /** The function that makes a batch from samples (undefined: `defaultCollate`). */
+  readonly collate: ((samples: unknown[]) => B) | undefined;
   /** Batches per bucketing window (only used with `lengths`). */
   readonly bucketWindow: number;
   readonly padToLongest: boolean;
@@ -76,7 +88,7 @@ export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable
 
   // `const T` makes `new DataLoader([x, y])` batch as the tuple [Tensor, Tensor], not Tensor[]
   constructor(source: Dataset<T> | (T & readonly Tensor[]), options: DataLoaderOptions<T, B> = {}) {
-    const { batchSize = 32, shuffle = false, dropLast = false, seed, collate, lengths, bucketWindow = 50, padToLongest = false } = options;
+    const { batchSize = 32, shuffle = false, dropLast = false, seed, collate, lengths, bucketWindow = 50, padToLongest = false, sampling = 'epoch' } = options;
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     }
@@ -98,6 +110,11 @@ export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable
     this.bucketWindow = bucketWindow;
     this.padToLongest = padToLongest;
     this.checkBucketing();
+    if (sampling !== 'epoch' && sampling !== 'poisson') throw new ValueError(`DataLoader: sampling must be 'epoch' or 'poisson', got ${JSON.stringify(sampling)}`);
+    if (sampling === 'poisson' && (shuffle || dropLast || lengths !== undefined)) {
+      throw new ValueError('DataLoader: sampling: \'poisson\' draws each batch at random by itself; leave out shuffle, dropLast and lengths (bucketing)');
+    }
+    this.poisson = sampling === 'poisson' ? randomSource(seed) : null;
     // drawn only when shuffling, so that making a plain loader does not shift other random draws
     this.generator = shuffle ? new Generator(seed ?? defaultGenerator.nextUint32()) : null;
   }
@@ -153,12 +170,18 @@ export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable
   /** Number of batches in one epoch. */
   get length(): number {
     const n = this.dataset.length;
+    if (this.poisson) return Math.max(1, Math.round(n / this.batchSize));
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
   /** One epoch of batches; with `shuffle`, each call draws a new order. */
   *[Symbol.iterator](): Iterator<B> {
     const n = this.dataset.length;
+    if (this.poisson) {
+      const q = Math.min(1, this.batchSize / n);
+      for (let b = 0; b < this.length; b++) yield this.batch(poissonSample(n, q, this.poisson));
+      return;
+    }
     const order = this.epochOrder(n);
     const lengths = this.sampleLengths();
     if (lengths !== null) {
@@ -185,6 +208,11 @@ export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable
     return order;
   }
 
+  /** The sample rate of Poisson sampling (batchSize / n, at most 1), or null for epoch sampling. */
+  get sampleRate(): number | null {
+    return this.poisson ? Math.min(1, this.batchSize / this.dataset.length) : null;
+  }
+
   /** The batch of these samples; `width`: cut the first tensor's axis 1 to it (padToLongest). */
   private batch(indices: Int32Array, width: number | null = null): B {
     const ds = this.dataset;
@@ -195,4 +223,22 @@ export class DataLoader<const T = Tensor[], B = Collated<T>> implements Iterable
     const samples = Array.from(indices, (i) => ds.get(i));
     return this.collate ? this.collate(samples) : (defaultCollate(samples) as B);
   }
+}
+
+/**
+ * Each of `n` indices independently with probability `q`, in order: the gaps between picked
+ * indices are geometric, drawn directly (q·n draws, not n).
+ */
+export function poissonSample(n: number, q: number, rng: RandomSource): Int32Array {
+  if (q >= 1) return Int32Array.from({ length: n }, (_, i) => i);
+  const picked: number[] = [];
+  const logKeep = Math.log1p(-q);
+  let i = -1;
+  for (;;) {
+    // P(gap = k) = (1 − q)^(k−1) q, k ≥ 1
+    i += 1 + Math.floor(Math.log(1 - rng.uniform()) / logKeep);
+    if (!(i < n)) break;
+    picked.push(i);
+  }
+  return Int32Array.from(picked);
 }

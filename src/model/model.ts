@@ -24,6 +24,11 @@ import { stridedSliceRows } from './rows.js';
 import { encodeTextBatch, encodeTextInput, type TextBatch } from './string-inputs.js';
 import { warnIfNotProbabilities } from './probability-warning.js';
 import { warnIfWarmupOutlastsRun } from './warmup-warning.js';
+import { checkPrivacyOptions, PrivateEngine, resolvePrivacy, addToGrads, type PrivacyOptions } from '../privacy/dp-sgd.js';
+import { checkPrivateLayers } from '../privacy/per-example.js';
+import { gradients } from '../autograd/functional.js';
+import { sum } from '../ops/reduce.js';
+import { DataLoader } from '../data/data-loader.js';
 
 /** Options of `compile`. */
 export interface CompileOptions {
@@ -38,6 +43,14 @@ export interface CompileOptions {
   loss: LossSpec;
   /** Metrics to track, by name ('accuracy', 'mae', …) or as Metric objects. */
   metrics?: (string | Metric)[];
+  /**
+   * Train with differential privacy (DP-SGD): each example's gradient clipped to `maxGradNorm`,
+   * Gaussian noise `noiseMultiplier · maxGradNorm` added, batches Poisson-sampled (each example with
+   * probability batchSize / n), and ε spent logged per epoch as `epsilon`. Give `noiseMultiplier`,
+   * or `targetEpsilon` to have it computed for the run's epochs. The model must not contain
+   * BatchNormalization (use GroupNormalization).
+   */
+  privacy?: PrivacyOptions;
 }
 
 /** Options of `fit`. */
@@ -130,6 +143,10 @@ export abstract class Model extends Layer {
   readonly gradientHooks: GradientHook[] = [];
   /** The parameters the optimizer steps, collected once per fit and when weights change. */
   private readonly trained = new TrainedParameters();
+  /** The privacy settings given to compile, or null. */
+  privacy: PrivacyOptions | null = null;
+  /** The DP-SGD engine while a private `fit` runs (null otherwise). */
+  privateEngine: PrivateEngine | null = null;
 
   override apply(inputs: Tensor, training?: boolean): Tensor {
     if (this.sampleInputShape === null && inputs instanceof Tensor) this.sampleInputShape = inputs.shape.slice(1);
@@ -146,6 +163,11 @@ export abstract class Model extends Layer {
       throw new ValueError(`compile: metrics must be a list, e.g. metrics: ['accuracy'], got ${typeof opts.metrics === 'string' ? JSON.stringify(opts.metrics) : typeof opts.metrics}`);
     }
     this.compiledMetrics = (opts.metrics ?? []).map((m) => getMetric(m));
+    if (opts.privacy !== undefined) {
+      checkPrivacyOptions('compile', opts.privacy);
+      checkPrivateLayers(this);
+    }
+    this.privacy = opts.privacy ? { ...opts.privacy } : null;
     this.compileConfig = {
       optimizer: typeof opts.optimizer === 'string' ? opts.optimizer : undefined,
       loss: savedLossOf(this.loss),
@@ -184,6 +206,14 @@ export abstract class Model extends Layer {
    */
   trainStep(batch: Batch): Logs {
     const { optimizer } = this.requireCompiled('trainStep');
+    if (this.privateEngine && batch[0].shape[0] === 0) {
+      // a Poisson batch may be empty: the step is the noise alone (the accounting counts it)
+      this.privateEngine.sampler.run(() => undefined);
+      this.privateEngine.privatize();
+      this.transformGradients(this.trainedParameters());
+      this.optimizerStep(optimizer);
+      return { loss: 0 };
+    }
     const { loss, yPred } = this.computeGradients(batch);
     this.transformGradients(this.trainedParameters());
     this.optimizerStep(optimizer);
@@ -204,9 +234,38 @@ export abstract class Model extends Layer {
    * (per-example gradients, clipped and noised, for differential privacy).
    */
   computeGradients(batch: Batch): GradientResult {
+    if (this.privateEngine) return this.privateGradients(this.privateEngine, batch);
     const result = this.forwardLoss(batch);
     result.loss.backward();
     return result;
+  }
+
+  /**
+   * DP-SGD's gradient phase: the forward and the backward of the summed per-example losses,
+   * recorded layer by layer, then each example's gradient clipped and the sum noised
+   * (`PrivateEngine.privatize`); regularization penalties, which read no data, are added after.
+   */
+  private privateGradients(engine: PrivateEngine, [x, y]: Batch): GradientResult {
+    const { loss } = this.requireCompiled('trainStep');
+    let value: Tensor | null = null;
+    let yPred: Tensor | null = null;
+    engine.sampler.run(() => {
+      yPred = this.apply(x, true);
+      if (this.probabilityChecksLeft > 0) this.probabilityChecksLeft = warnIfNotProbabilities(loss, yPred) ? 0 : this.probabilityChecksLeft - 1;
+      let perSample = loss(y, yPred, { reduction: 'none' });
+      if (this.classWeight) perSample = mul(perSample, sampleWeights(y, this.classWeight));
+      const total = sum(perSample);
+      total.backward();
+      value = total.detach().div(x.shape[0]!);
+    });
+    engine.privatize();
+    const reg = this.regularizationLoss();
+    if (reg) {
+      const params = this.trainedParameters().map(([, t]) => t);
+      addToGrads(params, gradients(reg, params, { allowUnused: true }));
+      value = value!.add(reg.detach());
+    }
+    return { loss: value!, yPred: yPred! };
   }
 
   /** Runs the `gradientHooks` in order on the trained parameters, whose `.grad` they may replace. */
@@ -256,7 +315,14 @@ export abstract class Model extends Layer {
     this.requireCompiled('fit');
     const epochs = opts.epochs ?? 1;
     if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`fit: epochs must be a non-negative integer, got ${epochs}`);
-    const { train, validation } = fitInputs(encodeTextInput<Tensor | BatchSource>(this, x, 'fit'), y instanceof Tensor ? y : undefined, opts);
+    const inputs = fitInputs(encodeTextInput<Tensor | BatchSource>(this, x, 'fit'), y instanceof Tensor ? y : undefined, opts);
+    const { validation } = inputs;
+    let train = inputs.train;
+    if (this.privacy) {
+      const priv = this.privateFitData(train, opts, epochs);
+      train = priv.train;
+      this.privateEngine = priv.engine;
+    }
     this.classWeight = opts.classWeight ?? null;
     this.stopTraining = false;
     this.trained.reset();
@@ -265,6 +331,8 @@ export abstract class Model extends Layer {
     const checkpointer = opts.checkpointDir === undefined ? null : new FitCheckpointer(this, opts.checkpointDir, { train, validation, callbacks: [...(opts.callbacks ?? []), history] });
     const batchesPerEpoch = 'length' in train && typeof train.length === 'number' ? train.length : undefined;
     const firstEpoch = checkpointer?.resumedEpoch ?? opts.initialEpoch ?? 0;
+    // a resumed private run has spent the earlier epochs' steps (a Poisson epoch has a fixed count)
+    if (this.privateEngine) this.privateEngine.steps = firstEpoch * (batchesPerEpoch ?? 0);
     warnIfWarmupOutlastsRun(this.optimizer, batchesPerEpoch, epochs - firstEpoch);
     warnSublayerModes(this, 'fit', true);
     const verbose = opts.verbose ?? 1;
@@ -277,6 +345,7 @@ export abstract class Model extends Layer {
       for (let epoch = firstEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         await callbacks.onEpochBegin(epoch);
         const logs = await this.trainEpoch(train instanceof EpochBatches ? train.forEpoch(epoch) : train, epoch, callbacks);
+        if (this.privateEngine) logs['epsilon'] = this.privateEngine.epsilon();
         if (validation) {
           const val = await this.evaluate(validation, undefined, { batchSize: opts.batchSize, verbose: 0 });
           for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
@@ -285,9 +354,31 @@ export abstract class Model extends Layer {
       }
     } finally {
       this.classWeight = null;
+      this.privateEngine?.detach();
+      this.privateEngine = null;
     }
     await callbacks.onTrainEnd();
     return history;
+  }
+
+  /**
+   * A private fit's batches and engine: (x, y) tensors are Poisson-sampled (as is a DataLoader
+   * made with `sampling: 'poisson'`); the privacy settings are resolved for this data and run.
+   */
+  private privateFitData(train: BatchSource | EpochBatches, opts: FitOptions, epochs: number): { train: BatchSource; engine: PrivateEngine } {
+    const privacy = this.privacy!;
+    let loader: DataLoader;
+    if (train instanceof EpochBatches) {
+      const seed = privacy.noiseSeed ?? null;
+      loader = new DataLoader([train.x, train.y], { batchSize: train.batchSize, sampling: 'poisson', ...(seed !== null ? { seed: seed + 1 } : {}) });
+    } else if (train instanceof DataLoader && train.sampleRate !== null) {
+      loader = train;
+    } else {
+      throw new ValueError("fit: private training samples its own batches: pass (x, y) tensors, or a DataLoader made with sampling: 'poisson'");
+    }
+    if (opts.shuffle === false) throw new ValueError('fit: private training draws Poisson batches; shuffle: false cannot apply (leave it out)');
+    const settings = resolvePrivacy('fit', privacy, loader.dataset.length, loader.batchSize, epochs);
+    return { train: loader as unknown as BatchSource, engine: new PrivateEngine(this, settings) };
   }
 
   /** One epoch of `fit`: a `trainStep` per batch between the batch hooks; returns the epoch's logs. */
