@@ -14,7 +14,7 @@ import { Reshape } from '../nn/layers/reshape.js';
 import { ValueError } from '../tensor/errors.js';
 
 /** The model names `--model` takes. */
-export const MODELS = ['mlp', 'cnn'] as const;
+export const MODELS = ['mlp', 'cnn', 'dp-cnn'] as const;
 
 /** A model name of `--model`. */
 export type ModelName = (typeof MODELS)[number];
@@ -48,6 +48,27 @@ export function smallCnn(opts: { dropout?: number; classes?: number } = {}): Seq
   ]);
 }
 
+/**
+ * The CNN of the private-training literature for 28×28 gray images (Papernot et al. 2021,
+ * "Tempered Sigmoid Activations for Deep Learning with Differential Privacy", after Abadi et al.
+ * 2016): 16 filters 8×8 stride 2 ('same'), 2×2 max pooling stride 1, 32 filters 4×4 stride 2,
+ * 2×2 max pooling stride 1, a 32-unit layer, a 10-way softmax; tanh throughout (a bounded
+ * activation keeps gradients small, so clipping loses less: 86.1 % with tanh against 81.9 % with
+ * ReLU on Fashion-MNIST in that paper). No batch norm (it mixes examples), no dropout: 26,010 weights.
+ */
+export function dpCnn(classes = 10): Sequential {
+  return new Sequential([
+    new Reshape([28, 28, 1]),
+    new Conv2D(16, 8, { strides: 2, padding: 'same', activation: 'tanh' }),
+    new MaxPooling2D(2, { strides: 1 }),
+    new Conv2D(32, 4, { strides: 2, padding: 'valid', activation: 'tanh' }),
+    new MaxPooling2D(2, { strides: 1 }),
+    new Flatten(),
+    new Dense(32, { activation: 'tanh' }),
+    new Dense(classes, { activation: 'softmax' }),
+  ]);
+}
+
 /** The seed network of `nabla train`: 784-256-128-10 with ReLU and a softmax. */
 export function seedMlp(classes = 10): Sequential {
   return new Sequential([
@@ -61,5 +82,6 @@ export function seedMlp(classes = 10): Sequential {
 export function classifierModel(name: string): Sequential {
   if (name === 'mlp') return seedMlp();
   if (name === 'cnn') return smallCnn();
+  if (name === 'dp-cnn') return dpCnn();
   throw new ValueError(`--model must be one of ${MODELS.join(', ')}, got '${name}'`);
 }

@@ -33,6 +33,8 @@ export interface RunSettings {
   seed: number;
   limit: number | null;
   keepLast: boolean;
+  /** Differential privacy (`--dp`): the settings of `compile({ privacy })`, or null. */
+  dp?: { targetEpsilon: number | null; noiseMultiplier: number | null; delta: number; maxGradNorm: number } | null;
 }
 
 /** Per-epoch logs in the shape of `History.toJSON()` (what `nabla plot` reads). */

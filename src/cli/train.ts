@@ -37,6 +37,11 @@ const FLAGS = {
   'keep-last': { type: 'boolean', help: "keep the last epoch's weights (default: those of the epoch with the best validation accuracy)" },
   out: { type: 'string', value: 'DIR', help: 'where the model, history.json and, while training, checkpoint/ are written (default nabla-model)' },
   resume: { type: 'boolean', help: 'continue the run that was interrupted in --out DIR from its last finished epoch' },
+  dp: { type: 'boolean', help: 'train with differential privacy (DP-SGD): the private recipe — model dp-cnn, 40 epochs, batch 2048 (Poisson-sampled), SGD lr 4, each example\'s gradient clipped to 0.12, noise for --target-epsilon; all training samples, no validation split, the last epoch kept; prints the ε spent' },
+  'target-epsilon': { type: 'string', value: 'E', help: 'with --dp: the ε to spend by the end (default 3); the noise is computed for it' },
+  delta: { type: 'string', value: 'D', help: 'with --dp: δ of (ε, δ)-privacy, below 1/(training samples) (default 1e-5)' },
+  'noise-multiplier': { type: 'string', value: 'S', help: 'with --dp: the noise (over --max-grad-norm) instead of --target-epsilon' },
+  'max-grad-norm': { type: 'string', value: 'C', help: 'with --dp: the bound on each example\'s gradient norm (default 0.12)' },
 } as const;
 
 /** Flags of `--model gpt` that mlp/cnn do not take: refused with a pointer rather than "unknown". */
@@ -52,7 +57,8 @@ export const TRAIN_COMMAND: CliCommand<typeof FLAGS> = {
   summary: 'train a classifier on MNIST digits or Fashion-MNIST and save it',
   synopsis: `  nabla train [--model mlp|cnn] [--data ${DATASETS.join('|')}] [--data-dir DIR] [--epochs N] [--batch-size N]
               [--lr X] [--optimizer adam|sgd|adamw|rmsprop|adagrad] [--lr-schedule constant|cosine]
-              [--seed N] [--limit N] [--keep-last] [--out DIR] [--resume]`,
+              [--seed N] [--limit N] [--keep-last] [--out DIR] [--resume]
+              [--dp [--target-epsilon E | --noise-multiplier S] [--delta D] [--max-grad-norm C]]`,
   flags: FLAGS,
   positionals: false,
   refused: {
@@ -65,7 +71,13 @@ data set, its preprocessing and class names for evaluate, predict and plot), wei
 and history.json. While it runs, DIR/checkpoint holds the last finished epoch: after Ctrl-C or a
 crash, the same command with --resume continues from there.
 
+With --dp the run is differentially private (DP-SGD with Poisson sampling, secure noise and the
+RDP accountant): its defaults are the private recipe of the README, each epoch logs the ε spent,
+and the end prints the test accuracy and the final ε at --delta. The model must have no batch norm
+(dp-cnn or mlp).
+
 examples:
+  nabla train --data fashion-mnist --dp --target-epsilon 3 --delta 1e-5 --out fashion-private
   nabla train --data fashion-mnist --epochs 10 --out fashion
   nabla train --model cnn --data fashion-mnist --epochs 12 --lr-schedule cosine --out fashion-cnn
   nabla train --data fashion-mnist --epochs 10 --out fashion --resume`,
@@ -98,13 +110,43 @@ function givenSettings(v: FlagValues<typeof FLAGS>): Partial<RunSettings> {
   }
   if (v.limit !== undefined) s.limit = intOption(v.limit, 'limit', 1);
   if (v['keep-last'] !== undefined) s.keepLast = v['keep-last'];
+  const dpFlags = (['target-epsilon', 'delta', 'noise-multiplier', 'max-grad-norm'] as const).filter((f) => v[f] !== undefined);
+  if (!v.dp && dpFlags.length > 0) throw new nb.ValueError(`--${dpFlags[0]} sets differential privacy: add --dp (nabla train --dp --${dpFlags[0]} …)`);
+  if (v.dp) {
+    if (v['target-epsilon'] !== undefined && v['noise-multiplier'] !== undefined) {
+      throw new nb.ValueError('--target-epsilon and --noise-multiplier both set the noise: give one (with --target-epsilon the noise is computed for it)');
+    }
+    const noise = v['noise-multiplier'] === undefined ? null : numberOption(v['noise-multiplier'], 'noise-multiplier', 0);
+    s.dp = {
+      targetEpsilon: noise !== null ? null : v['target-epsilon'] === undefined ? 3 : positiveNumber(v['target-epsilon'], 'target-epsilon'),
+      noiseMultiplier: noise,
+      delta: v.delta === undefined ? 1e-5 : positiveNumber(v.delta, 'delta'),
+      maxGradNorm: v['max-grad-norm'] === undefined ? 0.12 : positiveNumber(v['max-grad-norm'], 'max-grad-norm'),
+    };
+  }
   return s;
+}
+
+/** A number > 0 from a flag. */
+function positiveNumber(text: string, flag: string): number {
+  const x = Number(text);
+  if (text.trim() === '' || !Number.isFinite(x) || x <= 0) throw new nb.ValueError(`--${flag} must be a number > 0, got '${text}'`);
+  return x;
 }
 
 /** The settings of a new run: the flags given, defaults for the rest. */
 function withDefaults(s: Partial<RunSettings>): RunSettings {
-  const model = s.model ?? 'mlp';
+  const dp = s.dp ?? null;
+  const model = s.model ?? (dp ? 'dp-cnn' : 'mlp');
   const data = s.data ?? DEFAULT_DATASET;
+  if (dp) {
+    // the private recipe (README): Papernot et al.'s tanh CNN, large Poisson batches, plain SGD
+    return {
+      model, data, dataDir: s.dataDir ?? null, epochs: s.epochs ?? 40, batchSize: s.batchSize ?? 2048, lr: s.lr ?? 4,
+      optimizer: s.optimizer ?? 'sgd', lrSchedule: s.lrSchedule ?? 'constant', seed: s.seed ?? 0, limit: s.limit ?? null,
+      keepLast: true, dp,
+    };
+  }
   return {
     model,
     data,
@@ -117,20 +159,26 @@ function withDefaults(s: Partial<RunSettings>): RunSettings {
     seed: s.seed ?? 0,
     limit: s.limit ?? null,
     keepLast: s.keepLast ?? false,
+    dp: null,
   };
 }
 
 const FLAG_OF: Record<keyof RunSettings, string> = {
   model: 'model', data: 'data', dataDir: 'data-dir', epochs: 'epochs', batchSize: 'batch-size', lr: 'lr',
-  optimizer: 'optimizer', lrSchedule: 'lr-schedule', seed: 'seed', limit: 'limit', keepLast: 'keep-last',
+  optimizer: 'optimizer', lrSchedule: 'lr-schedule', seed: 'seed', limit: 'limit', keepLast: 'keep-last', dp: 'dp',
 };
+
+/** A setting as an error message shows it. */
+function shown(v: unknown): string {
+  return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+}
 
 /** The interrupted run's settings; a flag given now must agree with them (it would change the run). */
 function resumedSettings(recorded: RunSettings, given: Partial<RunSettings>, files: RunFiles): RunSettings {
   for (const [key, value] of Object.entries(given) as [keyof RunSettings, unknown][]) {
-    if (recorded[key] !== value) {
+    if (JSON.stringify(recorded[key] ?? null) !== JSON.stringify(value ?? null)) {
       throw new nb.ValueError(
-        `train --resume: --${FLAG_OF[key]} ${String(value)} differs from the interrupted run's ${String(recorded[key] ?? '(not given)')} (${files.run}); ` +
+        `train --resume: --${FLAG_OF[key]} ${shown(value)} differs from the interrupted run's ${shown(recorded[key] ?? '(not given)')} (${files.run}); ` +
           'a resumed run keeps its settings: leave the flag out or give the same value',
       );
     }
@@ -177,7 +225,18 @@ export async function train(argv: string[]): Promise<void> {
   const steps = s.epochs * Math.ceil(Math.round(0.9 * tr.x.shape[0]!) / s.batchSize);
   const rate = learningRate(s, steps);
   if (typeof rate !== 'number') console.log(`learning rate: cosine decay from ${s.lr} to 0 over ${steps} steps`);
-  model.compile({ optimizer: nb.optim.getOptimizer(s.optimizer, { learningRate: rate }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const dp = s.dp ?? null;
+  const privacy = dp ? {
+    ...(dp.noiseMultiplier !== null ? { noiseMultiplier: dp.noiseMultiplier } : { targetEpsilon: dp.targetEpsilon! }),
+    delta: dp.delta, maxGradNorm: dp.maxGradNorm,
+  } : undefined;
+  model.compile({ optimizer: nb.optim.getOptimizer(s.optimizer, { learningRate: rate }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'], ...(privacy ? { privacy } : {}) });
+  const dpSettings = dp ? nb.privacy.resolvePrivacy('train --dp', privacy!, tr.x.shape[0]!, s.batchSize, s.epochs) : null;
+  if (dp && dpSettings) {
+    const settings = dpSettings;
+    console.log(`differential privacy: DP-SGD, Poisson batches (rate ${settings.sampleRate.toPrecision(3)}), clipping ${dp.maxGradNorm}, noise multiplier ${settings.noiseMultiplier.toPrecision(4)}` +
+      `${dp.targetEpsilon !== null ? ` (for ε = ${dp.targetEpsilon})` : ''}, δ = ${dp.delta}; no validation split, the last epoch is kept`);
+  }
 
   const resumed = values.resume === true;
   const history = resumed && previous ? previous.history : { epoch: [], history: {} };
@@ -194,7 +253,7 @@ export async function train(argv: string[]): Promise<void> {
   const t0 = performance.now();
   interrupt.install();
   try {
-    await model.fit(tr.x, tr.y, { epochs: s.epochs, batchSize: s.batchSize, validationSplit: 0.1, seed: s.seed, callbacks: [interrupt, record], checkpointDir: files.state });
+    await model.fit(tr.x, tr.y, { epochs: s.epochs, batchSize: s.batchSize, ...(dp ? {} : { validationSplit: 0.1 }), seed: s.seed, callbacks: [interrupt, record], checkpointDir: files.state });
   } catch (e) {
     interrupt.remove();
     throw e;
@@ -210,6 +269,11 @@ export async function train(argv: string[]): Promise<void> {
   const result = await model.evaluate(test.x, test.y, { batchSize: 512 });
   console.log(`${formatResults(result)}  (training took ${seconds.toFixed(1)} s)`);
   model.metadata = trainedOnMetadata(s.data, data.classNames, MNIST_PREPROCESSING);
+  if (dp) {
+    const eps = record.history.history['epsilon']?.at(-1) ?? NaN;
+    console.log(`privacy: (ε = ${eps.toFixed(3)}, δ = ${dp.delta})-differentially private (RDP accountant, Balle et al. conversion)`);
+    model.metadata['privacy'] = { epsilon: eps, delta: dp.delta, maxGradNorm: dp.maxGradNorm, noiseMultiplier: dpSettings!.noiseMultiplier, mechanism: 'DP-SGD, Poisson sampling' };
+  }
   await model.save(out);
   nb.io.writeFileAtomic(join(out, 'history.json'), JSON.stringify(record.history) + '\n');
   files.remove();
