@@ -8,8 +8,9 @@
  * - per-example squared gradient norms come from a rule per layer: Dense (‖xᵢ‖²‖gᵢ‖² for 2-D
  *   inputs, otherwise the smaller of the materialised Xᵢᵀ Gᵢ or the "ghost" Σ (XᵢXᵢᵀ)⊙(GᵢGᵢᵀ)),
  *   Conv1D/Conv2D (patches ᵀ × output gradient, one batched GEMM), Embedding (each example's rows
- *   summed by token id); any other unit (normalisation, recurrent, attention, a custom layer) by a
- *   loop over the examples of that layer alone;
+ *   summed by token id), Layer/RMS/GroupNormalization (Σ g·x̂ over the non-feature axes); any
+ *   other unit (recurrent, attention, a custom layer) by a loop over the examples of that layer
+ *   alone;
  * - the clipped sum Σᵢ cᵢ ∇ᵢ is linear in the output gradient, so it is the ordinary weight
  *   gradient of the unit with each example's output gradient scaled by cᵢ: one batched pass.
  * A layer that mixes the examples of a batch (BatchNormalization) has no per-example gradient and
@@ -38,12 +39,17 @@ import { Dense } from '../nn/layers/dense.js';
 import { Conv1D, Conv2D } from '../nn/layers/conv.js';
 import { Embedding } from '../nn/layers/embedding.js';
 import { BatchNormalization } from '../nn/layers/batch-normalization.js';
+import { LayerNormalization } from '../nn/layers/layer-normalization.js';
+import { RMSNormalization } from '../nn/layers/rms-normalization.js';
+import { GroupNormalization } from '../nn/layers/group-normalization.js';
+import { resolveAxes } from '../nn/layers/normalization-axes.js';
+import { ones } from '../tensor/creation.js';
 
 /** Layers without weights that draw random numbers in training (a unit containing one cannot be recomputed faithfully). */
 const RANDOM_LAYERS = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'AddNoise', 'SpecAugment', 'GaussianNoise',
   'RandomFlip', 'RandomCrop', 'RandomRotation', 'RandomTranslation', 'RandomZoom', 'RandomContrast', 'RandomBrightness']);
 
-type Rule = 'dense' | 'conv' | 'embedding' | 'generic';
+type Rule = 'dense' | 'conv' | 'embedding' | 'affine-norm' | 'generic';
 
 /** One call of a unit in the forward pass: its input, and (after backward) its output's gradient. */
 interface CallRecord {
@@ -84,6 +90,7 @@ function ruleOf(layer: Layer, params: [string, Tensor][]): Rule {
   if (layer.constructor === Dense) return 'dense';
   if ((layer.constructor === Conv1D || layer.constructor === Conv2D) && (layer as Conv2D).groups === 1 && (layer as Conv2D).window.dataFormat === 'channelsLast') return 'conv';
   if (layer.constructor === Embedding) return 'embedding';
+  if (layer.constructor === LayerNormalization || layer.constructor === RMSNormalization || layer.constructor === GroupNormalization) return 'affine-norm';
   return 'generic';
 }
 
@@ -305,6 +312,7 @@ export class GradSampler {
     if (single && u.rule === 'dense') return this.denseNorms(u, u.records[0]!, gys[0]!, normsSq);
     if (single && u.rule === 'conv') return this.convNorms(u, u.records[0]!, gys[0]!, normsSq);
     if (single && u.rule === 'embedding') return this.embeddingNorms(u, u.records[0]!, gys[0]!, normsSq);
+    if (single && u.rule === 'affine-norm') return this.affineNorms(u, u.records[0]!, gys[0]!, normsSq);
     return this.genericNorms(u, gys, normsSq);
   }
 
@@ -395,6 +403,34 @@ export class GradSampler {
     return { kind: 'embedding', ids, g, perRow, d };
   }
 
+  /**
+   * LayerNormalization, RMSNormalization, GroupNormalization: y = x̂·γ (+ β) with γ, β broadcast
+   * over the axes that are not the feature axes. x̂ is the layer itself run with γ = 1, β = 0; an
+   * example's gradient is Σ g·x̂ (γ) and Σ g (β) over its non-feature axes.
+   */
+  private affineNorms(u: Unit, r: CallRecord, gy: Tensor, normsSq: Float64Array): Prepared {
+    const layer = u.layer as LayerNormalization & { axis: number | number[] };
+    const x = r.x;
+    const axes = layer instanceof GroupNormalization
+      ? [(layer as unknown as { channelAxis(shape: readonly number[]): number }).channelAxis(x.shape)]
+      : resolveAxes(layer.describe(), layer.axis, x.ndim);
+    const reduce = x.shape.map((_, i) => i).filter((i) => i !== 0 && !axes.includes(i));
+    const unit: Record<string, Tensor> = {};
+    for (const [p, t] of u.params) unit[p] = p === 'beta' ? zeros(t.shape, { dtype: t.dtype as 'float32' | 'float64' }) : ones(t.shape, { dtype: t.dtype as 'float32' | 'float64' });
+    const xhat = this.callUnit(u, x, r.training, unit);
+    const b = x.shape[0]!;
+    const pe = new Map<string, Tensor>();
+    for (const [p, t] of u.params) {
+      const per = p === 'beta' ? gy : mul(gy, xhat);
+      pe.set(p, reshape(reduce.length > 0 ? sum(per, reduce) : per, [b, ...t.shape]));
+    }
+    for (const t of pe.values()) {
+      const sq = denseData(sum(mul(t, t), t.shape.map((_, i) => i).slice(1)));
+      for (let i = 0; i < b; i++) normsSq[i] = normsSq[i]! + sq[i]!;
+    }
+    return { kind: 'materialised', pe };
+  }
+
   private genericNorms(u: Unit, gys: (Tensor | null)[], normsSq: Float64Array): Prepared {
     const b = u.records[gys.findIndex((g) => g !== null)]!.x.shape[0]!;
     for (let i = 0; i < b; i++) {
@@ -437,6 +473,12 @@ export class GradSampler {
         return out;
       });
     }
+    if (prep.kind === 'materialised') {
+      return noGrad(() => {
+        for (const [p, t] of prep.pe) out.set(p, sum(mul(t, perExample(c, t)), 0));
+        return out;
+      });
+    }
     if (prep.kind === 'embedding') {
       const table = (u.layer as Embedding).embeddings;
       const acc = new Float64Array(table.size);
@@ -475,4 +517,5 @@ type Prepared =
   | { kind: 'dense'; x: Tensor; gz: Tensor; rows: number }
   | { kind: 'conv'; pe: Tensor; gb: Tensor }
   | { kind: 'embedding'; ids: ArrayLike<number>; g: ArrayLike<number>; perRow: number; d: number }
+  | { kind: 'materialised'; pe: Map<string, Tensor> }
   | { kind: 'generic'; gys: (Tensor | null)[] };

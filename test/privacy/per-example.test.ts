@@ -72,7 +72,7 @@ test('Conv2D (stride, same padding, relu) and Conv1D (dilation, no bias)', () =>
   check('conv1d', conv1, nb.randn([5, 11, 3], f64), nb.randn([5, 2], f64));
 });
 
-test('Embedding (repeated ids in an example) and the layers without a rule of their own: LayerNorm, GroupNorm, RMSNorm, LSTM, GRU, attention', () => {
+test('Embedding (repeated ids in an example), LayerNorm, GroupNorm, RMSNorm (own rules), LSTM, GRU, attention (the per-layer loop)', () => {
   nb.manualSeed(4);
   const ids = nb.tensor([[1, 2, 2, 0, 5], [3, 3, 3, 1, 0], [7, 6, 5, 4, 3], [2, 0, 0, 0, 0]], { dtype: 'int32' });
   const emb = new nb.Sequential([new layers.Embedding(8, 4, f64), new layers.LayerNormalization(f64), new layers.GlobalAveragePooling1D(), new layers.Dense(2, f64)]);
@@ -84,6 +84,8 @@ test('Embedding (repeated ids in an example) and the layers without a rule of th
     new layers.Flatten(), new layers.Dense(6, f64), new layers.RMSNormalization(f64), new layers.Dense(2, f64),
   ]);
   check('groupnorm+rmsnorm', norms, nb.randn([3, 4, 4, 2], f64), nb.randn([3, 2], f64));
+  const ln2 = new nb.Sequential([new layers.Dense(4, f64), new layers.LayerNormalization({ axis: [1, 2], ...f64 }), new layers.LayerNormalization({ axis: 1, center: false, ...f64 }), new layers.Flatten(), new layers.Dense(2, f64)]);
+  check('layernorm over two axes and a middle axis', ln2, nb.randn([3, 5, 6], f64), nb.randn([3, 2], f64));
   const attn = new nb.Sequential([new layers.Dense(8, f64), new layers.MultiHeadAttention({ numHeads: 2, keyDim: 4, ...f64 }), new layers.GlobalAveragePooling1D(), new layers.Dense(2, f64)]);
   check('attention', attn, nb.randn([3, 5, 6], f64), nb.randn([3, 2], f64));
 });
