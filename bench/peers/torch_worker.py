@@ -105,10 +105,39 @@ def cnn(p):
     return _trainer(model, x, y, batch, True)
 
 
+def dp_sgd(p):
+    """The plain (non-private) step of the private recipe's CNN: tanh, 'same' padding of the first
+    strided conv written out (3 each side, as TensorFlow pads it), SGD, softmax cross-entropy."""
+    torch.manual_seed(0)
+    batch = p["batch"]
+    rows = p["steps"] * batch
+    xs, ys = worker.fashion_mnist_rows(p["data"], rows, np)
+    x, y = torch.from_numpy(xs).reshape(rows, 1, 28, 28), torch.from_numpy(ys)
+    model = nn.Sequential(
+        nn.ZeroPad2d(3), nn.Conv2d(1, 16, 8, stride=2), nn.Tanh(), nn.MaxPool2d(2, stride=1),
+        nn.Conv2d(16, 32, 4, stride=2), nn.Tanh(), nn.MaxPool2d(2, stride=1),
+        nn.Flatten(), nn.Linear(32 * 4 * 4, 32), nn.Tanh(), nn.Linear(32, 10),
+    )
+    opt = torch.optim.SGD(model.parameters(), lr=0.5)
+
+    def epoch(xe=x, ye=y):
+        order = torch.randperm(xe.shape[0])
+        for i in range(0, xe.shape[0], batch):
+            idx = order[i : i + batch]
+            opt.zero_grad()
+            loss = F.cross_entropy(model(xe[idx]), ye[idx])
+            loss.backward()
+            opt.step()
+            loss.item()
+
+    epoch(x[: 2 * batch], y[: 2 * batch])  # warm-up
+    return epoch
+
+
 import char_gpt  # noqa: E402  (the GPT workloads of issue #7)
 import text_models  # noqa: E402  (the text workloads of issue #14)
 import audio_models  # noqa: E402  (the speech workloads of issue #15)
 
 worker.serve({"sgemm": sgemm, "add": add, "overhead": overhead, "mlp": mlp, "cnn": cnn, "char_gpt": char_gpt.char_gpt_step,
              "text_cnn": text_models.text_cnn, "text_bilstm": text_models.text_bilstm,
-             "audio_mel": audio_models.audio_mel, "audio_crnn": audio_models.audio_crnn}, set_threads, info)
+             "audio_mel": audio_models.audio_mel, "audio_crnn": audio_models.audio_crnn, "dp_sgd": dp_sgd}, set_threads, info)

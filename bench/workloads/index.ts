@@ -2,6 +2,7 @@
 import { add } from './add.js';
 import { audioCrnn, audioMel } from './audio.js';
 import { cnn } from './cnn.js';
+import { dpSgd } from './dp.js';
 import { charGpt } from './char-gpt.js';
 import { mlp } from './mlp.js';
 import { overhead } from './overhead.js';
@@ -10,4 +11,4 @@ import { textBilstm, textCnn } from './text.js';
 import type { Workload } from './types.js';
 
 /** The workloads in the order `npm run bench` runs them. */
-export const WORKLOADS: readonly Workload[] = [sgemm, add, overhead, mlp, cnn, charGpt, textCnn, textBilstm, audioMel, audioCrnn];
+export const WORKLOADS: readonly Workload[] = [sgemm, add, overhead, mlp, cnn, charGpt, textCnn, textBilstm, audioMel, audioCrnn, dpSgd];
