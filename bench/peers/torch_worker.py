@@ -90,12 +90,17 @@ def mlp(p):
     return _trainer(model, x, y, batch, True)
 
 
-def cnn(p):
+def _image_batches(p):
+    """The seeded set-up of the image workloads: batch size and (x [rows, 1, 28, 28], y) for `steps` batches."""
     torch.manual_seed(0)
     batch = p["batch"]
     rows = p["steps"] * batch
     xs, ys = worker.fashion_mnist_rows(p["data"], rows, np)
-    x, y = torch.from_numpy(xs).reshape(rows, 1, 28, 28), torch.from_numpy(ys)
+    return batch, torch.from_numpy(xs).reshape(rows, 1, 28, 28), torch.from_numpy(ys)
+
+
+def cnn(p):
+    batch, x, y = _image_batches(p)
     model = nn.Sequential(
         nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
@@ -108,11 +113,7 @@ def cnn(p):
 def dp_sgd(p):
     """The plain (non-private) step of the private recipe's CNN: tanh, 'same' padding of the first
     strided conv written out (3 each side, as TensorFlow pads it), SGD, softmax cross-entropy."""
-    torch.manual_seed(0)
-    batch = p["batch"]
-    rows = p["steps"] * batch
-    xs, ys = worker.fashion_mnist_rows(p["data"], rows, np)
-    x, y = torch.from_numpy(xs).reshape(rows, 1, 28, 28), torch.from_numpy(ys)
+    batch, x, y = _image_batches(p)
     model = nn.Sequential(
         nn.ZeroPad2d(3), nn.Conv2d(1, 16, 8, stride=2), nn.Tanh(), nn.MaxPool2d(2, stride=1),
         nn.Conv2d(16, 32, 4, stride=2), nn.Tanh(), nn.MaxPool2d(2, stride=1),
