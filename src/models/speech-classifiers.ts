@@ -12,6 +12,7 @@ import { Dropout } from '../nn/layers/dropout.js';
 import { Flatten } from '../nn/layers/flatten.js';
 import { LayerNormalization } from '../nn/layers/layer-normalization.js';
 import { MaxPooling2D } from '../nn/layers/pooling.js';
+import { UtteranceNormalization } from '../nn/layers/audio/utterance-normalization.js';
 import { Reshape } from '../nn/layers/reshape.js';
 import { Sequential } from '../model/sequential.js';
 
@@ -33,6 +34,13 @@ export interface SpeechClassifierOptions {
   filters?: number[];
   /** Dropout before the output layer. Default 0.3. */
   dropout?: number;
+  /**
+   * Per-utterance normalisation of each mel band: over the frames that hold sound, the padding
+   * set to 0 (`'sounding'`, default: `UtteranceNormalization`), or over all the clip's frames
+   * padding included (`'all'`, the recipe before: a LayerNormalization over time). FSDD
+   * leave-one-speaker-out, seed 0: 77.36 % with 'all', 79.44 % with 'sounding'.
+   */
+  normalization?: 'sounding' | 'all';
   /**
    * SpecAugment's masking in training (true: F = nMels/5, T = frames/8, two masks of each; or those
    * options), or false. Default false: on FSDD it slowed learning more than it helped (a held-out
@@ -59,8 +67,9 @@ function nearestPow2(x: number): number {
  * A spoken-word classifier: a Sequential that takes waveforms `[batch, samples]` at
  * `sampleRate` and gives class probabilities. Inside: optional white noise at a random SNR
  * (training only), log-mel features in dB (`MelSpectrogram`), per-utterance normalisation (each mel band to
- * mean 0 and variance 1 over the clip's frames: a LayerNormalization over time without scale or
- * offset, which removes the speaker's and the microphone's level and spectral tilt), optional
+ * mean 0 and variance 1 over the clip's sounding frames, the padding after a short word set to 0:
+ * `UtteranceNormalization`, which removes the speaker's and the microphone's level and spectral
+ * tilt whatever the clip's length), optional
  * SpecAugment masks (training only), then a small CNN: conv blocks with batch norm and max pooling, the map
  * flattened, dropout and a dense softmax (a clip's length is fixed by `samples`). The front end is in the model, so a saved model takes waveforms.
  * Built for an unseen speaker: normalisation and augmentation rather than capacity.
@@ -83,6 +92,8 @@ export function speechClassifier(opts: SpeechClassifierOptions): Sequential {
   if (!Array.isArray(filters) || filters.length === 0) throw new ValueError(`${who}: filters must be a non-empty array of filter counts, one per conv block, got ${JSON.stringify(filters)}`);
   filters.forEach((f, i) => checkInteger(who, `filters[${i}]`, f, { ge: 1 }));
   const rate = checkNumber(who, 'dropout', opts.dropout ?? 0.3, { ge: 0, lt: 1 });
+  const normalization = opts.normalization ?? 'sounding';
+  if (normalization !== 'sounding' && normalization !== 'all') throw new ValueError(`${who}: normalization must be 'sounding' or 'all', got ${JSON.stringify(normalization)}`);
   const seed = opts.seed ?? null;
   const frames = Math.floor(samples / hopLength) + 1;   // center: true
   const layers: Layer[] = [];
@@ -91,7 +102,7 @@ export function speechClassifier(opts: SpeechClassifierOptions): Sequential {
   }
   layers.push(
     new MelSpectrogram({ sampleRate, nFft, hopLength, nMels, output: 'db', topDb: 80, ...(layers.length === 0 ? { inputShape: [samples] } : {}) }),
-    new LayerNormalization({ axis: -1, center: false, scale: false, epsilon: 1e-5 }),
+    normalization === 'sounding' ? new UtteranceNormalization({ epsilon: 1e-5 }) : new LayerNormalization({ axis: -1, center: false, scale: false, epsilon: 1e-5 }),
   );
   if (opts.specAugment !== undefined && opts.specAugment !== false) {
     const sa = opts.specAugment === true ? {} : opts.specAugment;
