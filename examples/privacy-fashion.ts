@@ -23,7 +23,7 @@ const model = new nb.Sequential([
 ]);
 const { train, test } = await nb.datasets.fashionMnist();
 model.compile({
-  optimizer: new nb.optim.SGD({ learningRate: 4 }),
+  optimizer: new nb.optim.SGD({ learningRate: 4, momentum: 0.9 }),
   loss: 'sparseCategoricalCrossentropy',
   metrics: ['accuracy'],
   // each example's gradient clipped to 0.12; the noise multiplier is computed for ε = 3 after all epochs;
