@@ -26,7 +26,6 @@ import { add, mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, slice, transposeLast } from '../ops/movement.js';
 import { matmul, linearMatmul } from '../ops/matmul.js';
-import { conv1d, conv2d } from '../ops/conv.js';
 import { im2col, slidingWindow, splitShape, toNHWC, windowParams } from '../ops/window.js';
 import { denseData } from '../ops/primitives/alloc.js';
 import { gradients } from '../autograd/functional.js';
@@ -57,6 +56,10 @@ interface CallRecord {
   training: boolean;
   gy: Tensor | null;
   leaf: Tensor | null;
+  /** True when the tap sits before the activation (Dense, Conv): the recorded gradient is the pre-activation one. */
+  preActivation: boolean;
+  /** Conv: the input's patches `[B, positions, K]`, from the forward pass. */
+  patches: Tensor | null;
 }
 
 interface Unit {
@@ -213,6 +216,17 @@ export class GradSampler {
       unit = { layer, rule: ruleOf(layer, params), params, records: [] };
       this.units.set(layer, unit);
     }
+    const rec: CallRecord = { x: withMaskOf(inputs.detach(), getMask(inputs)), training: training === true, gy: null, leaf: null, preActivation: false, patches: null };
+    unit.records.push(rec);
+    if (unit.rule === 'dense' || unit.rule === 'conv') {
+      // the layer's own computation, written out so that the tap sits before the activation (the
+      // backward pass then leaves the gradient the rule needs) and a conv's patches are kept
+      rec.preActivation = true;
+      const layer = unit.layer as Dense;
+      const z = unit.rule === 'dense' ? this.denseLinear(unit, inputs, true) : this.convLinear(unit, inputs, rec, true);
+      const zt = this.tap(z, rec);
+      return fusedActivationOf(layer.activation) === 'linear' ? zt : layer.activation(zt);
+    }
     const detached: Record<string, Tensor> = {};
     for (const [p, t] of params) detached[p] = t.detach();
     this.depth++;
@@ -222,26 +236,62 @@ export class GradSampler {
     } finally {
       this.depth--;
     }
-    const rec: CallRecord = { x: withMaskOf(inputs.detach(), getMask(inputs)), training: training === true, gy: null, leaf: null };
-    unit.records.push(rec);
     if (!isFloat(y.dtype)) return y;
-    const mask = getMask(y);
-    let out: Tensor;
+    return withMaskOf(this.tap(y, rec), getMask(y));
+  }
+
+  /** `y` unchanged, its gradient recorded in `rec` by the backward pass (a leaf when nothing before it needs a gradient). */
+  private tap(y: Tensor, rec: CallRecord): Tensor {
     if (y.requiresGrad) {
-      out = customGrad((t: Tensor) => ({ value: t, grad: (dy: Tensor) => { rec.gy = rec.gy === null ? dy : add(rec.gy, dy); return dy; } }))(y);
-    } else {
-      out = y.detach().requireGrad();
-      rec.leaf = out;
+      return customGrad((t: Tensor) => ({ value: t, grad: (dy: Tensor) => { rec.gy = rec.gy === null ? dy : add(rec.gy, dy); return dy; } }))(y);
     }
-    return withMaskOf(out, mask);
+    const out = y.detach().requireGrad();
+    rec.leaf = out;
+    return out;
+  }
+
+  /** Dense's x·W + b (the weights detached when recording the forward pass). */
+  private denseLinear(u: Unit, inputs: Tensor, detach: boolean): Tensor {
+    const layer = u.layer as Dense;
+    const w = detach ? layer.kernel.detach() : layer.kernel;
+    const inDim = w.shape[0]!;
+    if (inputs.shape[inputs.ndim - 1] !== inDim) return layer.call(inputs);   // the layer's own error
+    const x = isFloat(inputs.dtype) ? inputs : inputs.cast(w.dtype);
+    const z = linearMatmul(x, w);
+    return layer.bias ? add(z, detach ? layer.bias.detach() : layer.bias) : z;
+  }
+
+  /** Conv1D/Conv2D as im2col patches times the kernel (as the conv op computes it), plus the bias; keeps the patches. */
+  private convLinear(u: Unit, inputs: Tensor, rec: CallRecord | null, detach: boolean): Tensor {
+    const layer = u.layer as Conv2D;
+    const k = detach ? layer.kernel.detach() : layer.kernel;
+    const rank = layer.rank;
+    const win = layer.window;
+    const x = isFloat(inputs.dtype) ? inputs : inputs.cast(k.dtype);
+    if (x.ndim !== rank + 2) return layer.call(inputs);   // the layer's own error
+    const opts = { strides: win.strides, padding: win.padding, dilation: win.dilationRate };
+    const { spatial } = splitShape(x, 'channelsLast');
+    const w = slidingWindow(layer.describe(), 'kernel', spatial, k.shape.slice(0, rank), opts);
+    const params = windowParams(w);
+    const b = x.shape[0]!, f = k.shape[k.ndim - 1]!, kk = k.size / f;
+    const positions = params.grid[0] * params.grid[1];
+    const patches = reshape(im2col(toNHWC(x, 'channelsLast'), params), [b, positions, kk]);
+    if (rec) rec.patches = patches.detach();
+    let z = matmul(reshape(patches, [b * positions, kk]), reshape(k, [kk, f]));
+    if (layer.bias) z = add(z, detach ? layer.bias.detach() : layer.bias);
+    return reshape(z, rank === 1 ? [b, params.grid[1], f] : [b, params.grid[0], params.grid[1], f]);
   }
 
   /** Calls a unit's own `call` (not the wrapper) with some of its weights replaced. */
-  private callUnit(unit: Unit, x: Tensor, training: boolean, weights: Record<string, Tensor>): Tensor {
+  private callUnit(unit: Unit, x: Tensor, training: boolean, weights: Record<string, Tensor>, preActivation = false): Tensor {
     const original = this.originalCall(unit.layer);
     this.depth++;
     try {
-      return unit.layer.withWeights(weights, () => withTraining(training, () => original.call(unit.layer, x, training)));
+      return unit.layer.withWeights(weights, () => withTraining(training, () => {
+        // a Dense's or Conv's recorded gradient is the pre-activation one: recompute that part
+        if (preActivation) return unit.rule === 'dense' ? this.denseLinear(unit, x, false) : this.convLinear(unit, x, null, false);
+        return original.call(unit.layer, x, training);
+      }));
     } finally {
       this.depth--;
     }
@@ -311,28 +361,17 @@ export class GradSampler {
     const single = u.records.length === 1 && gys[0] !== null;
     if (single && u.rule === 'dense') return this.denseNorms(u, u.records[0]!, gys[0]!, normsSq);
     if (single && u.rule === 'conv') return this.convNorms(u, u.records[0]!, gys[0]!, normsSq);
+    // a Dense or Conv applied twice: the loop below, on the pre-activation part (callUnit)
     if (single && u.rule === 'embedding') return this.embeddingNorms(u, u.records[0]!, gys[0]!, normsSq);
     if (single && u.rule === 'affine-norm') return this.affineNorms(u, u.records[0]!, gys[0]!, normsSq);
     return this.genericNorms(u, gys, normsSq);
-  }
-
-  /** z = x·W + b recomputed, and the gradient at z through the activation. */
-  private preActivation(u: Unit, gy: Tensor, z: Tensor): Tensor {
-    const layer = u.layer as Dense;
-    if (fusedActivationOf(layer.activation) === 'linear') return gy;
-    return enableGrad(() => {
-      const zl = z.detach().requireGrad();
-      return gradients(layer.activation(zl), [zl], { gradOutputs: [gy] })[0]!;
-    });
   }
 
   private denseNorms(u: Unit, r: CallRecord, gy: Tensor, normsSq: Float64Array): Prepared {
     const layer = u.layer as Dense;
     const w = layer.kernel;
     const x = isFloat(r.x.dtype) ? r.x : r.x.cast(w.dtype);
-    let z = linearMatmul(x, w.detach());
-    if (layer.bias) z = add(z, layer.bias.detach());
-    const gz = this.preActivation(u, gy, z);
+    const gz = gy;   // tapped before the activation
     const b = x.shape[0]!, inDim = w.shape[0]!, out = w.shape[1]!;
     const t = x.size / (b * inDim);
     const x3 = reshape(x, [b, t, inDim]), g3 = reshape(gz, [b, t, out]);
@@ -361,19 +400,12 @@ export class GradSampler {
 
   private convNorms(u: Unit, r: CallRecord, gy: Tensor, normsSq: Float64Array): Prepared {
     const layer = u.layer as Conv2D;
-    const k = layer.kernel.detach();
-    const rank = layer.rank;
-    const win = layer.window;
-    const x = isFloat(r.x.dtype) ? r.x : r.x.cast(k.dtype);
-    const opts = { strides: win.strides, padding: win.padding, dilation: win.dilationRate, bias: layer.bias ? layer.bias.detach() : null };
-    const z = rank === 1 ? conv1d(x, k, opts) : conv2d(x, k, opts);
-    const gz = this.preActivation(u, gy, z);
-    const { spatial } = splitShape(x, 'channelsLast');
-    const w = slidingWindow(layer.describe(), 'kernel', spatial, k.shape.slice(0, rank), opts);
-    const patches = im2col(toNHWC(x, 'channelsLast'), windowParams(w));
-    const b = x.shape[0]!, f = k.shape[k.ndim - 1]!, kk = k.size / f;
-    const p = patches.size / (b * kk);
-    const pe = matmul(transposeLast(reshape(patches, [b, p, kk])), reshape(gz, [b, p, f]));   // [B, K, F]
+    const k = layer.kernel;
+    const gz = gy;   // tapped before the activation
+    const patches = r.patches!;
+    const b = r.x.shape[0]!, f = k.shape[k.ndim - 1]!, kk = k.size / f;
+    const p = patches.shape[1]!;
+    const pe = matmul(transposeLast(patches), reshape(gz, [b, p, f]));   // [B, K, F]
     const ws = denseData(sum(mul(pe, pe), [1, 2]));
     const gb = sum(reshape(gz, [b, p, f]), 1);
     const bs = layer.bias ? denseData(sum(mul(gb, gb), 1)) : null;
@@ -441,7 +473,7 @@ export class GradSampler {
         u.records.forEach((r, k) => {
           const g = gys[k];
           if (!g) return;
-          const yi = this.callUnit(u, rowsOf(r.x, i), r.training, leaves);
+          const yi = this.callUnit(u, rowsOf(r.x, i), r.training, leaves, r.preActivation);
           const term = sum(mul(yi, slice(g, [[i, i + 1]])));
           s = s === null ? term : add(s, term);
         });
@@ -502,7 +534,7 @@ export class GradSampler {
       u.records.forEach((r, k) => {
         const g = prep.gys[k];
         if (!g) return;
-        const y = this.callUnit(u, r.x, r.training, leaves);
+        const y = this.callUnit(u, r.x, r.training, leaves, r.preActivation);
         const term = sum(mul(y, mul(g, perExample(c, g))));
         s = s === null ? term : add(s, term);
       });
