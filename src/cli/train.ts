@@ -24,7 +24,7 @@ import { TEXT_MODELS } from './train-text.js';
 export const DEFAULT_DATASET = 'mnist';
 
 const FLAGS = {
-  model: { type: 'string', value: 'mlp|cnn|gpt', help: 'mlp: 784-256-128-10 (default); cnn: two conv blocks with batch norm and pooling, dropout, one dense layer; gpt: a character GPT on a text file (see nabla train --model gpt --help); text, text-cnn, text-lstm, text-transformer, text-bow: text classifiers on a labelled TSV/CSV (see nabla train --model text --help); speech: a spoken-word classifier on a folder of WAV clips (see nabla train --model speech --help); speech-ctc: a connected-digit recogniser trained with CTC (see nabla train --model speech-ctc --help)' },
+  model: { type: 'string', value: 'mlp|cnn|dp-cnn|gpt', help: 'mlp: 784-256-128-10 (default); cnn: two conv blocks with batch norm and pooling, dropout, one dense layer; dp-cnn: the tanh CNN of private training (the default with --dp; no batch norm); gpt: a character GPT on a text file (see nabla train --model gpt --help); text, text-cnn, text-lstm, text-transformer, text-bow: text classifiers on a labelled TSV/CSV (see nabla train --model text --help); speech: a spoken-word classifier on a folder of WAV clips (see nabla train --model speech --help); speech-ctc: a connected-digit recogniser trained with CTC (see nabla train --model speech-ctc --help)' },
   data: { type: 'string', value: DATASETS.join('|'), help: `the data set (default ${DEFAULT_DATASET})` },
   'data-dir': { type: 'string', value: 'DIR', help: 'directory of the Fashion-MNIST IDX files (default: where the dataset-fashion-mnist package puts them)' },
   epochs: { type: 'string', value: 'N', help: 'epochs to train (default 5 on mnist, 10 on fashion-mnist)' },
@@ -55,7 +55,7 @@ const GPT_ONLY = Object.fromEntries(
 export const TRAIN_COMMAND: CliCommand<typeof FLAGS> = {
   name: 'train',
   summary: 'train a classifier on MNIST digits or Fashion-MNIST and save it',
-  synopsis: `  nabla train [--model mlp|cnn] [--data ${DATASETS.join('|')}] [--data-dir DIR] [--epochs N] [--batch-size N]
+  synopsis: `  nabla train [--model mlp|cnn|dp-cnn] [--data ${DATASETS.join('|')}] [--data-dir DIR] [--epochs N] [--batch-size N]
               [--lr X] [--optimizer adam|sgd|adamw|rmsprop|adagrad] [--lr-schedule constant|cosine]
               [--seed N] [--limit N] [--keep-last] [--out DIR] [--resume]
               [--dp [--target-epsilon E | --noise-multiplier S] [--delta D] [--max-grad-norm C]]`,

@@ -62,7 +62,7 @@ test('nabla train --model cnn --limit 500 trains, saves, evaluates and predicts 
 test('nabla train refuses an unknown --model and a bad --limit', () => {
   const model = nabla('train', '--model', 'resnet');
   assert.equal(model.code, 1);
-  assert.match(model.err, /--model must be one of mlp, cnn, gpt, text, text-cnn, text-lstm, text-transformer, text-bow, speech, speech-ctc, got 'resnet'/);
+  assert.match(model.err, /--model must be one of mlp, cnn, dp-cnn, gpt, text, text-cnn, text-lstm, text-transformer, text-bow, speech, speech-ctc, got 'resnet'/);
   const limit = nabla('train', '--model', 'cnn', '--limit', '0');
   assert.equal(limit.code, 1);
   assert.match(limit.err, /--limit must be a positive integer, got '0'/);

@@ -79,6 +79,7 @@ const REQUIRED: Record<string, Config> = {
   MFCC: { sampleRate: 8000, nFft: 64, nMels: 12, nMfcc: 5, melNorm: 'slaney', logMels: true },
   SpecAugment: { freqMaskParam: 4, timeMaskParam: 5, freqMasks: 2, timeMasks: 2, timeMaskMaxRatio: 0.5, maskValue: 0.5, seed: 1 },
   AddNoise: { snrDb: [5, 20], noiseShape: [2, 16], seed: 1 },
+  UtteranceNormalization: { epsilon: 1e-4 },
 };
 
 /** Options that are real numbers even when their value is whole: a fraction is no error there. */
