@@ -21,7 +21,7 @@ import { ValueError } from '../tensor/errors.js';
 import { isFloat } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { enableGrad, isGradEnabled, noGrad } from '../tensor/grad-mode.js';
-import { zeros } from '../tensor/creation.js';
+import { ones, zeros } from '../tensor/creation.js';
 import { add, mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, slice, transposeLast } from '../ops/movement.js';
@@ -42,7 +42,6 @@ import { LayerNormalization } from '../nn/layers/layer-normalization.js';
 import { RMSNormalization } from '../nn/layers/rms-normalization.js';
 import { GroupNormalization } from '../nn/layers/group-normalization.js';
 import { resolveAxes } from '../nn/layers/normalization-axes.js';
-import { ones } from '../tensor/creation.js';
 
 /** Layers without weights that draw random numbers in training (a unit containing one cannot be recomputed faithfully). */
 const RANDOM_LAYERS = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'AddNoise', 'SpecAugment', 'GaussianNoise',
