@@ -62,9 +62,9 @@ def overhead(p):
     return step
 
 
-def _trainer(model, x, y, batch, shuffle):
-    """One pass over (x, y) in batches: forward, cross-entropy from logits, backward, Adam step."""
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+def _trainer(model, x, y, batch, shuffle, make_optimizer=lambda params: torch.optim.Adam(params, lr=1e-3)):
+    """One pass over (x, y) in batches: forward, cross-entropy from logits, backward, optimizer step (Adam 1e-3 by default)."""
+    opt = make_optimizer(model.parameters())
     rows = x.shape[0]
 
     def epoch():
@@ -119,20 +119,9 @@ def dp_sgd(p):
         nn.Conv2d(16, 32, 4, stride=2), nn.Tanh(), nn.MaxPool2d(2, stride=1),
         nn.Flatten(), nn.Linear(32 * 4 * 4, 32), nn.Tanh(), nn.Linear(32, 10),
     )
-    opt = torch.optim.SGD(model.parameters(), lr=0.5)
-
-    def epoch(xe=x, ye=y):
-        order = torch.randperm(xe.shape[0])
-        for i in range(0, xe.shape[0], batch):
-            idx = order[i : i + batch]
-            opt.zero_grad()
-            loss = F.cross_entropy(model(xe[idx]), ye[idx])
-            loss.backward()
-            opt.step()
-            loss.item()
-
-    epoch(x[: 2 * batch], y[: 2 * batch])  # warm-up
-    return epoch
+    sgd = lambda params: torch.optim.SGD(params, lr=0.5)  # noqa: E731
+    _trainer(model, x[: 2 * batch], y[: 2 * batch], batch, True, sgd)()  # warm-up
+    return _trainer(model, x, y, batch, True, sgd)
 
 
 import char_gpt  # noqa: E402  (the GPT workloads of issue #7)
