@@ -318,6 +318,8 @@ export abstract class Model extends Layer {
     const inputs = fitInputs(encodeTextInput<Tensor | BatchSource>(this, x, 'fit'), y instanceof Tensor ? y : undefined, opts);
     const { validation } = inputs;
     let train = inputs.train;
+    // an engine left by a fit that failed before its loop must not make this one private
+    this.privateEngine = null;
     if (this.privacy) {
       const priv = this.privateFitData(train, opts, epochs);
       train = priv.train;
