@@ -86,6 +86,21 @@ export function checkPrivateLayers(model: Layer): void {
   }
 }
 
+/**
+ * Throws for a unit that draws random numbers inside itself in training (a dropout rate of its
+ * own or of a sublayer, or a random layer inside it): its recomputation would draw others.
+ */
+function refuseInnerRandomness(unit: Layer): void {
+  for (const l of [unit, ...unit.namedLayers().map(([, s]) => s)]) {
+    const rates = l as unknown as { dropout?: unknown; recurrentDropout?: unknown };
+    const drops = [rates.dropout, rates.recurrentDropout].some((v) => typeof v === 'number' && v > 0) || (l !== unit && RANDOM_LAYERS.has(l.className));
+    if (drops) {
+      const where = l === unit ? 'has dropout inside it' : `draws random numbers inside itself in training (${l.describe()})`;
+      throw new ValueError(`${unit.describe()} ${where}, which DP-SGD's per-example gradients cannot recompute: set its dropout to 0 and put a Dropout layer after it instead`);
+    }
+  }
+}
+
 function ruleOf(layer: Layer, params: [string, Tensor][]): Rule {
   const own = params.every(([p]) => !p.includes('.'));
   if (!own) return 'generic';
@@ -197,21 +212,9 @@ export class GradSampler {
     const params = layer.namedParameters();
     const ownsWeights = params.some(([p]) => !p.includes('.'));
     if (!ownsWeights) return original.call(layer, inputs, training);
-    for (const sub of layer.namedLayers()) {
-      const l = sub[1];
-      const rate = (l as unknown as { rate?: unknown; dropout?: unknown; recurrentDropout?: unknown });
-      const drops = [rate.dropout, rate.recurrentDropout].some((v) => typeof v === 'number' && v > 0) || (RANDOM_LAYERS.has(l.className) && training === true);
-      if (drops) {
-        throw new ValueError(`${layer.describe()} draws random numbers inside itself in training (${l.describe()}), which DP-SGD's per-example gradients cannot recompute: ` +
-          'set its dropout to 0 and put a Dropout layer after it instead');
-      }
-    }
-    const own = layer as unknown as { dropout?: unknown; recurrentDropout?: unknown };
-    if ([own.dropout, own.recurrentDropout].some((v) => typeof v === 'number' && v > 0) && training === true) {
-      throw new ValueError(`${layer.describe()} has dropout inside it, which DP-SGD's per-example gradients cannot recompute: set its dropout to 0 and put a Dropout layer after it instead`);
-    }
     let unit = this.units.get(layer);
     if (!unit) {
+      if (training === true) refuseInnerRandomness(layer);
       unit = { layer, rule: ruleOf(layer, params), params, records: [] };
       this.units.set(layer, unit);
     }
@@ -254,7 +257,7 @@ export class GradSampler {
     const layer = u.layer as Dense;
     const w = detach ? layer.kernel.detach() : layer.kernel;
     const inDim = w.shape[0]!;
-    if (inputs.shape[inputs.ndim - 1] !== inDim) return layer.call(inputs);   // the layer's own error
+    if (inputs.shape[inputs.ndim - 1] !== inDim) return this.originalCall(layer).call(layer, inputs);   // the layer's own error
     const x = isFloat(inputs.dtype) ? inputs : inputs.cast(w.dtype);
     const z = linearMatmul(x, w);
     return layer.bias ? add(z, detach ? layer.bias.detach() : layer.bias) : z;
@@ -267,7 +270,7 @@ export class GradSampler {
     const rank = layer.rank;
     const win = layer.window;
     const x = isFloat(inputs.dtype) ? inputs : inputs.cast(k.dtype);
-    if (x.ndim !== rank + 2) return layer.call(inputs);   // the layer's own error
+    if (x.ndim !== rank + 2) return this.originalCall(layer).call(layer, inputs);   // the layer's own error
     const opts = { strides: win.strides, padding: win.padding, dilation: win.dilationRate };
     const { spatial } = splitShape(x, 'channelsLast');
     const w = slidingWindow(layer.describe(), 'kernel', spatial, k.shape.slice(0, rank), opts);

@@ -120,3 +120,11 @@ test('remove() restores the layers: the model trains and predicts as before', ()
   assert.deepEqual(model.apply(x).data(), before);
   assert.equal(Object.prototype.hasOwnProperty.call(model.getLayer(model.layers[0]!.name), 'call'), false);
 });
+
+test('while recording, a Dense given the wrong input width still raises its own error (no recursion)', () => {
+  const model = new nb.Sequential([new layers.Dense(2, { name: 'd' })]);
+  model.apply(nb.randn([2, 3]));
+  const s = new GradSampler(model);
+  assert.throws(() => s.run(() => model.apply(nb.randn([2, 5]), true)), /Dense 'd': expected input with last dimension 3, got 5/);
+  s.remove();
+});
