@@ -7,6 +7,7 @@ import * as nb from '../src/index.js';
 import type { Params, Runner } from './harness.js';
 import { INSTALL_PEERS, PEER_COMMANDS } from './peers/peers.js';
 import { ProcessPeer } from './peers/process-peer.js';
+import { standaloneRunner } from './peers/standalone.js';
 import type { ContenderStatus } from './report.js';
 import { ALL_THREADS, CONTENDER_TITLES, type ContenderName, type Workload } from './workloads/types.js';
 
@@ -76,6 +77,10 @@ export async function startContenders(names: readonly ContenderName[]): Promise<
         return [name, c];
       }
       if (name === 'nabla-js') return [name, nablaContender(name, nb.jsBackend)];
+      if (name === 'torch-standalone') {
+        const status: ContenderStatus = { contender: name, title: CONTENDER_TITLES[name], available: true, info: { version: 'bench/peers/standalone_torch.py, a fresh process per sample', blas: 'as PyTorch', threads: 'torch.set_num_threads once, at the start' } };
+        return [name, { status, setup: async (w, params) => standaloneRunner(w.name, params), close() {} }];
+      }
       const cmd = PEER_COMMANDS[name];
       if (!cmd) return [name, unavailable(name, 'no worker defined')];
       const r = await ProcessPeer.start(cmd);

@@ -66,15 +66,19 @@ export interface SuiteOptions {
   rounds: number;
   /** Where the JSON results go. */
   out: string;
+  /** Also run PyTorch's workloads as a standalone script, a fresh process each round (the check on the worker). */
+  standalone: boolean;
   help: boolean;
 }
 
 /** The usage text of `npm run bench -- --help`. */
 export const USAGE = `usage: npm run bench -- [--only a,b] [--skip peer,…] [--quick] [--rounds N] [--out FILE]
   --only    run only these workloads (comma-separated names, see the list below)
-  --skip    leave out these contenders (nabla-js, numpy, torch, tfjs-cpu, tfjs-wasm)
+  --skip    leave out these contenders (nabla-js, numpy, torch, tfjs-cpu, tfjs-wasm, onnxruntime)
   --quick   small sizes and 2 rounds: checks that every workload and peer runs
   --rounds  measured rounds per case (default 5, 2 with --quick)
+  --standalone  also time PyTorch's workloads as a standalone script (a fresh process
+            each round) beside the suite's PyTorch worker: the check that the worker is at its best
   --out     JSON results file (default bench/results/latest.json)`;
 
 /**
@@ -82,7 +86,7 @@ export const USAGE = `usage: npm run bench -- [--only a,b] [--skip peer,…] [--
  * Throws an Error naming the bad argument; `known` lists the valid workload names for `--only`.
  */
 export function parseArgs(argv: readonly string[], known: readonly string[], defaultOut: string): SuiteOptions {
-  const opts: SuiteOptions = { skip: [], quick: false, rounds: 0, out: defaultOut, help: false };
+  const opts: SuiteOptions = { skip: [], quick: false, rounds: 0, out: defaultOut, help: false, standalone: false };
   let rounds: number | undefined;
   const list = (flag: string, v: string | undefined): string[] => {
     if (v === undefined || v === '' || v.startsWith('--')) throw new Error(`bench: ${flag} needs a comma-separated list, e.g. ${flag} mlp,cnn`);
@@ -107,6 +111,9 @@ export function parseArgs(argv: readonly string[], known: readonly string[], def
         break;
       case '--quick':
         opts.quick = true;
+        break;
+      case '--standalone':
+        opts.standalone = true;
         break;
       case '--rounds': {
         const v = value();
@@ -166,6 +173,8 @@ export interface MeasureOptions {
   targetSeconds: number;
   /** Pause before each timed sample, so the previous contender's spinning threads go to sleep. */
   pauseMs: number;
+  /** Called before each timed sample's pause (the suite collects this process's garbage before a peer's sample). */
+  beforeSample?: (contender: string) => void;
 }
 
 /** How many calls make a sample of about `target` seconds when one call took `seconds` (1 to 10,000). */
@@ -210,6 +219,7 @@ export async function measureCase(entries: readonly Entry[], opts: MeasureOption
   for (let r = 0; r < opts.rounds; r++) {
     for (const e of roundOrder(entries, r)) {
       if (errors.has(e.contender)) continue;
+      opts.beforeSample?.(e.contender);
       if (opts.pauseMs > 0) await sleep(opts.pauseMs);
       const n = reps.get(e.contender)!;
       const seconds = await attempt(e, n);

@@ -108,6 +108,8 @@ export function renderWorkload(section: Section, cases: readonly string[], colum
     lines.push('');
     for (const [k, where] of notes) lines.push(`- ${k} (${where.length === cases.length ? 'all cases' : where.join('; ')})`);
   }
+  const check = workerCheck(cases, cells);
+  if (check) lines.push('', check);
   return lines.join('\n');
 }
 
@@ -118,4 +120,19 @@ export function renderContenders(list: readonly ContenderStatus[]): string {
     ['contender', 'status', 'version', 'BLAS / kernels', 'threads'],
     list.map((c) => [c.title, c.available ? 'ok' : `not available: ${c.reason ?? ''}`, str(c.info['version']), str(c.info['blas']), str(c.info['threads'])]),
   );
+}
+
+/**
+ * The check on the PyTorch worker, when the run had `--standalone`: for each case, the worker's
+ * value ÷ the standalone script's (1 when the worker measures PyTorch at its best; the issue's bar
+ * is within 10 %), or undefined when no case has both.
+ */
+export function workerCheck(cases: readonly string[], cells: readonly Cell[]): string | undefined {
+  const value = (label: string, contender: string) => cells.find((c) => c.case === label && c.contender === contender && c.status === 'ok')?.value;
+  const parts: string[] = [];
+  for (const label of cases) {
+    const r = ratio(value(label, 'torch'), value(label, 'torch-standalone'));
+    if (r !== undefined) parts.push(`${label} ${r.toFixed(3)}${Math.abs(r - 1) > 0.1 ? ' (more than 10 % apart)' : ''}`);
+  }
+  return parts.length > 0 ? `PyTorch worker ÷ standalone script, same unit: ${parts.join('; ')}.` : undefined;
 }

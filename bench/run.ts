@@ -13,7 +13,7 @@ import { startContenders } from './contenders.js';
 import { formatNumber, measureCase, parseArgs, toValue, USAGE, type Entry, type SuiteOptions } from './harness.js';
 import { addRatios, renderContenders, renderWorkload, type Cell } from './report.js';
 import { WORKLOADS } from './workloads/index.js';
-import { CONTENDERS, CONTENDER_TITLES, type ContenderName, type Workload } from './workloads/types.js';
+import { CONTENDERS, CONTENDER_TITLES, OPT_IN_CONTENDERS, planAs, type ContenderName, type Workload } from './workloads/types.js';
 
 const defaultOut = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 let opts: SuiteOptions;
@@ -28,7 +28,8 @@ if (opts.help) {
   process.exit(0);
 }
 const workloads = WORKLOADS.filter((w) => !opts.only || opts.only.includes(w.name));
-const needed = CONTENDERS.filter((c) => !opts.skip.includes(c) && workloads.some((w) => w.cases(opts).some((k) => w.plan(c, k, opts) !== undefined)));
+const wanted = (c: ContenderName) => !opts.skip.includes(c) && (!OPT_IN_CONTENDERS.includes(c) || (c === 'torch-standalone' && opts.standalone));
+const needed = CONTENDERS.filter((c) => wanted(c) && workloads.some((w) => w.cases(opts).some((k) => w.plan(planAs(c), k, opts) !== undefined)));
 const loadBefore = loadavg();
 const t0 = performance.now();
 console.error(`starting ${needed.join(', ')}…`);
@@ -65,6 +66,16 @@ const json = {
 writeFileSync(opts.out, `${JSON.stringify(json, null, 2)}\n`);
 console.error(`raw numbers: ${opts.out}`);
 
+/**
+ * Before a peer's sample, this process's garbage is collected at once (the suite runs under
+ * --expose-gc): otherwise V8 finishes the garbage of nabla's last sample with its background
+ * threads (concurrent marking and sweeping, the idle-time memory reducer) while the peer runs, and
+ * on a 2-core machine that takes a core from a 2-thread peer.
+ */
+function collectBeforePeer(contender: string): void {
+  if (contender !== 'nabla' && contender !== 'nabla-js') (globalThis as { gc?: () => void }).gc?.();
+}
+
 /** Runs every case of `w` with its contenders and returns its markdown section. */
 async function runWorkload(w: Workload): Promise<string> {
   const cases = w.cases(opts);
@@ -73,7 +84,7 @@ async function runWorkload(w: Workload): Promise<string> {
     const entries: Entry[] = [];
     const base = { workload: w.name, case: k.label };
     for (const name of needed) {
-      const plan = w.plan(name, k, opts);
+      const plan = w.plan(planAs(name), k, opts);
       if (plan === undefined) continue;
       const c = contenders.get(name)!;
       if (!c.status.available || !c.setup) {
@@ -90,7 +101,7 @@ async function runWorkload(w: Workload): Promise<string> {
       }
     }
     const rounds = Math.min(opts.rounds, w.maxRounds ?? opts.rounds);
-    const measured = await measureCase(entries, { warmup: w.warmup, rounds, targetSeconds: w.targetSeconds, pauseMs: w.pauseMs });
+    const measured = await measureCase(entries, { warmup: w.warmup, rounds, targetSeconds: w.targetSeconds, pauseMs: w.pauseMs, beforeSample: collectBeforePeer });
     for (const e of entries) await e.runner.close();
     const line: string[] = [];
     for (const m of measured) {

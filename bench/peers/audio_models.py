@@ -91,13 +91,12 @@ def audio_crnn(p):
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
     def step():
-        opt.zero_grad()
+        opt.zero_grad(set_to_none=True)
         logits = model(wave, frames)
         log_probs = F.log_softmax(logits, -1).transpose(0, 1)  # [T, B, C]
         loss = F.ctc_loss(log_probs, targets, frames, target_lengths, blank=0, reduction="mean")
         loss.backward()
         opt.step()
-        return loss.item()
 
     step()
     step()

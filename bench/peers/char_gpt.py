@@ -103,7 +103,6 @@ def char_gpt_step(p, model=None):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        return loss.item()
 
     for _ in range(3):
         step()

@@ -51,11 +51,10 @@ def _trainer(model, x, y, batch):
 
     def epoch():
         for i in range(0, x.shape[0], batch):
-            opt.zero_grad()
+            opt.zero_grad(set_to_none=True)
             loss = F.cross_entropy(model(x[i : i + batch]), y[i : i + batch])
             loss.backward()
             opt.step()
-            loss.item()
 
     return epoch
 

@@ -6,18 +6,14 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, relative } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Params } from '../harness.js';
 import { trainingRows } from '../workloads/data.js';
+import { quietConsole, serve, type Step, type WorkloadTable } from './node-worker.js';
 
-const out = (obj: unknown) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 // tfjs greets Node users on the console: keep stdout for the protocol
-console.log = console.error;
-console.warn = console.error;
-console.info = console.error;
+quietConsole();
 
 const backend = process.argv[2];
-type Step = () => unknown;
 type Tf = typeof import('@tensorflow/tfjs');
 
 async function load(): Promise<{ tf: Tf; info: Record<string, unknown> }> {
@@ -40,7 +36,7 @@ async function load(): Promise<{ tf: Tf; info: Record<string, unknown> }> {
   return { tf, info };
 }
 
-function workloads(tf: Tf): Record<string, (p: Params) => Step | Promise<Step>> {
+function workloads(tf: Tf): WorkloadTable {
   const n = (p: Params, k: string) => Number(p[k]);
   const compile = (model: import('@tensorflow/tfjs').Sequential) =>
     model.compile({ optimizer: tf.train.adam(1e-3), loss: (yt: import('@tensorflow/tfjs').Tensor, yp: import('@tensorflow/tfjs').Tensor) => tf.losses.softmaxCrossEntropy(yt, yp) });
@@ -98,46 +94,7 @@ function workloads(tf: Tf): Record<string, (p: Params) => Step | Promise<Step>> 
   };
 }
 
-async function main(): Promise<void> {
-  let loaded: { tf: Tf; info: Record<string, unknown>; table: ReturnType<typeof workloads> } | undefined;
-  let loadError: string | undefined;
-  try {
-    const l = await load();
-    loaded = { ...l, table: workloads(l.tf) };
-  } catch (e) {
-    loadError = (e as Error).message;
-  }
-  const steps = new Map<number, Step>();
-  for await (const line of createInterface({ input: process.stdin })) {
-    try {
-      if (!loaded) throw new Error(`${loadError ?? 'tfjs not loaded'}; install it with npm install`);
-      const msg = JSON.parse(line) as { cmd: string; id?: number; workload?: string; params?: Params; reps?: number };
-      if (msg.cmd === 'hello') {
-        out({ ok: true, info: loaded.info });
-      } else if (msg.cmd === 'setup') {
-        const make = loaded.table[msg.workload ?? ''];
-        if (!make) throw new Error(`this peer has no workload ${msg.workload}`);
-        steps.set(msg.id!, await make(msg.params ?? {}));
-        out({ ok: true });
-      } else if (msg.cmd === 'run') {
-        const step = steps.get(msg.id!);
-        if (!step) throw new Error(`no set-up with id ${msg.id}`);
-        const t0 = performance.now();
-        for (let i = 0; i < (msg.reps ?? 1); i++) {
-          const r = step();
-          if (r instanceof Promise) await r;
-        }
-        out({ ok: true, seconds: (performance.now() - t0) / 1000 });
-      } else if (msg.cmd === 'drop') {
-        steps.delete(msg.id!);
-        out({ ok: true });
-      } else {
-        throw new Error(`unknown command ${msg.cmd}`);
-      }
-    } catch (e) {
-      out({ ok: false, error: (e as Error).message });
-    }
-  }
-}
-
-await main();
+await serve(async () => {
+  const l = await load();
+  return { info: l.info, table: workloads(l.tf) };
+}, 'install it with npm install');

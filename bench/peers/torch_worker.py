@@ -71,20 +71,40 @@ def _trainer(model, x, y, batch, shuffle, make_optimizer=lambda params: torch.op
         order = torch.randperm(rows) if shuffle else torch.arange(rows)
         for i in range(0, rows, batch):
             idx = order[i : i + batch]
-            opt.zero_grad()
+            opt.zero_grad(set_to_none=True)
             loss = F.cross_entropy(model(x[idx]), y[idx])
             loss.backward()
             opt.step()
-            loss.item()
 
     return epoch
+
+
+def mlp_model():
+    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def cnn_model():
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10),
+    )
+
+
+def dp_cnn_model():
+    """The private recipe's CNN: tanh, 'same' padding of the first strided conv written out (3 each side, as TensorFlow pads it)."""
+    return nn.Sequential(
+        nn.ZeroPad2d(3), nn.Conv2d(1, 16, 8, stride=2), nn.Tanh(), nn.MaxPool2d(2, stride=1),
+        nn.Conv2d(16, 32, 4, stride=2), nn.Tanh(), nn.MaxPool2d(2, stride=1),
+        nn.Flatten(), nn.Linear(32 * 4 * 4, 32), nn.Tanh(), nn.Linear(32, 10),
+    )
 
 
 def mlp(p):
     torch.manual_seed(0)
     xs, ys = worker.fashion_mnist_rows(p["data"], p["rows"], np)
     x, y = torch.from_numpy(xs), torch.from_numpy(ys)
-    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+    model = mlp_model()
     batch = p["batch"]
     _trainer(model, x[: 4 * batch], y[: 4 * batch], batch, True)()  # warm-up
     return _trainer(model, x, y, batch, True)
@@ -101,24 +121,15 @@ def _image_batches(p):
 
 def cnn(p):
     batch, x, y = _image_batches(p)
-    model = nn.Sequential(
-        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10),
-    )
+    model = cnn_model()
     _trainer(model, x[: 2 * batch], y[: 2 * batch], batch, True)()  # warm-up
     return _trainer(model, x, y, batch, True)
 
 
 def dp_sgd(p):
-    """The plain (non-private) step of the private recipe's CNN: tanh, 'same' padding of the first
-    strided conv written out (3 each side, as TensorFlow pads it), SGD, softmax cross-entropy."""
+    """The plain (non-private) step of the private recipe's CNN (dp_cnn_model), SGD, softmax cross-entropy."""
     batch, x, y = _image_batches(p)
-    model = nn.Sequential(
-        nn.ZeroPad2d(3), nn.Conv2d(1, 16, 8, stride=2), nn.Tanh(), nn.MaxPool2d(2, stride=1),
-        nn.Conv2d(16, 32, 4, stride=2), nn.Tanh(), nn.MaxPool2d(2, stride=1),
-        nn.Flatten(), nn.Linear(32 * 4 * 4, 32), nn.Tanh(), nn.Linear(32, 10),
-    )
+    model = dp_cnn_model()
     sgd = lambda params: torch.optim.SGD(params, lr=0.5)  # noqa: E731
     _trainer(model, x[: 2 * batch], y[: 2 * batch], batch, True, sgd)()  # warm-up
     return _trainer(model, x, y, batch, True, sgd)
@@ -128,6 +139,7 @@ import char_gpt  # noqa: E402  (the GPT workloads of issue #7)
 import text_models  # noqa: E402  (the text workloads of issue #14)
 import audio_models  # noqa: E402  (the speech workloads of issue #15)
 
-worker.serve({"sgemm": sgemm, "add": add, "overhead": overhead, "mlp": mlp, "cnn": cnn, "char_gpt": char_gpt.char_gpt_step,
-             "text_cnn": text_models.text_cnn, "text_bilstm": text_models.text_bilstm,
-             "audio_mel": audio_models.audio_mel, "audio_crnn": audio_models.audio_crnn, "dp_sgd": dp_sgd}, set_threads, info)
+if __name__ == "__main__":
+    worker.serve({"sgemm": sgemm, "add": add, "overhead": overhead, "mlp": mlp, "cnn": cnn, "char_gpt": char_gpt.char_gpt_step,
+                  "text_cnn": text_models.text_cnn, "text_bilstm": text_models.text_bilstm,
+                  "audio_mel": audio_models.audio_mel, "audio_crnn": audio_models.audio_crnn, "dp_sgd": dp_sgd}, set_threads, info)

@@ -14,8 +14,8 @@ export const add: Workload = {
   cases() {
     return [1 << 20, 1 << 24].map((n) => ({ label: n === 1 << 20 ? '1M' : '16M', params: { n, threads: ALL_THREADS }, work: 12 * n }));
   },
-  plan(_contender, c) {
-    return same(c);
+  plan(contender, c) {
+    return contender === 'onnxruntime' ? undefined : same(c);
   },
   setupNabla(params) {
     const n = num(params, 'n');

@@ -20,7 +20,7 @@ export const overhead: Workload = {
     }));
   },
   plan(contender, c) {
-    if (contender === 'numpy') return undefined;
+    if (contender === 'numpy' || contender === 'onnxruntime') return undefined;
     if (contender === 'tfjs-cpu' || contender === 'tfjs-wasm') {
       if (c.params.autograd) return { skip: 'tfjs records a tape only inside tf.grad(), which also runs the backward pass: no like-for-like measurement' };
     }

@@ -34,6 +34,8 @@ export const sgemm: Workload = {
         return n > 512 ? { skip: 'not run above 512 (about 1 GFLOP/s)' } : same(c);
       case 'tfjs-wasm':
         return threads > 1 ? { skip: ONE_THREAD_ONLY } : same(c);
+      case 'onnxruntime':
+        return undefined;
       default:
         return same(c);
     }

@@ -7,7 +7,19 @@ import { availableParallelism } from 'node:os';
 import type { Params, SuiteOptions, Unit } from '../harness.js';
 
 /** Every contender, in the order of the table's columns. 'nabla' is the one ratios are taken against. */
-export const CONTENDERS = ['nabla', 'nabla-js', 'numpy', 'torch', 'tfjs-cpu', 'tfjs-wasm'] as const;
+export const CONTENDERS = ['nabla', 'nabla-js', 'numpy', 'torch', 'torch-standalone', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime'] as const;
+
+/**
+ * Contenders that run only when asked for: 'torch-standalone' (`--standalone`) is the check on the
+ * PyTorch worker, PyTorch's workloads in a fresh standalone script each round; it takes part
+ * wherever 'torch' does, with the same plan.
+ */
+export const OPT_IN_CONTENDERS: readonly ContenderName[] = ['torch-standalone'];
+
+/** The contender whose plan an opt-in contender follows. */
+export function planAs(name: ContenderName): ContenderName {
+  return name === 'torch-standalone' ? 'torch' : name;
+}
 
 /** A contender's name: nabla on its default (native) backend, nabla on JS kernels, or a peer. */
 export type ContenderName = (typeof CONTENDERS)[number];
@@ -18,8 +30,10 @@ export const CONTENDER_TITLES: Record<ContenderName, string> = {
   'nabla-js': 'nabla (JS kernels)',
   numpy: 'NumPy',
   torch: 'PyTorch',
+  'torch-standalone': 'PyTorch, standalone script',
   'tfjs-cpu': 'tfjs CPU',
   'tfjs-wasm': 'tfjs WASM',
+  onnxruntime: 'onnxruntime-node',
 };
 
 /** All the cores: what "all threads" means in a case. */

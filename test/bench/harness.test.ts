@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatNumber, markdownTable, measureCase, median, parseArgs, ratio, repsFor, roundOrder, toValue, type Entry, type Unit } from '../../bench/harness.js';
-import { addRatios, cellText, formatRatio, renderWorkload, type Cell } from '../../bench/report.js';
+import { addRatios, cellText, formatRatio, renderWorkload, workerCheck, type Cell } from '../../bench/report.js';
+import { OPT_IN_CONTENDERS, planAs } from '../../bench/workloads/types.js';
 
 const GFLOPS: Unit = { label: 'GFLOP/s', kind: 'rate', scale: 1e-9 };
 const US_PER_OP: Unit = { label: 'µs/op', kind: 'time', scale: 1e6 };
@@ -49,7 +50,8 @@ test('markdownTable: header, separator, rows; pipes inside cells are escaped', (
 
 test('parseArgs: defaults, --only in both spellings, --quick lowers the rounds, --rounds overrides', () => {
   const known = ['sgemm', 'mlp', 'cnn'];
-  assert.deepEqual(parseArgs([], known, 'out.json'), { skip: [], quick: false, rounds: 5, out: 'out.json', help: false });
+  assert.deepEqual(parseArgs([], known, 'out.json'), { skip: [], quick: false, rounds: 5, out: 'out.json', help: false, standalone: false });
+  assert.equal(parseArgs(['--standalone'], known, 'o').standalone, true);
   const a = parseArgs(['--only', 'mlp,cnn', '--quick'], known, 'o');
   assert.deepEqual(a.only, ['mlp', 'cnn']);
   assert.equal(a.quick, true);
@@ -123,6 +125,12 @@ test('measureCase: warm-up sets the calls per sample, rounds alternate in rotate
   assert.ok(Math.abs(b.median - 0.1) < 1e-12);
 });
 
+test('measureCase: beforeSample runs before every timed sample, not before warm-up calls', async () => {
+  const log: string[] = [];
+  await measureCase([fake('a', [0.01], log), fake('b', [0.01], log)], { warmup: 1, rounds: 2, targetSeconds: 0.01, pauseMs: 0, beforeSample: (c) => log.push(`before ${c}`) });
+  assert.deepEqual(log, ['a×1', 'b×1', 'before a', 'a×1', 'before b', 'b×1', 'before b', 'b×1', 'before a', 'a×1']);
+});
+
 test('measureCase: without warm-up a sample is one call; a failing contender is reported and dropped', async () => {
   const log: string[] = [];
   const out = await measureCase([fake('a', [1], log, { warmups: 0 }), fake('b', [2], log, { failOnSample: 1, warmups: 0 })], { warmup: 0, rounds: 3, targetSeconds: 0, pauseMs: 0 });
@@ -182,4 +190,23 @@ test('renderWorkload: one row per case, only the contenders that take part, each
     ].join('\n'),
   );
   assert.match(renderWorkload({ title: 'ops', unit: US_PER_OP, about: '' }, ['128'], columns, cells.slice(0, 1)), /lower is better; ratio = nabla ÷ peer, below 1 nabla is faster/);
+});
+
+test('workerCheck: the PyTorch worker ÷ the standalone script per case, flagged beyond 10 %; nothing without both', () => {
+  const cells: Cell[] = [
+    cell('torch', '1 thread', { value: 95 }),
+    cell('torch-standalone', '1 thread', { value: 100 }),
+    cell('torch', '2 threads', { value: 80 }),
+    cell('torch-standalone', '2 threads', { value: 100 }),
+    cell('torch', '4 threads', { value: 80 }),
+    cell('torch-standalone', '4 threads', { status: 'failed', reason: 'x' }),
+  ];
+  assert.equal(workerCheck(['1 thread', '2 threads', '4 threads'], cells), 'PyTorch worker ÷ standalone script, same unit: 1 thread 0.950; 2 threads 0.800 (more than 10 % apart).');
+  assert.equal(workerCheck(['4 threads'], cells), undefined);
+});
+
+test('the standalone PyTorch check is opt-in and follows PyTorch\'s plan', () => {
+  assert.ok(OPT_IN_CONTENDERS.includes('torch-standalone'));
+  assert.equal(planAs('torch-standalone'), 'torch');
+  assert.equal(planAs('numpy'), 'numpy');
 });
