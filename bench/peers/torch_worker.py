@@ -23,7 +23,17 @@ torch.mm(torch.ones(64, 64), torch.ones(64, 64))  # loads the BLAS, so info() se
 _blas = worker.openblas()
 
 
+_threads = [None]
+
+
 def set_threads(n):
+    """Sets PyTorch's and OpenBLAS's thread counts, only when they change: re-setting them before
+    every sample, as the worker once did, left its 2-thread 128x128 products at 4-16 GFLOP/s against
+    89 in a fresh process (bench/README.md; where inside OpenMP or OpenBLAS the time goes was not
+    traced)."""
+    if _threads[0] == n:
+        return
+    _threads[0] = n
     torch.set_num_threads(n)
     if _blas is not None:
         _blas.openblas_set_num_threads(n)
