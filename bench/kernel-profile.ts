@@ -1,20 +1,24 @@
 /**
- * Where a text workload's step goes, kernel by kernel: wraps every entry of the active backend
- * with a timer, runs `bench/workloads/text.ts`'s workload, and prints each kernel's share
- * (`node --import tsx bench/kernel-profile.ts text_cnn|text_bilstm THREADS`). Times are CPU
+ * Where a workload's step goes, kernel by kernel: wraps every entry of the active backend
+ * with a timer, runs the suite's text or small-CNN workload, and prints each kernel's share
+ * (`node --import tsx bench/kernel-profile.ts text_cnn|text_bilstm|cnn THREADS`). Times are CPU
  * time (the process's, all threads), steadier than the wall clock on a busy machine. GEMMs are
  * keyed by shape, view kernels by their views, so the slow calls stand out; the step's CPU time
  * outside kernels is JS, GC and allocation.
  */
 import { backend, setBackend, setNativeThreads, type Backend } from '../src/backend/index.js';
+import { cnn } from './workloads/cnn.js';
+import { DATA_SOURCE } from './workloads/data.js';
 import { textBilstm, textCnn } from './workloads/text.js';
 
 const [name = 'text_cnn', threadsArg = '1'] = process.argv.slice(2);
-const workload = name === 'text_bilstm' ? textBilstm : textCnn;
 const threads = Number(threadsArg);
 setNativeThreads(threads);
 const steps = 20;
-const step = await workload.setupNabla({ steps, batch: 64, length: 40, vocab: 16_000, threads });
+const step =
+  name === 'cnn'
+    ? await cnn.setupNabla({ steps, batch: 64, threads, data: DATA_SOURCE })
+    : await (name === 'text_bilstm' ? textBilstm : textCnn).setupNabla({ steps, batch: 64, length: 40, vocab: 16_000, threads });
 await step();
 
 type ViewLike = { shape: number[]; strides: number[]; data: { constructor: { name: string } } };

@@ -101,7 +101,7 @@ async function runWorkload(w: Workload): Promise<string> {
       }
     }
     const rounds = Math.min(opts.rounds, w.maxRounds ?? opts.rounds);
-    const measured = await measureCase(entries, { warmup: w.warmup, rounds, targetSeconds: w.targetSeconds, pauseMs: w.pauseMs, beforeSample: collectBeforePeer });
+    const measured = await measureCase(entries, { warmup: w.warmup, rounds, targetSeconds: w.targetSeconds, pauseMs: w.pauseMs, beforeSample: collectBeforePeer, warmupSeconds: opts.quick ? 0 : 1 });
     for (const e of entries) await e.runner.close();
     const line: string[] = [];
     for (const m of measured) {

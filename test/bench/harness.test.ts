@@ -131,6 +131,13 @@ test('measureCase: beforeSample runs before every timed sample, not before warm-
   assert.deepEqual(log, ['a×1', 'b×1', 'before a', 'a×1', 'before b', 'b×1', 'before b', 'b×1', 'before a', 'a×1']);
 });
 
+test('measureCase: warmupSeconds keeps warming up in batches of about a sample until that long has passed', async () => {
+  const log: string[] = [];
+  // 2 warm-up calls of 0.01 s, then batches of 0.05 / 0.01 = 5 calls (0.05 s each) until 0.12 s: two batches
+  await measureCase([fake('a', [0.01], log, { warmups: 2 + 10 })], { warmup: 2, rounds: 1, targetSeconds: 0.05, pauseMs: 0, warmupSeconds: 0.12 });
+  assert.deepEqual(log, ['a×1', 'a×1', 'a×5', 'a×5', 'a×5']);
+});
+
 test('measureCase: without warm-up a sample is one call; a failing contender is reported and dropped', async () => {
   const log: string[] = [];
   const out = await measureCase([fake('a', [1], log, { warmups: 0 }), fake('b', [2], log, { failOnSample: 1, warmups: 0 })], { warmup: 0, rounds: 3, targetSeconds: 0, pauseMs: 0 });
