@@ -10,6 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { PEER_COMMANDS } from './peers/peers.js';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as nb from '../src/index.js';
@@ -69,10 +70,9 @@ function main(): void {
     const n = spawnSync(process.execPath, ['--import', 'tsx', 'bench/gpt2-small.ts', '--child', '--steps', String(steps), ...flag], { encoding: 'utf8' });
     if (n.status !== 0) throw new Error(`nabla run failed: ${n.stderr}`);
     results.push(lastJsonLine(n.stdout));
-    const t = spawnSync('/usr/bin/python3', ['bench/peers/char_gpt.py', '--gpt2', '--steps', String(steps), ...flag], {
-      encoding: 'utf8',
-      env: { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-openmp' },
-    });
+    // the suite's PyTorch environment: the OpenMP OpenBLAS and the malloc tunables (peers.ts)
+    const torch = PEER_COMMANDS.torch!;
+    const t = spawnSync(torch.command, ['bench/peers/char_gpt.py', '--gpt2', '--steps', String(steps), ...flag], { encoding: 'utf8', env: { ...process.env, ...torch.env } });
     if (t.status !== 0) throw new Error(`PyTorch run failed: ${t.stderr}`);
     results.push(lastJsonLine(t.stdout));
   }
