@@ -1,8 +1,9 @@
 /**
  * onnxruntime-node peer of nabla's benchmark suite (the inference workload): `node --import tsx
- * bench/peers/onnxruntime-worker.ts` answers the JSON-lines commands of process-peer.ts. Its CPU
- * binaries ship inside the npm package (installed with ONNXRUNTIME_NODE_INSTALL=skip, so its
- * install script fetches nothing). Each case gets its own session: graph optimisation level
+ * bench/peers/onnxruntime-worker.ts` answers the JSON-lines commands of process-peer.ts. It is not
+ * a dependency (its install script would fetch CUDA binaries from outside npm): install it with
+ * `ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save onnxruntime-node@1.31`; its CPU binaries
+ * ship inside the npm package. Each case gets its own session: graph optimisation level
  * "all", intra-op threads = the case's threads, inter-op 1, sequential execution.
  */
 import { readFileSync } from 'node:fs';
@@ -13,7 +14,12 @@ import { inferenceInput, MNIST12_RESHAPE } from '../workloads/inference.js';
 import { quietConsole, serve, type WorkloadTable } from './node-worker.js';
 
 quietConsole();
-type Ort = typeof import('onnxruntime-node');
+/** The part of onnxruntime-node's API used here (typed locally: the package is not a dependency). */
+interface Ort {
+  InferenceSession: { create(model: Uint8Array, options: Record<string, unknown>): Promise<{ inputNames: readonly string[]; run(feeds: Record<string, unknown>): Promise<unknown> }> };
+  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => unknown;
+}
+const ORT = 'onnxruntime-node';
 
 /** The model's bytes; mnist-12's Reshape constant [1, 256] rewritten as [-1, 256] for a batch above 1. */
 function modelBytes(p: Params): Uint8Array {
@@ -53,10 +59,10 @@ function workloads(ort: Ort): WorkloadTable {
 }
 
 await serve(async () => {
-  const ort = await import('onnxruntime-node');
-  const version = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
+  const ort = (await import(ORT)) as Ort;
+  const version = (createRequire(import.meta.url)(`${ORT}/package.json`) as { version: string }).version;
   return {
     info: { version: `onnxruntime-node ${version}`, blas: 'onnxruntime CPU execution provider (MLAS)', threads: 'intraOpNumThreads per case' },
     table: workloads(ort),
   };
-}, 'install it with ONNXRUNTIME_NODE_INSTALL=skip npm install');
+}, 'install it with ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save onnxruntime-node@1.31');

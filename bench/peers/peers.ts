@@ -16,7 +16,8 @@ export const PYTHON = process.env['NABLA_BENCH_PYTHON'] ?? '/usr/bin/python3';
 export const OPENBLAS_OPENMP = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
 
 /** The command that installs every peer (printed with a peer that is not available). */
-export const INSTALL_PEERS = 'apt-get install -y python3-torch python3-numpy libopenblas0-pthread libopenblas0-openmp && ONNXRUNTIME_NODE_INSTALL=skip npm install';
+export const INSTALL_PEERS =
+  'apt-get install -y python3-torch python3-numpy libopenblas0-pthread libopenblas0-openmp && npm install && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save onnxruntime-node@1.31';
 
 /**
  * glibc malloc settings for the Python peers: blocks up to 32 MiB come from the heap and freed
