@@ -26,7 +26,6 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
@@ -34,7 +33,6 @@ import audio_models  # noqa: E402
 import char_gpt  # noqa: E402
 import text_models  # noqa: E402
 import torch_worker  # noqa: E402  (model definitions only: importing it starts no loop)
-import worker  # noqa: E402
 
 
 def epochs(model, x, y, batch, shuffle, optimizer):
@@ -52,18 +50,12 @@ def epochs(model, x, y, batch, shuffle, optimizer):
     return epoch
 
 
-def image_training(p, make_model, make_optimizer, shuffle=True):
-    torch.manual_seed(0)
-    batch = p["batch"]
-    rows = p["rows"] if "rows" in p else p["steps"] * batch
-    xs, ys = worker.fashion_mnist_rows(p["data"], rows, np)
-    x, y = torch.from_numpy(xs), torch.from_numpy(ys)
+def image_training(p, make_data, make_model, make_optimizer):
+    batch, x, y = make_data(p)  # the worker's seeded data: the workload, not the harness
     model = make_model()
-    if "rows" not in p:
-        x = x.reshape(rows, 1, 28, 28)
     opt = make_optimizer(model.parameters())
-    epochs(model, x[: 2 * batch], y[: 2 * batch], batch, shuffle, opt)()  # warm-up
-    return epochs(model, x, y, batch, shuffle, opt)
+    epochs(model, x[: 2 * batch], y[: 2 * batch], batch, True, opt)()  # warm-up
+    return epochs(model, x, y, batch, True, opt)
 
 
 def adam(params):
@@ -153,9 +145,9 @@ WORKLOADS = {
     "sgemm": sgemm,
     "add": add,
     "overhead": overhead,
-    "mlp": lambda p: image_training(p, torch_worker.mlp_model, adam),
-    "cnn": lambda p: image_training(p, torch_worker.cnn_model, adam),
-    "dp_sgd": lambda p: image_training(p, torch_worker.dp_cnn_model, lambda params: torch.optim.SGD(params, lr=0.5)),
+    "mlp": lambda p: image_training(p, torch_worker._mlp_rows, torch_worker.mlp_model, adam),
+    "cnn": lambda p: image_training(p, torch_worker._image_batches, torch_worker.cnn_model, adam),
+    "dp_sgd": lambda p: image_training(p, torch_worker._image_batches, torch_worker.dp_cnn_model, lambda params: torch.optim.SGD(params, lr=0.5)),
     "char_gpt": char_gpt_run,
     "text_cnn": lambda p: text_training(p, text_models.KimCNN),
     "text_bilstm": lambda p: text_training(p, text_models.BiLSTM),

@@ -110,12 +110,16 @@ def dp_cnn_model():
     )
 
 
-def mlp(p):
+def _mlp_rows(p):
+    """The seeded set-up of the seed-MLP workload: batch size and (x [rows, 784], y)."""
     torch.manual_seed(0)
     xs, ys = worker.fashion_mnist_rows(p["data"], p["rows"], np)
-    x, y = torch.from_numpy(xs), torch.from_numpy(ys)
+    return p["batch"], torch.from_numpy(xs), torch.from_numpy(ys)
+
+
+def mlp(p):
+    batch, x, y = _mlp_rows(p)
     model = mlp_model()
-    batch = p["batch"]
     _trainer(model, x[: 4 * batch], y[: 4 * batch], batch, True)()  # warm-up
     return _trainer(model, x, y, batch, True)
 

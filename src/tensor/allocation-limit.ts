@@ -61,11 +61,10 @@ export function memory(): MemoryStats {
 
 /** Counts an allocation of `elements` elements of `bytesPerElement` bytes, and throws when it exceeds the active cap. */
 export function checkAllocation(elements: number, bytesPerElement: number): void {
-  allocated.bytes += elements * bytesPerElement;
-  allocated.arrays++;
-  if (limit === null) return;
   const bytes = elements * bytesPerElement;
-  if (bytes > limit.bytes) {
+  allocated.bytes += bytes;
+  allocated.arrays++;
+  if (limit !== null && bytes > limit.bytes) {
     throw new ValueError(`${limit.who}: a tensor of ${gb(bytes)} was asked for (the cap here is ${gb(limit.bytes)}); ${limit.remedy}`);
   }
 }
