@@ -10,9 +10,8 @@
 import { writeFileAtomic } from '../formats/atomic.js';
 import { readFileBytes } from '../formats/read-file.js';
 import { denseData } from '../ops/primitives/alloc.js';
-import { checkAllocation } from '../tensor/allocation-limit.js';
 import { ValueError } from '../tensor/errors.js';
-import { isFloat } from '../tensor/dtype.js';
+import { allocate, isFloat } from '../tensor/dtype.js';
 import { fmt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { warn } from '../tensor/warn.js';
@@ -62,8 +61,7 @@ export function readWav(path: string): Audio {
 export function decodeWav(bytes: Uint8Array, who = 'decodeWav'): Audio {
   const layout = parseWavLayout(bytes, who);
   const { channels, frames, bitsPerSample: bits, format, dataOffset } = layout;
-  checkAllocation(channels * frames, 4);
-  const out = new Float32Array(channels * frames);
+  const out = allocate('float32', channels * frames) as Float32Array;
   const view = new DataView(bytes.buffer, bytes.byteOffset + dataOffset, frames * channels * (bits / 8));
   const read = sampleReader(view, format, bits);
   const step = bits / 8;

@@ -4,6 +4,9 @@ import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/binary.js';
 import { onesLike } from '../tensor/creation.js';
+import { backend } from '../backend/index.js';
+import type { TypedArray } from '../tensor/dtype.js';
+import { POOL_MIN_BYTES, beginSweep, inBackward, countRef, disown, disownRecent, endSweep, exclusive, settle, type Sweep } from '../tensor/buffer-pool.js';
 
 /** Options of `backward()` and `grad()`. */
 export interface BackwardOptions {
@@ -54,36 +57,61 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
   const createGraph = opts.createGraph ?? false;
   const retainGraph = opts.retainGraph ?? createGraph;
   const sweep = () => {
-    const grads = new Map<Tensor, Tensor>();
-    roots.forEach((r, i) => accumulate(grads, r, seeds[i]!));
-    const order = topoOrder(roots);
-    const targetSet = targets ? new Set(targets) : null;
-    for (let k = order.length - 1; k >= 0; k--) {
-      const t = order[k]!;
-      const g = grads.get(t);
-      if (!g) continue;
-      const node = t.node;
-      if (node === null) {
-        if (!targetSet) t.grad = t.grad ? add(t.grad, g) : createGraph ? g : g.detach();
-        continue;
+    // a recorded backward keeps what it computes in the new graph: nothing of it may be pooled
+    const pool = createGraph ? null : beginSweep();
+    try {
+      const grads = new Map<Tensor, Tensor>();
+      roots.forEach((r, i) => accumulate(grads, r, seeds[i]!, pool, null));
+      const order = topoOrder(roots);
+      const targetSet = targets ? new Set(targets) : null;
+      for (let k = order.length - 1; k >= 0; k--) {
+        const t = order[k]!;
+        const g = grads.get(t);
+        if (!g) continue;
+        const node = t.node;
+        if (node === null) {
+          if (!targetSet) {
+            const sum = t.grad ? add(t.grad, g) : createGraph ? g : g.detach();
+            disown(sum.storage); // the leaf's .grad is the user's now
+            t.grad = sum;
+            if (pool && sum.storage !== g.storage) {
+              grads.delete(t);
+              countRef(pool, g.storage, -1);
+              settle(pool);
+            }
+          }
+          continue;
+        }
+        if (node.vjp === null) {
+          throw new ValueError(
+            `backward: the graph through '${node.name}' was already freed by an earlier backward(); ` +
+              'pass { retainGraph: true } to the first backward() to run backward through it twice',
+          );
+        }
+        if (!targetSet || !targetSet.has(t)) {
+          grads.delete(t);
+          if (pool) countRef(pool, g.storage, -1);
+        }
+        const inGrads = createGraph && node.composite ? compositeVjp(node.composite, node.inputs, g) : node.vjp(g);
+        if (pool && !node.pure) {
+          // code the sweep cannot see into saw g and made these: none of it is ever pooled
+          disown(g.storage);
+          disownRecent(pool);
+        }
+        const inFlight = pool ? inGrads.map((ig) => ig?.storage) : null;
+        node.inputs.forEach((input, i) => {
+          const ig = inGrads[i];
+          if (ig && input.requiresGrad) accumulate(grads, input, ig, pool, inFlight);
+        });
+        if (pool) settle(pool); // the VJP's scratch and every gradient it consumed
+        if (!retainGraph) node.vjp = null;
       }
-      if (node.vjp === null) {
-        throw new ValueError(
-          `backward: the graph through '${node.name}' was already freed by an earlier backward(); ` +
-            'pass { retainGraph: true } to the first backward() to run backward through it twice',
-        );
-      }
-      if (!targetSet || !targetSet.has(t)) grads.delete(t);
-      const inGrads = createGraph && node.composite ? compositeVjp(node.composite, node.inputs, g) : node.vjp(g);
-      node.inputs.forEach((input, i) => {
-        const ig = inGrads[i];
-        if (ig && input.requiresGrad) accumulate(grads, input, ig);
-      });
-      if (!retainGraph) node.vjp = null;
+      return targets ? targets.map((t) => grads.get(t) ?? null) : [];
+    } finally {
+      if (pool) endSweep(pool);
     }
-    return targets ? targets.map((t) => grads.get(t) ?? null) : [];
   };
-  return createGraph ? enableGrad(sweep) : noGrad(sweep);
+  return inBackward(retainGraph, () => (createGraph ? enableGrad(sweep) : noGrad(sweep)));
 }
 
 /**
@@ -102,9 +130,38 @@ function compositeVjp(composite: (inputs: readonly Tensor[]) => Tensor, inputs: 
   return grads;
 }
 
-function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
+/**
+ * Adds `g` into the gradient table's entry for `t`. With a pool, the sum is written into the
+ * entry's own buffer when the sweep owns it and nothing else can see it — no other entry and
+ * none of the gradients the current VJP returned (`inFlight`) view it — instead of a new buffer.
+ */
+function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor, pool: Sweep | null, inFlight: readonly (TypedArray | undefined)[] | null): void {
   const prev = grads.get(t);
-  grads.set(t, prev ? add(prev, g) : g);
+  if (!prev) {
+    grads.set(t, g);
+    if (pool) countRef(pool, g.storage, 1);
+    return;
+  }
+  if (pool && canAddInto(pool, prev, g, inFlight)) {
+    backend().binary('add', prev.strided(), g.strided(), prev.storage);
+    return;
+  }
+  const sum = add(prev, g);
+  grads.set(t, sum);
+  if (pool) {
+    countRef(pool, sum.storage, 1);
+    countRef(pool, prev.storage, -1);
+  }
+}
+
+/** Whether `prev += g` may be done in place: see `accumulate`. */
+function canAddInto(pool: Sweep, prev: Tensor, g: Tensor, inFlight: readonly (TypedArray | undefined)[] | null): boolean {
+  if (prev.dtype !== g.dtype || prev.offset !== 0 || !prev.isContiguous || prev.storage.length !== prev.size) return false;
+  if (prev.ndim !== g.ndim || prev.shape.some((d, i) => d !== g.shape[i])) return false;
+  if (!exclusive(pool, prev.storage)) return false;
+  const buf = prev.storage.buffer;
+  if (g.storage.buffer === buf) return false;
+  return inFlight === null || inFlight.every((s) => s === undefined || s.byteLength < POOL_MIN_BYTES || s.buffer !== buf);
 }
 
 /**

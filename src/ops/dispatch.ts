@@ -18,7 +18,7 @@ export function apply<P extends Prim>(prim: P, inputs: readonly Tensor[], params
     for (const t of inputs) if (t.requiresGrad) needed = true;
     if (needed) {
       const { vjp, composite } = def;
-      out.node = { name: prim, inputs, vjp: (g) => vjp(g, inputs, out, params) };
+      out.node = { name: prim, inputs, vjp: (g) => vjp(g, inputs, out, params), pure: true };
       if (composite) out.node.composite = (xs) => composite(xs, params);
       out.requiresGrad = true;
     }

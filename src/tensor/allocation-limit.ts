@@ -5,8 +5,8 @@
  * are not — a `Conv2D` of 2,000 weights on an `inputShape` of `[4096, 4096, 3]` would ask for a
  * 34 GB output. Under the cap such a request is an error naming the size and the way to raise the
  * cap, before the memory is taken. Checked where tensor storage is allocated (`allocate`, and
- * `uninitialized` in ops/primitives/alloc.ts), so every op is covered; the same place counts what
- * is allocated (`memory()`, `nb.memory`).
+ * `uninitialized` in ops/primitives/alloc.ts), so every op is covered; what is allocated is counted
+ * in tensor/buffer-pool.ts (`nb.memory`).
  */
 import { ValueError } from './errors.js';
 
@@ -32,38 +32,9 @@ export function withAllocationLimit<T>(cap: Limit, fn: () => T): T {
   }
 }
 
-/** Tensor storage allocated since the process started: bytes and typed arrays (read by `memory()`). */
-const allocated = { bytes: 0, arrays: 0 };
-
-/** What `nb.memory()` reports. */
-export interface MemoryStats {
-  /** Bytes of tensor storage allocated since the process started (every new typed array a kernel or op writes into). */
-  allocatedBytes: number;
-  /** How many such typed arrays. */
-  allocations: number;
-  /** Bytes held by live ArrayBuffers in this process, nabla's and others' (Node's `process.memoryUsage().arrayBuffers`; undefined elsewhere). */
-  arrayBufferBytes: number | undefined;
-}
-
-/**
- * Counters of tensor storage: how much nabla has allocated so far (take the difference around a
- * training step to get its allocation per step) and what the process's ArrayBuffers hold now.
- *
- * @example
- * const before = nb.memory().allocatedBytes;
- * await model.trainStep(x, y);
- * console.log(nb.memory().allocatedBytes - before, 'bytes allocated by one step');
- */
-export function memory(): MemoryStats {
-  const proc = (globalThis as { process?: { memoryUsage?: () => { arrayBuffers?: number } } }).process;
-  return { allocatedBytes: allocated.bytes, allocations: allocated.arrays, arrayBufferBytes: proc?.memoryUsage?.().arrayBuffers };
-}
-
-/** Counts an allocation of `elements` elements of `bytesPerElement` bytes, and throws when it exceeds the active cap. */
+/** Throws when an allocation of `elements` elements of `bytesPerElement` bytes exceeds the active cap. */
 export function checkAllocation(elements: number, bytesPerElement: number): void {
   const bytes = elements * bytesPerElement;
-  allocated.bytes += bytes;
-  allocated.arrays++;
   if (limit !== null && bytes > limit.bytes) {
     throw new ValueError(`${limit.who}: a tensor of ${gb(bytes)} was asked for (the cap here is ${gb(limit.bytes)}); ${limit.remedy}`);
   }

@@ -1,5 +1,6 @@
 import type { TypedArray } from '../backend/typed-array.js';
 import { checkAllocation } from './allocation-limit.js';
+import { born, POOL_MIN_BYTES, takePooled } from './buffer-pool.js';
 import { DTypeError } from './errors.js';
 
 /** The typed array that stores each dtype (the backend's storage vocabulary). */
@@ -20,19 +21,25 @@ export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
 
-/** Allocates zeroed storage of `size` elements for `dtype`. */
+const CTORS = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
+
+/** Bytes per element of each dtype. */
+export function bytesPerElement(dtype: DType): number {
+  return CTORS[dtype].BYTES_PER_ELEMENT;
+}
+
+/**
+ * Allocates zeroed storage of `size` elements for `dtype`: a dead buffer of the same size from
+ * the pool (zeroed here) when one waits there, else a new typed array (tensor/buffer-pool.ts).
+ */
 export function allocate(dtype: DType, size: number): TypedArray {
-  checkAllocation(size, dtype === 'float64' ? 8 : dtype === 'bool' ? 1 : 4);
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(size);
-    case 'float64':
-      return new Float64Array(size);
-    case 'int32':
-      return new Int32Array(size);
-    case 'bool':
-      return new Uint8Array(size);
-  }
+  const Ctor = CTORS[dtype];
+  const bytes = size * Ctor.BYTES_PER_ELEMENT;
+  checkAllocation(size, Ctor.BYTES_PER_ELEMENT);
+  const pooled = bytes >= POOL_MIN_BYTES ? takePooled(bytes) : undefined;
+  const out = pooled === undefined ? new Ctor(size) : new Ctor(pooled).fill(0);
+  born(out, pooled !== undefined);
+  return out;
 }
 
 /** The dtype whose storage is `data`. */

@@ -13,4 +13,11 @@ export interface GraphNode {
    * (`createGraph`) recomputes it on the inputs and differentiates that instead of calling `vjp`.
    */
   composite?: (inputs: readonly Tensor[]) => Tensor;
+  /**
+   * True for a primitive's node (ops/dispatch.ts): its VJP is nabla's own code and keeps none of
+   * the gradient it is given nor of what it allocates, so the backward sweep may pool what the
+   * VJP leaves dead. A node without it (a `customGrad`, a checkpointed block) runs code the
+   * sweep cannot see into, and nothing it touches is ever pooled.
+   */
+  pure?: boolean;
 }

@@ -5,6 +5,7 @@
  */
 import { backend } from '../../backend/index.js';
 import { checkAllocation } from '../../tensor/allocation-limit.js';
+import { born, POOL_MIN_BYTES, takePooled } from '../../tensor/buffer-pool.js';
 import { allocate, type DType, type TypedArray } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -20,20 +21,29 @@ const CTORS: Partial<Record<DType, Float32ArrayConstructor | Float64ArrayConstru
   float32: Float32Array, float64: Float64Array, int32: Int32Array,
 };
 /** Below this many bytes zeroing costs less than the unpooled allocation. */
-const UNINITIALIZED_MIN_BYTES = 1 << 16;
+const UNINITIALIZED_MIN_BYTES = POOL_MIN_BYTES;
 
 /**
  * A new contiguous tensor whose contents are unspecified, for a kernel that writes every
- * element (a GEMM, im2col, max pooling): on Node, large float and int32 ones skip zero-filling,
- * which costs about as much as the kernel's own writes. Elsewhere, or small, the same as `empty`.
+ * element (a GEMM, im2col, max pooling): a dead buffer of the same size from the pool as it is,
+ * or on Node a large float or int32 one without the zero fill, which costs about as much as the
+ * kernel's own writes. Elsewhere, or small, the same as `empty`.
  */
 export function uninitialized(dtype: DType, shape: readonly number[]): Tensor {
   const n = sizeOf(shape);
   const Ctor = CTORS[dtype];
-  if (!nodeBuffer || !Ctor || n * Ctor.BYTES_PER_ELEMENT < UNINITIALIZED_MIN_BYTES) return empty(dtype, shape);
+  if (!Ctor || n * Ctor.BYTES_PER_ELEMENT < UNINITIALIZED_MIN_BYTES) return empty(dtype, shape);
+  const bytes = n * Ctor.BYTES_PER_ELEMENT;
   checkAllocation(n, Ctor.BYTES_PER_ELEMENT);
-  const bytes = nodeBuffer.allocUnsafeSlow(n * Ctor.BYTES_PER_ELEMENT);
-  return new Tensor(new Ctor(bytes.buffer, bytes.byteOffset, n), shape.slice());
+  const pooled = takePooled(bytes);
+  let out: TypedArray;
+  if (pooled !== undefined) out = new Ctor(pooled, 0, n);
+  else if (nodeBuffer) {
+    const fresh = nodeBuffer.allocUnsafeSlow(bytes);
+    out = new Ctor(fresh.buffer, fresh.byteOffset, n);
+  } else out = new Ctor(n);
+  born(out, pooled !== undefined);
+  return new Tensor(out, shape.slice());
 }
 
 /** The tensor itself when contiguous, else a contiguous copy (no autograd: for kernels only). */

@@ -5,6 +5,7 @@ import { isFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { attentionGradsComposite } from '../attention-composite.js';
 import { expandView } from '../broadcast.js';
+import { releaseSaved } from '../../tensor/buffer-pool.js';
 import { contiguousCopy, empty } from './alloc.js';
 import type { AttentionParams, PrimTable } from './types.js';
 
@@ -64,6 +65,7 @@ export const attentionPrims: PrimTable<'attention'> = {
         rowView(q), rowView(k), rowView(v), maskView(mask, g), g,
         out.storage, lse.storage, rowView(dOut), dq.storage, dk.storage, dv.storage,
       );
+      if (releaseSaved(lse.storage)) savedLse.delete(out);
       return mask === undefined ? [dq, dk, dv] : [dq, dk, dv, null];
     },
   },

@@ -5,6 +5,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { scatterAdd } from '../indexing.js';
 import { reshape } from '../movement.js';
 import { col2im, im2col } from '../window.js';
+import { releaseSaved } from '../../tensor/buffer-pool.js';
 import { contiguousCopy, empty, uninitialized } from './alloc.js';
 import type { PrimTable, WindowParams } from './types.js';
 
@@ -79,7 +80,9 @@ export const convPrims: PrimTable<'im2col' | 'col2im' | 'maxPool'> = {
     // d max(window) = g at the window's first maximum, 0 elsewhere: a scatter of g to the arg-max
     vjp: (g, [x], out) => {
       const at = savedArgMax.get(out)!;
-      return [reshape(scatterAdd(reshape(g, [g.size]), reshape(at, [at.size]), 0, x!.size), x!.shape)];
+      const dx = reshape(scatterAdd(reshape(g, [g.size]), reshape(at, [at.size]), 0, x!.size), x!.shape);
+      if (releaseSaved(at.storage)) savedArgMax.delete(out);
+      return [dx];
     },
   },
 };

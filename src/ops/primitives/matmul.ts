@@ -3,7 +3,7 @@ import { broadcastShapes, sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { sumTo } from '../broadcast.js';
 import { matmul, transposeLast } from '../matmul.js';
-import { contiguousCopy, empty } from './alloc.js';
+import { contiguousCopy, uninitialized } from './alloc.js';
 import type { PrimTable } from './types.js';
 
 /**
@@ -44,7 +44,7 @@ export const matmulPrims: PrimTable<'matmul'> = {
       const k = a!.shape[a!.ndim - 1]!;
       const n = b!.shape[b!.ndim - 1]!;
       const batch = broadcastShapes('matmul', a!.shape.slice(0, -2), b!.shape.slice(0, -2));
-      const out = empty(a!.dtype, [...batch, m, n]);
+      const out = uninitialized(a!.dtype, [...batch, m, n]); // the GEMM overwrites C
       const la = gemmLayout(a!);
       const lb = gemmLayout(b!);
       const count = sizeOf(batch);

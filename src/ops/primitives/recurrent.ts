@@ -13,6 +13,7 @@ import { recurrentGates, recurrentSaved, recurrentStates, type RecurrentStepGeom
 import type { FloatArray } from '../../backend/typed-array.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { recurrentScanComposite } from '../recurrent.js';
+import { releaseSaved } from '../../tensor/buffer-pool.js';
 import { denseData, empty, uninitialized } from './alloc.js';
 import type { PrimTable, RecurrentScanParams } from './types.js';
 
@@ -187,6 +188,10 @@ export const recurrentPrims: PrimTable<'recurrentScan'> = {
       if (recBias) grads.push(dBias);
       if (mask) grads.push(null);
       if (drop) grads.push(null);
+      if (releaseSaved(gates)) {
+        if (hIn) releaseSaved(hIn);
+        savedGates.delete(out);
+      }
       return grads;
     },
     composite: (inputs, p) => recurrentScanComposite(inputs, p),
