@@ -99,10 +99,11 @@ export function born(arr: TypedArray, reused: boolean): void {
     counters.allocatedBytes += bytes;
     counters.allocations++;
   }
+  if (bytes < POOL_MIN_BYTES) return; // watching small storages die would cost more than the op that made them
   counters.liveBytes += bytes;
   if (counters.liveBytes > counters.peakBytes) counters.peakBytes = counters.liveBytes;
   collected?.register(arr, bytes, arr);
-  if (sweep !== null && bytes >= POOL_MIN_BYTES) {
+  if (sweep !== null) {
     const buf = arr.buffer;
     if (buf instanceof ArrayBuffer) {
       sweep.owned.set(buf, arr);
@@ -213,7 +214,12 @@ export interface MemoryStats {
   reusedBytes: number;
   /** How many typed arrays were made over pooled buffers. */
   reuses: number;
-  /** Bytes of tensor storage alive now: allocated or reused, and neither released to the pool nor yet collected by the garbage collector (so garbage counts until a collection finds it). */
+  /**
+   * Bytes of tensor storage of 64 KiB or more alive now: allocated or reused, and neither released
+   * to the pool nor yet collected by the garbage collector (garbage counts until a collection finds
+   * it). Smaller storages are not followed: watching each one die would cost more than the op that
+   * made it.
+   */
   liveBytes: number;
   /** The most `liveBytes` has been (since the start, or since `resetPeakMemory()`). */
   peakBytes: number;
