@@ -103,9 +103,61 @@ TARGET static void spack_rows(const float *src, long ld, int rows, long kc, floa
   }
 }
 
+#define GEMV_NAME sgemv_avx2
+#define REAL float
+#define V __m256
+#define ZERO() _mm256_setzero_ps()
+#define LOADU(p) _mm256_loadu_ps(p)
+#define STOREU(p, v) _mm256_storeu_ps(p, v)
+#define SET1(x) _mm256_set1_ps(x)
+#define FMA(a, b, acc) _mm256_fmadd_ps(a, b, acc)
+#define ADD(a, b) _mm256_add_ps(a, b)
+#define W 8
+#define SFMA(a, b, acc) _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(a), _mm_set_ss(b), _mm_set_ss(acc)))
+#define GEMV_TARGET TARGET
+#include "gemv.inc"
+#undef GEMV_NAME
+#undef REAL
+#undef V
+#undef ZERO
+#undef LOADU
+#undef STOREU
+#undef SET1
+#undef FMA
+#undef ADD
+#undef W
+#undef SFMA
+#undef GEMV_TARGET
+
+#define GEMV_NAME dgemv_avx2
+#define REAL double
+#define V __m256d
+#define ZERO() _mm256_setzero_pd()
+#define LOADU(p) _mm256_loadu_pd(p)
+#define STOREU(p, v) _mm256_storeu_pd(p, v)
+#define SET1(x) _mm256_set1_pd(x)
+#define FMA(a, b, acc) _mm256_fmadd_pd(a, b, acc)
+#define ADD(a, b) _mm256_add_pd(a, b)
+#define W 4
+#define SFMA(a, b, acc) _mm_cvtsd_f64(_mm_fmadd_sd(_mm_set_sd(a), _mm_set_sd(b), _mm_set_sd(acc)))
+#define GEMV_TARGET TARGET
+#include "gemv.inc"
+#undef GEMV_NAME
+#undef REAL
+#undef V
+#undef ZERO
+#undef LOADU
+#undef STOREU
+#undef SET1
+#undef FMA
+#undef ADD
+#undef W
+#undef SFMA
+#undef GEMV_TARGET
+
 /* Blocking for a 32–48 KiB L1 and ≥ 512 KiB L2: a kc×nr panel of B (16 KiB) stays in L1, an
  * mc×kc block of A (~150–200 KiB) in L2, a kc×nc panel of B in L3. */
-const nb_sgemm_desc nb_sgemm_avx2 = {"avx2-fma 6x16", 6, 16, 144, 256, 4096, sgemm_6x16, spack_rows};
-const nb_dgemm_desc nb_dgemm_avx2 = {"avx2-fma 6x8", 6, 8, 96, 256, 2048, dgemm_6x8, NULL};
+const nb_sgemm_desc nb_sgemm_avx2 = {"avx2-fma 6x16", 6, 16, 144, 256, 4096, sgemm_6x16, spack_rows, sgemv_avx2};
+const nb_dgemm_desc nb_dgemm_avx2 = {"avx2-fma 6x8", 6, 8, 96, 256, 2048, dgemm_6x8, NULL, dgemv_avx2};
 
 #endif

@@ -24,6 +24,10 @@ typedef void (*nb_dgemm_kernel)(long kc, const double *a, const double *b, doubl
  * a row-major A block or a transposed B block); NULL where plain loops are used. */
 typedef void (*nb_spack_fn)(const float *src, long ld, int rows, long kc, float *dst);
 typedef void (*nb_dpack_fn)(const double *src, long ld, int rows, long kc, double *dst);
+/* c[j0:j1] = a[0:k]·B[0:k, j0:j1] (B row-major, ldb), summed in kc blocks as the micro-kernel
+ * sums an edge tile (gemv.inc): the m = 1 product without packing B. */
+typedef void (*nb_sgemv_fn)(long k, long kc, long j0, long j1, const float *a, const float *b, long ldb, float *c);
+typedef void (*nb_dgemv_fn)(long k, long kc, long j0, long j1, const double *a, const double *b, long ldb, double *c);
 
 typedef struct {
   const char *name; /* e.g. "avx2-fma 6x16" */
@@ -31,6 +35,7 @@ typedef struct {
   int mc, kc, nc;   /* cache blocks: A is packed mc×kc (L2), B kc×nc (L3) */
   nb_sgemm_kernel kernel;
   nb_spack_fn pack_rows; /* may be NULL */
+  nb_sgemv_fn row;
 } nb_sgemm_desc;
 
 typedef struct {
@@ -39,6 +44,7 @@ typedef struct {
   int mc, kc, nc;
   nb_dgemm_kernel kernel;
   nb_dpack_fn pack_rows; /* may be NULL */
+  nb_dgemv_fn row;
 } nb_dgemm_desc;
 
 /* Detects the CPU once; `request` ("avx512", "avx2", "portable" or NULL) may only lower the ISA. */

@@ -121,5 +121,36 @@ export function gemmFailures(b: Backend): string[] {
     const f = checkGemm(b, c);
     if (f) out.push(f);
   }
+  out.push(...rowFailures(b));
+  return out;
+}
+
+/**
+ * A product of one row (a batch of one: the native backend reads B in place instead of packing it)
+ * gives the same bits as that row of a larger product, for A stored either way and for k over
+ * several cache blocks; one description per mismatch.
+ */
+export function rowFailures(b: Backend): string[] {
+  const out: string[] = [];
+  for (const dtype of ['float32', 'float64'] as const) {
+    const Arr: Ctor = dtype === 'float32' ? Float32Array : Float64Array;
+    for (const transA of [false, true]) {
+      for (const [n, k] of [[257, 600], [33, 17], [4103, 9], [10, 1100]] as const) {
+        const m = 13;
+        const rand = filler(n * 13 + k + (transA ? 7 : 0));
+        const A = new Arr(m * k).map(rand);
+        const B = new Arr(k * n).map(rand);
+        const all = new Arr(m * n);
+        b.gemm(transA, false, m, n, k, A, 0, transA ? m : k, B, 0, n, all, 0, n);
+        for (let i = 0; i < m; i++) {
+          const row = new Arr(n).fill(3);
+          // row i of op(A): k values at i·k (stored [m, k]) or at i with stride m (stored [k, m])
+          b.gemm(transA, false, 1, n, k, A, transA ? i : i * k, transA ? m : k, B, 0, n, row, 0, n);
+          const j = row.findIndex((v, q) => !Object.is(v, all[i * n + q]));
+          if (j >= 0) out.push(`${dtype} gemm transA=${transA} 1×${n}×${k}: row ${i}, column ${j} is ${row[j]}, the ${m}-row product has ${all[i * n + j]}`);
+        }
+      }
+    }
+  }
   return out;
 }
