@@ -20,7 +20,7 @@ export {
 } from './tensor/creation.js';
 
 export { noGrad, enableGrad, isGradEnabled } from './tensor/grad-mode.js';
-export { memory, resetPeakMemory, setBufferPoolLimit, type MemoryStats } from './tensor/buffer-pool.js';
+export { memory, setBufferPoolLimit, type MemoryStats } from './tensor/buffer-pool.js';
 export { backward, type BackwardOptions } from './autograd/backward.js';
 export { grad, valueAndGrad, gradients, type GradOptions } from './autograd/functional.js';
 

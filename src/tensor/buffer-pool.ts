@@ -24,11 +24,7 @@ import { ValueError } from './errors.js';
 export const POOL_MIN_BYTES = 1 << 16;
 
 /** The counters behind `nb.memory()`. */
-const counters = { allocatedBytes: 0, allocations: 0, reusedBytes: 0, reuses: 0, liveBytes: 0, peakBytes: 0, pooledBytes: 0 };
-
-/** Subtracts a collected storage's bytes from the live count. */
-const collected =
-  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<number>((bytes) => (counters.liveBytes -= bytes)) : null;
+const counters = { allocatedBytes: 0, allocations: 0, reusedBytes: 0, reuses: 0, pooledBytes: 0 };
 
 /** The pool: dead buffers by exact byte length, least recently used length first (Map order). */
 const free = new Map<number, ArrayBuffer[]>();
@@ -99,11 +95,7 @@ export function born(arr: TypedArray, reused: boolean): void {
     counters.allocatedBytes += bytes;
     counters.allocations++;
   }
-  if (bytes < POOL_MIN_BYTES) return; // watching small storages die would cost more than the op that made them
-  counters.liveBytes += bytes;
-  if (counters.liveBytes > counters.peakBytes) counters.peakBytes = counters.liveBytes;
-  collected?.register(arr, bytes, arr);
-  if (sweep !== null) {
+  if (sweep !== null && bytes >= POOL_MIN_BYTES) {
     const buf = arr.buffer;
     if (buf instanceof ArrayBuffer) {
       sweep.owned.set(buf, arr);
@@ -112,11 +104,9 @@ export function born(arr: TypedArray, reused: boolean): void {
   }
 }
 
-/** Puts a dead buffer in the pool (or lets it go when the pool is off), and stops counting it as live. */
+/** Puts a dead buffer in the pool (or lets it go to the garbage collector when the pool is off or it is too large). */
 function release(arr: TypedArray): void {
   const bytes = arr.byteLength;
-  collected?.unregister(arr);
-  counters.liveBytes -= bytes;
   if (poolLimit === 0 || bytes > poolLimit) return;
   const buf = arr.buffer as ArrayBuffer;
   if (buf.byteLength !== bytes) return; // detached, or not the typed array's own buffer
@@ -215,14 +205,13 @@ export interface MemoryStats {
   /** How many typed arrays were made over pooled buffers. */
   reuses: number;
   /**
-   * Bytes of tensor storage of 64 KiB or more alive now: allocated or reused, and neither released
-   * to the pool nor yet collected by the garbage collector (garbage counts until a collection finds
-   * it). Smaller storages are not followed: watching each one die would cost more than the op that
-   * made it.
+   * Bytes held by this process's ArrayBuffers outside the pool: tensor storage and anything else
+   * in ArrayBuffers, garbage included until the collector finds it (Node: `arrayBufferBytes` less
+   * `pooledBytes`; undefined elsewhere).
    */
-  liveBytes: number;
-  /** The most `liveBytes` has been (since the start, or since `resetPeakMemory()`). */
-  peakBytes: number;
+  liveBytes: number | undefined;
+  /** The most memory the process has had resident at once since it started (Node: `process.resourceUsage().maxRSS`; undefined elsewhere). */
+  peakRssBytes: number | undefined;
   /** Bytes of dead buffers waiting in the pool for reuse. */
   pooledBytes: number;
   /** Bytes held by live ArrayBuffers in this process, nabla's and others' (Node's `process.memoryUsage().arrayBuffers`; undefined elsewhere). */
@@ -231,8 +220,12 @@ export interface MemoryStats {
 
 /**
  * Counters of tensor storage: what nabla has allocated and reused so far (take the difference
- * around a training step to get its allocation per step), what is alive, its peak, what waits in
- * the buffer pool, and what the process's ArrayBuffers hold now.
+ * around a training step to get its allocation per step), what waits in the buffer pool, what the
+ * process's ArrayBuffers hold outside it now, and the process's peak resident memory.
+ *
+ * Nothing here follows each tensor to its collection: a FinalizationRegistry entry per storage
+ * would cost more than a small op, and its cleanup runs only when the event loop turns, so a
+ * synchronous training loop would pile up entries without end.
  *
  * @example
  * const before = nb.memory().allocatedBytes;
@@ -240,13 +233,15 @@ export interface MemoryStats {
  * console.log(nb.memory().allocatedBytes - before, 'bytes allocated by one step');
  */
 export function memory(): MemoryStats {
-  const proc = (globalThis as { process?: { memoryUsage?: () => { arrayBuffers?: number } } }).process;
-  return { ...counters, arrayBufferBytes: proc?.memoryUsage?.().arrayBuffers };
-}
-
-/** Starts `peakBytes` again from the bytes alive now (to measure the peak of one piece of code). */
-export function resetPeakMemory(): void {
-  counters.peakBytes = counters.liveBytes;
+  const proc = (globalThis as { process?: { memoryUsage?: () => { arrayBuffers?: number }; resourceUsage?: () => { maxRSS: number } } }).process;
+  const arrayBufferBytes = proc?.memoryUsage?.().arrayBuffers;
+  const maxRss = proc?.resourceUsage?.().maxRSS; // kilobytes
+  return {
+    ...counters,
+    liveBytes: arrayBufferBytes === undefined ? undefined : arrayBufferBytes - counters.pooledBytes,
+    peakRssBytes: maxRss === undefined ? undefined : maxRss * 1024,
+    arrayBufferBytes,
+  };
 }
 
 /**

@@ -3,6 +3,8 @@
 // gradients are the same bits with the pool on and off, and nb.memory() reports what the pool holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { recurrentScan } from '../../src/ops/recurrent.js';
@@ -145,20 +147,38 @@ test('buffer pool: what a customGrad VJP or a checkpointed block keeps is never 
   assert.deepEqual(copy(gx), gxAt, 'a result of nb.grad');
 });
 
-test('memory(): live bytes, peak, pooled bytes; the pool limit', () => {
-  nb.resetPeakMemory();
-  const m0 = nb.memory();
-  assert.equal(m0.peakBytes, m0.liveBytes, 'resetPeakMemory starts the peak at the live bytes');
-  const big = nb.zeros([1 << 20]); // 4 MiB
-  const m1 = nb.memory();
-  assert.ok(m1.liveBytes - m0.liveBytes >= 4 << 20 && m1.peakBytes >= m1.liveBytes, JSON.stringify(m1));
-  void big;
+test('memory(): pooled bytes, live bytes outside the pool, peak resident memory; the pool limit', () => {
   const x = nb.randn([512, 512]).requireGrad();
   x.tanh().mul(2).pow(2).sum().backward();
-  assert.ok(nb.memory().pooledBytes >= 512 * 512 * 4, `a backward leaves its dead buffers in the pool: ${nb.memory().pooledBytes}`);
+  const m = nb.memory();
+  assert.ok(m.pooledBytes >= 512 * 512 * 4, `a backward leaves its dead buffers in the pool: ${m.pooledBytes}`);
+  assert.equal(m.liveBytes, m.arrayBufferBytes! - m.pooledBytes, 'live: the ArrayBuffer bytes outside the pool');
+  assert.ok(m.peakRssBytes! >= process.memoryUsage().rss * 0.5 && m.peakRssBytes! >= m.arrayBufferBytes!, `peak RSS ${m.peakRssBytes}`);
+  const big = nb.zeros([1 << 22]); // 16 MiB, new: nothing of that size waits in the pool
+  assert.ok(nb.memory().liveBytes! - m.liveBytes! >= 16 << 20, 'a new tensor shows in the live bytes');
+  void big;
   const previous = nb.setBufferPoolLimit(1 << 20);
   assert.equal(previous, 1 << 30, 'the default limit is 1 GiB');
   assert.ok(nb.memory().pooledBytes <= 1 << 20, 'lowering the limit trims the pool');
   nb.setBufferPoolLimit(previous);
   assert.throws(() => nb.setBufferPoolLimit(-1), /setBufferPoolLimit: the limit must be a number of bytes ≥ 0 \(0 turns the pool off\), got -1/);
+});
+
+test('buffer pool: a synchronous loop of many backward passes keeps no per-step bookkeeping (the JS heap stays flat)', () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const w = nb.randn([256, 256]).requireGrad();
+  const x = nb.randn([64, 256]);
+  const step = () => {
+    nb.matmul(x, w).tanh().mean().backward();
+    w.grad = null;
+  };
+  for (let i = 0; i < 2000; i++) step();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 20000; i++) step(); // never yields to the event loop
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  // 20,000 steps × 2 large storages: an entry per storage (≈ 100 bytes) would be ≥ 4 MB
+  assert.ok(grown < 2e6, `the JS heap grew by ${(grown / 1e6).toFixed(2)} MB`);
 });
