@@ -103,57 +103,13 @@ TARGET static void spack_rows(const float *src, long ld, int rows, long kc, floa
   }
 }
 
-#define GEMV_NAME sgemv_avx2
-#define REAL float
-#define V __m256
-#define ZERO() _mm256_setzero_ps()
-#define LOADU(p) _mm256_loadu_ps(p)
-#define STOREU(p, v) _mm256_storeu_ps(p, v)
-#define SET1(x) _mm256_set1_ps(x)
-#define FMA(a, b, acc) _mm256_fmadd_ps(a, b, acc)
-#define ADD(a, b) _mm256_add_ps(a, b)
-#define W 8
-#define SFMA(a, b, acc) _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(a), _mm_set_ss(b), _mm_set_ss(acc)))
-#define GEMV_TARGET TARGET
 #include "gemv.inc"
-#undef GEMV_NAME
-#undef REAL
-#undef V
-#undef ZERO
-#undef LOADU
-#undef STOREU
-#undef SET1
-#undef FMA
-#undef ADD
-#undef W
-#undef SFMA
-#undef GEMV_TARGET
-
-#define GEMV_NAME dgemv_avx2
-#define REAL double
-#define V __m256d
-#define ZERO() _mm256_setzero_pd()
-#define LOADU(p) _mm256_loadu_pd(p)
-#define STOREU(p, v) _mm256_storeu_pd(p, v)
-#define SET1(x) _mm256_set1_pd(x)
-#define FMA(a, b, acc) _mm256_fmadd_pd(a, b, acc)
-#define ADD(a, b) _mm256_add_pd(a, b)
-#define W 4
-#define SFMA(a, b, acc) _mm_cvtsd_f64(_mm_fmadd_sd(_mm_set_sd(a), _mm_set_sd(b), _mm_set_sd(acc)))
-#define GEMV_TARGET TARGET
-#include "gemv.inc"
-#undef GEMV_NAME
-#undef REAL
-#undef V
-#undef ZERO
-#undef LOADU
-#undef STOREU
-#undef SET1
-#undef FMA
-#undef ADD
-#undef W
-#undef SFMA
-#undef GEMV_TARGET
+#define SFMA_S(a, b, acc) _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(a), _mm_set_ss(b), _mm_set_ss(acc)))
+#define SFMA_D(a, b, acc) _mm_cvtsd_f64(_mm_fmadd_sd(_mm_set_sd(a), _mm_set_sd(b), _mm_set_sd(acc)))
+NB_GEMV_ROW(TARGET, sgemv_avx2, float, __m256, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps,
+            _mm256_fmadd_ps, _mm256_add_ps, 8, SFMA_S)
+NB_GEMV_ROW(TARGET, dgemv_avx2, double, __m256d, _mm256_setzero_pd, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_set1_pd,
+            _mm256_fmadd_pd, _mm256_add_pd, 4, SFMA_D)
 
 /* Blocking for a 32–48 KiB L1 and ≥ 512 KiB L2: a kc×nr panel of B (16 KiB) stays in L1, an
  * mc×kc block of A (~150–200 KiB) in L2, a kc×nc panel of B in L3. */

@@ -73,57 +73,13 @@ TARGET static void dgemm_12x16(long kc, const double *a, const double *b, double
 }
 
 /* kc×nr panels of B are 24 KiB (fits a 32–48 KiB L1); mc×kc blocks of A ~110–220 KiB (L2). */
-#define GEMV_NAME sgemv_avx512
-#define REAL float
-#define V __m512
-#define ZERO() _mm512_setzero_ps()
-#define LOADU(p) _mm512_loadu_ps(p)
-#define STOREU(p, v) _mm512_storeu_ps(p, v)
-#define SET1(x) _mm512_set1_ps(x)
-#define FMA(a, b, acc) _mm512_fmadd_ps(a, b, acc)
-#define ADD(a, b) _mm512_add_ps(a, b)
-#define W 16
-#define SFMA(a, b, acc) _mm512_cvtss_f32(_mm512_fmadd_ps(_mm512_set1_ps(a), _mm512_set1_ps(b), _mm512_set1_ps(acc)))
-#define GEMV_TARGET TARGET
 #include "gemv.inc"
-#undef GEMV_NAME
-#undef REAL
-#undef V
-#undef ZERO
-#undef LOADU
-#undef STOREU
-#undef SET1
-#undef FMA
-#undef ADD
-#undef W
-#undef SFMA
-#undef GEMV_TARGET
-
-#define GEMV_NAME dgemv_avx512
-#define REAL double
-#define V __m512d
-#define ZERO() _mm512_setzero_pd()
-#define LOADU(p) _mm512_loadu_pd(p)
-#define STOREU(p, v) _mm512_storeu_pd(p, v)
-#define SET1(x) _mm512_set1_pd(x)
-#define FMA(a, b, acc) _mm512_fmadd_pd(a, b, acc)
-#define ADD(a, b) _mm512_add_pd(a, b)
-#define W 8
-#define SFMA(a, b, acc) _mm512_cvtsd_f64(_mm512_fmadd_pd(_mm512_set1_pd(a), _mm512_set1_pd(b), _mm512_set1_pd(acc)))
-#define GEMV_TARGET TARGET
-#include "gemv.inc"
-#undef GEMV_NAME
-#undef REAL
-#undef V
-#undef ZERO
-#undef LOADU
-#undef STOREU
-#undef SET1
-#undef FMA
-#undef ADD
-#undef W
-#undef SFMA
-#undef GEMV_TARGET
+#define SFMA_S(a, b, acc) _mm512_cvtss_f32(_mm512_fmadd_ps(_mm512_set1_ps(a), _mm512_set1_ps(b), _mm512_set1_ps(acc)))
+#define SFMA_D(a, b, acc) _mm512_cvtsd_f64(_mm512_fmadd_pd(_mm512_set1_pd(a), _mm512_set1_pd(b), _mm512_set1_pd(acc)))
+NB_GEMV_ROW(TARGET, sgemv_avx512, float, __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps,
+            _mm512_fmadd_ps, _mm512_add_ps, 16, SFMA_S)
+NB_GEMV_ROW(TARGET, dgemv_avx512, double, __m512d, _mm512_setzero_pd, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd,
+            _mm512_fmadd_pd, _mm512_add_pd, 8, SFMA_D)
 
 const nb_sgemm_desc nb_sgemm_avx512 = {"avx512f 12x32", 12, 32, 144, 192, 4096, sgemm_12x32, NULL, sgemv_avx512};
 const nb_dgemm_desc nb_dgemm_avx512 = {"avx512f 12x16", 12, 16, 144, 192, 2048, dgemm_12x16, NULL, dgemv_avx512};
