@@ -23,21 +23,27 @@ const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 
 
 const CTORS = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
 
-/** Bytes per element of each dtype. */
-export function bytesPerElement(dtype: DType): number {
-  return CTORS[dtype].BYTES_PER_ELEMENT;
-}
+/** Node's `Buffer`, where there is one: its unpooled allocation skips the zero fill. */
+const nodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(bytes: number): { buffer: ArrayBuffer; byteOffset: number } } }).Buffer;
 
 /**
- * Allocates zeroed storage of `size` elements for `dtype`: a dead buffer of the same size from
- * the pool (zeroed here) when one waits there, else a new typed array (tensor/buffer-pool.ts).
+ * Allocates storage of `size` elements for `dtype`, zero-filled unless `zeroed` is false. From
+ * 64 KiB up it is a dead buffer of the same size from the pool when one waits there
+ * (tensor/buffer-pool.ts), else new; unzeroed and new on Node, it skips the zero fill, which costs
+ * about as much as a kernel's own writes (for a kernel that writes every element). Below 64 KiB
+ * zeroing costs less than the unpooled allocation, so small storage is always zeroed.
  */
-export function allocate(dtype: DType, size: number): TypedArray {
+export function allocate(dtype: DType, size: number, zeroed = true): TypedArray {
   const Ctor = CTORS[dtype];
   const bytes = size * Ctor.BYTES_PER_ELEMENT;
   checkAllocation(size, Ctor.BYTES_PER_ELEMENT);
+  let out: TypedArray;
   const pooled = bytes >= POOL_MIN_BYTES ? takePooled(bytes) : undefined;
-  const out = pooled === undefined ? new Ctor(size) : new Ctor(pooled).fill(0);
+  if (pooled !== undefined) out = zeroed ? new Ctor(pooled).fill(0) : new Ctor(pooled);
+  else if (!zeroed && nodeBuffer && bytes >= POOL_MIN_BYTES) {
+    const fresh = nodeBuffer.allocUnsafeSlow(bytes);
+    out = new Ctor(fresh.buffer, fresh.byteOffset, size);
+  } else out = new Ctor(size);
   born(out, pooled !== undefined);
   return out;
 }
