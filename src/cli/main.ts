@@ -47,6 +47,13 @@ async function main(): Promise<void> {
   await cmd.run(rest);
 }
 
+// output piped into a reader that stops early (`nabla predict DIR a/ | head`): stop quietly, as
+// Unix tools do, instead of an unhandled EPIPE error and its stack
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 main().catch((e: unknown) => {
   if (e instanceof TrainingInterrupted) {
     // the progress line may be unfinished on a terminal

@@ -63,6 +63,13 @@ test('train --model speech → evaluate --data DIR → predict files and a folde
   assert.ok(right >= 14, `${right} of 18 right`);
 });
 
+test('predict into a pipe that closes early (| head) stops quietly with status 0', () => {
+  // head -n 0 exits at once, so every line predict writes meets a closed pipe
+  const r = spawnSync('bash', ['-c', `${JSON.stringify(process.execPath)} --import tsx src/cli/main.ts predict ${JSON.stringify(model)} ${JSON.stringify(held)} | head -n 0; echo "status \${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
+  assert.match(r.stderr, /status 0/);
+});
+
 test('predict resamples a clip at another sample rate, with a note on stderr', () => {
   const clip = toneClips(1, 9, 16000, 4000);   // low, mid, high at 16 kHz
   const path = join(dir, 'high-16k.wav');
