@@ -7,6 +7,8 @@
  *    its confusion matrix written to docs/speech-fsdd-confusion.svg;
  * 2. leave-one-speaker-out: train on four speakers, test on the fifth, for each of the five.
  * Prints each accuracy and the time. Run: node --import tsx examples/speech-fsdd.ts [split|loso]
+ * Variations for experiments, by environment: EPOCHS, SYNTHETIC (clips a digit), DURATION (frames
+ * of the model's DurationNormalization; 0: off), SPEEDS (e.g. 0.85,1,1.15), SEED, DROPOUT.
  */
 import { performance } from 'node:perf_hooks';
 import * as nb from '../src/index.js';
@@ -15,13 +17,17 @@ const DATA = process.env.FSDD ?? '../shared/data/fsdd';
 const which = process.argv[2] ?? 'both';
 const EPOCHS = Number(process.env.EPOCHS ?? 16);
 const SYNTHETIC = Number(process.env.SYNTHETIC ?? 200);   // per digit; 0: none
+const DURATION = process.env.DURATION;   // frames of DurationNormalization; 0: off (default: the recipe's)
+const SPEEDS = (process.env.SPEEDS ?? '0.9,1,1.1').split(',').map(Number);   // each training clip also at these speeds
+const SEED = Number(process.env.SEED ?? 0);   // the model's initialisation and the batches' order
+const DROPOUT = process.env.DROPOUT;   // before the output layer (default: the recipe's)
 
 async function trainAndTest(real: nb.datasets.AudioData, test: nb.datasets.AudioData, seed = 0): Promise<{ accuracy: number; model: nb.Sequential; seconds: number }> {
   const t = performance.now();
-  const perturbed = nb.datasets.speedPerturb(real, [0.9, 1, 1.1]);
+  const perturbed = nb.datasets.speedPerturb(real, SPEEDS);
   const train = synth === null ? perturbed : nb.datasets.concatAudio([perturbed, synth]);
   nb.manualSeed(seed);
-  const model = nb.models.speechClassifier({ classes: train.classNames.length, sampleRate: train.sampleRate, samples: train.waveforms.shape[1]! });
+  const model = nb.models.speechClassifier({ classes: train.classNames.length, sampleRate: train.sampleRate, samples: train.waveforms.shape[1]!, ...(DURATION === undefined ? {} : { durationFrames: DURATION === '0' ? null : Number(DURATION) }), ...(DROPOUT === undefined ? {} : { dropout: Number(DROPOUT) }) });
   const batchSize = 32;
   const steps = EPOCHS * Math.ceil(train.files.length / batchSize);
   model.compile({ optimizer: new nb.optim.Adam({ learningRate: nb.optim.cosineDecay({ initialLearningRate: 2e-3, decaySteps: steps }) }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
@@ -39,7 +45,7 @@ if (synth !== null) console.log(`${synth.files.length} synthetic clips from espe
 
 if (which === 'both' || which === 'split') {
   const { train, test } = nb.datasets.splitAudio(fsdd, 'fsdd');
-  const { accuracy, model, seconds } = await trainAndTest(train, test);
+  const { accuracy, model, seconds } = await trainAndTest(train, test, SEED);
   console.log(`FSDD split: ${train.files.length} train, ${test.files.length} test clips: test accuracy ${(100 * accuracy).toFixed(2)} % (${seconds.toFixed(0)} s)`);
   nb.plot.confusionMatrix(test.labels, model.predict(test.waveforms), 'docs/speech-fsdd-confusion.svg', { classNames: test.classNames, title: 'FSDD test split (indices 0–4)' });
 }
@@ -49,7 +55,7 @@ if (which === 'both' || which === 'loso') {
   const accs: number[] = [];
   for (const speaker of [...new Set(fsdd.speakers)].sort()) {
     const { train, test } = nb.datasets.splitAudio(fsdd, { speakers: [speaker] });
-    const { accuracy, seconds } = await trainAndTest(train, test);
+    const { accuracy, seconds } = await trainAndTest(train, test, SEED);
     accs.push(accuracy);
     console.log(`leave out ${speaker}: ${(100 * accuracy).toFixed(2)} % (${seconds.toFixed(0)} s)`);
   }

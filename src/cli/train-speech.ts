@@ -65,6 +65,9 @@ espeak-ng) training goes on with the real clips only, with a warning; --syntheti
 and is what clips that are not their class's name spoken (a dog's bark in 'dog') need.
 Each real training clip is also played at the --speed-perturb speeds (nb.datasets.speedPerturb:
 0.9 is slower and lower, as a longer vocal tract).
+The model (nb.models.speechClassifier) stretches each clip's word — the frames within 40 dB of its
+loudest — to 32 frames, so a slow voice, a fast one and a recording with room noise before the
+word line up alike (nb.layers.DurationNormalization), then normalises each mel band per clip.
 DIR/model.json records the class names, sample rate and clip length, so nabla evaluate DIR --data DIR2
 and nabla predict DIR a.wav b.wav … take WAV files (a clip at another rate is resampled, with a note).
 

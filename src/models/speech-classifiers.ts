@@ -13,6 +13,7 @@ import { Flatten } from '../nn/layers/flatten.js';
 import { LayerNormalization } from '../nn/layers/layer-normalization.js';
 import { MaxPooling2D } from '../nn/layers/pooling.js';
 import { UtteranceNormalization } from '../nn/layers/audio/utterance-normalization.js';
+import { DurationNormalization } from '../nn/layers/audio/duration-normalization.js';
 import { Reshape } from '../nn/layers/reshape.js';
 import { Sequential } from '../model/sequential.js';
 
@@ -41,6 +42,16 @@ export interface SpeechClassifierOptions {
    * leave-one-speaker-out, seed 0: 77.36 % with 'all', 79.44 % with 'sounding'.
    */
   normalization?: 'sounding' | 'all';
+  /**
+   * Frames every clip's sounding span (within 40 dB of its loudest frame) is stretched to before
+   * the CNN (`DurationNormalization`), or null to keep the clip's own frames, onset and tempo (the
+   * recipe before). Default 32 (about a word at 16 ms a frame). FSDD leave-one-speaker-out, seed 0:
+   * 80.08 % against 79.44 % with null — lucas, whose clips begin with 140 ms of room noise where
+   * the other voices begin within 35 ms, 73.4 % against 65.2 %; the span moved to the first frame
+   * without stretching (`stretch: false`) gave 81.2 / 78.0 / 77.8 % on the first three speakers
+   * against 86.2 / 83.4 / 73.4 % stretched.
+   */
+  durationFrames?: number | null;
   /**
    * SpecAugment's masking in training (true: F = nMels/5, T = frames/8, two masks of each; or those
    * options), or false. Default false: on FSDD it slowed learning more than it helped (a held-out
@@ -95,13 +106,17 @@ export function speechClassifier(opts: SpeechClassifierOptions): Sequential {
   const normalization = opts.normalization ?? 'sounding';
   if (normalization !== 'sounding' && normalization !== 'all') throw new ValueError(`${who}: normalization must be 'sounding' or 'all', got ${JSON.stringify(normalization)}`);
   const seed = opts.seed ?? null;
-  const frames = Math.floor(samples / hopLength) + 1;   // center: true
+  const durationFrames = opts.durationFrames === null ? null : checkInteger(who, 'durationFrames', opts.durationFrames ?? 32, { ge: 1 });
+  const frames = durationFrames ?? Math.floor(samples / hopLength) + 1;   // center: true
   const layers: Layer[] = [];
   if (opts.noise !== undefined && opts.noise !== false) {
     layers.push(new AddNoise({ snrDb: opts.noise === true ? [10, 40] : opts.noise.snrDb, seed, inputShape: [samples] }));
   }
   layers.push(
     new MelSpectrogram({ sampleRate, nFft, hopLength, nMels, output: 'db', topDb: 80, ...(layers.length === 0 ? { inputShape: [samples] } : {}) }),
+  );
+  if (durationFrames !== null) layers.push(new DurationNormalization({ frames: durationFrames }));
+  layers.push(
     normalization === 'sounding' ? new UtteranceNormalization({ epsilon: 1e-5 }) : new LayerNormalization({ axis: -1, center: false, scale: false, epsilon: 1e-5 }),
   );
   if (opts.specAugment !== undefined && opts.specAugment !== false) {

@@ -28,7 +28,7 @@ test('speechClassifier learns tones of three pitches, and a saved model predicts
   const acc = accuracy(probs, test.labels);
   assert.ok(acc >= 0.9, `test accuracy ${acc}`);
   const names = model.layers.map((l) => l.constructor.name);
-  assert.deepEqual(names.slice(0, 4), ['AddNoise', 'MelSpectrogram', 'UtteranceNormalization', 'SpecAugment']);
+  assert.deepEqual(names.slice(0, 5), ['AddNoise', 'MelSpectrogram', 'DurationNormalization', 'UtteranceNormalization', 'SpecAugment']);
 
   const dir = mkdtempSync(join(tmpdir(), 'nabla-speech-'));
   try {
@@ -49,8 +49,14 @@ test('speechClassifier: augmentation only in training, and checked options', () 
   assert.throws(() => nb.models.speechClassifier({ classes: 3, sampleRate: 8000, filters: [] }), /filters must be a non-empty array/);
   assert.throws(() => nb.models.speechClassifier({ classes: 3, sampleRate: 8000, dropout: 1 }), /dropout/);
   const plain = nb.models.speechClassifier({ classes: 2, sampleRate: 8000 });
-  assert.deepEqual(plain.layers.slice(0, 3).map((l) => l.constructor.name), ['MelSpectrogram', 'UtteranceNormalization', 'Reshape']);
+  assert.deepEqual(plain.layers.slice(0, 4).map((l) => l.constructor.name), ['MelSpectrogram', 'DurationNormalization', 'UtteranceNormalization', 'Reshape']);
+  assert.deepEqual((plain.layers[3] as nb.layers.Reshape).targetShape, [20, 32, 1], 'every clip stretched to 32 frames');
   const all = nb.models.speechClassifier({ classes: 2, sampleRate: 8000, normalization: 'all' });
-  assert.equal(all.layers[1]!.constructor.name, 'LayerNormalization');
+  assert.equal(all.layers[2]!.constructor.name, 'LayerNormalization');
+  // durationFrames: null keeps the clip's own 63 frames (1 s at a 16 ms hop), the recipe before
+  const kept = nb.models.speechClassifier({ classes: 2, sampleRate: 8000, durationFrames: null });
+  assert.deepEqual(kept.layers.slice(0, 3).map((l) => l.constructor.name), ['MelSpectrogram', 'UtteranceNormalization', 'Reshape']);
+  assert.deepEqual((kept.layers[2] as nb.layers.Reshape).targetShape, [20, 63, 1]);
+  assert.throws(() => nb.models.speechClassifier({ classes: 2, sampleRate: 8000, durationFrames: 0 }), /durationFrames/);
   assert.throws(() => nb.models.speechClassifier({ classes: 2, sampleRate: 8000, normalization: 'speech' as never }), /normalization must be 'sounding' or 'all', got "speech"/);
 });

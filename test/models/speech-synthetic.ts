@@ -6,8 +6,12 @@
 import { join } from 'node:path';
 import * as nb from '../../src/index.js';
 
-/** The classes and their pitches in Hz. */
-export const TONES: Record<string, number> = { low: 300, mid: 900, high: 2200 };
+/**
+ * The classes and their pitches in Hz. The second harmonic of the highest pitch (up to 2 × 1.1 ×
+ * 1800 = 3,960 Hz) stays below 8 kHz's Nyquist frequency: above it, clips written at 8 kHz would
+ * hold its alias, which a clip resampled from 16 kHz does not, and a model could learn the alias.
+ */
+export const TONES: Record<string, number> = { low: 300, mid: 900, high: 1800 };
 
 /** `n` clips per class of `samples` at `sampleRate`: `{ waveforms [n·classes, samples], labels }`. */
 export function toneClips(n: number, seed: number, sampleRate = 8000, samples = 2000): { waveforms: nb.Tensor; labels: nb.Tensor; names: string[] } {

@@ -121,3 +121,60 @@ test('AddNoise from noise clips: segments of the clips at the asked SNR, the cli
   assert.throws(() => new layers.AddNoise({ snrDb: [10, 5] }), /AddNoise: snrDb must be a number of dB or a pair \[lo, hi\] with lo ≤ hi/);
   assert.throws(() => new layers.AddNoise({ snrDb: 3, noise: nb.ones([5]) }), /noise must be a float tensor of clips \[clips, samples\]/);
 });
+
+test('DurationNormalization: each clip\'s sounding span, hand-worked, resampled to the frames asked for', () => {
+  // one band pair, six frames: frames 0-3 sound, 4-5 are the floor (padding after a short word)
+  const x = nb.tensor([[[1, 3, 5, 7, -80, -80], [0, 2, 0, 2, -80, -80]]]);
+  // 4 sounding frames to 2: output centres at 0.5 and 2.5, the means of frames (0,1) and (2,3)
+  assert.deepEqual(new layers.DurationNormalization({ frames: 2 }).apply(x).toArray(), [[[2, 6], [1, 1]]]);
+  // to 8: centres at -0.25 (held at frame 0), 0.25, 0.75, …, 3.25 (held at frame 3)
+  assert.deepEqual(new layers.DurationNormalization({ frames: 8 }).apply(x).toArray(),
+    [[[1, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7], [0, 0.5, 1.5, 1.5, 0.5, 0.5, 1.5, 2]]]);
+  // a batch: one clip with leading silence, one silent throughout (kept whole), one that fills every frame
+  // (a frame sounds when some band is above the clip's floor: the third clip's first frame does
+  // through its second band)
+  const batch = nb.tensor([
+    [[-50, -50, 4, 8, -50, -50], [-50, -50, -50, -50, -50, -50]],
+    [[-9, -9, -9, -9, -9, -9], [-9, -9, -9, -9, -9, -9]],
+    [[0, 1, 2, 3, 4, 5], [9, 9, 9, 9, 9, 9]],
+  ]);
+  assert.deepEqual(new layers.DurationNormalization({ frames: 3 }).apply(batch).toArray(),
+    [[[4, 6, 8], [-50, -50, -50]], [[-9, -9, -9], [-9, -9, -9]], [[0.5, 2.5, 4.5], [9, 9, 9]]]);
+  // stretch: false moves the span to the first frame, its frames kept, the rest at the clip's floor (cut after `frames`)
+  const late = nb.tensor([[[-80, -80, 1, 3, 5, -80], [-80, -80, 0, 2, 0, -80]]]);
+  assert.deepEqual(new layers.DurationNormalization({ frames: 5, stretch: false }).apply(late).toArray(), [[[1, 3, 5, -80, -80], [0, 2, 0, -80, -80]]]);
+  assert.deepEqual(new layers.DurationNormalization({ frames: 2, stretch: false }).apply(late).toArray(), [[[1, 3], [0, 2]]]);
+  const ga = nb.grad((t: nb.Tensor) => new layers.DurationNormalization({ frames: 4, stretch: false }).apply(t).sum())(late);
+  // the kept frames once each; the floor (shared among the clip's -80 cells) takes the padding's two frames × two bands
+  assert.ok(Math.abs(Array.from(ga.data()).reduce((a, b) => a + b, 0) - 8) < 1e-5);
+  assert.deepEqual(Array.from(ga.data()).filter((_, i) => [2, 3, 4, 8, 9, 10].includes(i)), [1, 1, 1, 1, 1, 1]);
+  // with one band, the clip's lowest frame is its floor: [0, 1, …, 5] sounds from frame 1 on
+  assert.deepEqual(Array.from(new layers.DurationNormalization({ frames: 3 }).apply(nb.tensor([[[0, 1, 2, 3, 4, 5]]])).data(), (v) => Math.round(v * 1e4) / 1e4), [1.3333, 3, 4.6667]);
+});
+
+test('DurationNormalization: room noise far below the word is left out of the span (topDb), kept with topDb null', () => {
+  // frames 0, 1 and 4 are room noise about 57 dB below the word (frames 2-3), frame 5 is padding at the floor
+  const x = nb.tensor([[[-60, -60, 0, 0, -60, -80], [-60, -60, -10, -10, -60, -80]]]);
+  assert.deepEqual(new layers.DurationNormalization({ frames: 2 }).apply(x).toArray(), [[[0, 0], [-10, -10]]]);
+  // span 0-4: output centres at 0.75 and 3.25
+  assert.deepEqual(new layers.DurationNormalization({ frames: 2, topDb: null }).apply(x).toArray(), [[[-60, -15], [-60, -22.5]]]);
+  assert.deepEqual(new layers.DurationNormalization({ frames: 2, topDb: 60 }).apply(x).toArray(), [[[-60, -15], [-60, -22.5]]]);
+  const config = serializeLayer(new layers.DurationNormalization({ frames: 5, topDb: null }));
+  assert.equal((layerFromConfig(config) as InstanceType<typeof layers.DurationNormalization>).topDb, null);
+});
+
+test('DurationNormalization: the same word at two tempos gives nearly the same frames; runLayerTest; errors', () => {
+  // a "word" whose bands follow smooth curves in time, spoken over 20 frames and over 32 (1.6× slower), padded to 40
+  const word = (len: number) => nb.tensor([Array.from({ length: 40 }, (_, t) => (t < len ? 20 * Math.sin((Math.PI * (t + 0.5)) / len) : -80)),
+    Array.from({ length: 40 }, (_, t) => (t < len ? 10 * Math.cos((2 * Math.PI * (t + 0.5)) / len) : -80))]).reshape([1, 2, 40]);
+  const norm = new layers.DurationNormalization({ frames: 24 });
+  const fast = norm.apply(word(20)); const slow = norm.apply(word(32));
+  assert.ok(maxDiff(fast, slow) < 0.6, `tempo-normalised frames differ by ${maxDiff(fast, slow)}`);
+  assert.ok(maxDiff(word(20), word(32)) > 10, 'the inputs themselves differ');
+  runLayerTest({ make: () => new layers.DurationNormalization({ frames: 7 }), input: nb.rand([2, 5, 11]), outputShape: [2, 5, 7], trainable: {} });
+  assert.throws(() => new layers.DurationNormalization({} as never), /DurationNormalization: frames \(the output frames, e\.g\. \{ frames: 32 \}\) is required/);
+  assert.throws(() => new layers.DurationNormalization({ frames: 0 }), /frames/);
+  assert.throws(() => new layers.DurationNormalization({ frames: 4 }).apply(nb.ones([3, 4])), /expects spectrograms \[batch, bands, frames\]/);
+  const g = nb.grad((t: nb.Tensor) => new layers.DurationNormalization({ frames: 2 }).apply(t).sum())(nb.tensor([[[1, 3, 5, 7, -80, -80]]]));
+  assert.deepEqual(Array.from(g.data()), [0.5, 0.5, 0.5, 0.5, 0, 0], 'each output the mean of two sounding frames; the padding gets no gradient');
+});

@@ -80,6 +80,7 @@ const REQUIRED: Record<string, Config> = {
   SpecAugment: { freqMaskParam: 4, timeMaskParam: 5, freqMasks: 2, timeMasks: 2, timeMaskMaxRatio: 0.5, maskValue: 0.5, seed: 1 },
   AddNoise: { snrDb: [5, 20], noiseShape: [2, 16], seed: 1 },
   UtteranceNormalization: { epsilon: 1e-4 },
+  DurationNormalization: { frames: 24, topDb: 30, stretch: false },
 };
 
 /** Options that are real numbers even when their value is whole: a fraction is no error there. */

@@ -33,6 +33,7 @@ export { MFCC, type MFCCLayerOptions } from './audio/mfcc.js';
 export { SpecAugment, type SpecAugmentOptions } from './audio/spec-augment.js';
 export { AddNoise, type AddNoiseOptions } from './audio/add-noise.js';
 export { UtteranceNormalization, type UtteranceNormalizationOptions } from './audio/utterance-normalization.js';
+export { DurationNormalization, type DurationNormalizationOptions } from './audio/duration-normalization.js';
 export type { MelLayerOptions } from './audio/feature-options.js';
 export { SimpleRNN, type SimpleRNNOptions } from './recurrent/simple-rnn.js';
 export { LSTM, type LSTMOptions } from './recurrent/lstm.js';
