@@ -30,8 +30,9 @@ export interface DurationNormalizationOptions extends LayerOptions {
 /**
  * The sounding frames `[first, last]` of each clip of a `[batch, bands, frames]` dB spectrogram:
  * a frame sounds when some band is above the clip's floor (the value digital silence takes after
- * `amplitudeToDb` with `topDb`, the rule of `UtteranceNormalization`). A clip with no sounding
- * frame gives its whole length.
+ * `amplitudeToDb` with `topDb`, the rule of `UtteranceNormalization`) and, unless `topDb` is null,
+ * its power summed over the bands is within `topDb` dB of the clip's loudest frame. A clip with no
+ * sounding frame gives its whole length.
  */
 export function soundingSpans(x: Float32Array | Float64Array, batch: number, bands: number, frames: number, topDb: number | null = null): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
@@ -64,8 +65,9 @@ export function soundingSpans(x: Float32Array | Float64Array, batch: number, ban
  * Duration normalisation of spectrograms `[batch, bands, frames]` in dB: each clip's sounding
  * span (from its first to its last frame above the clip's floor — the padding after a short word
  * is at the floor — and within `topDb` of its loudest frame, which leaves out the quiet room noise
- * before and after a word in a recording that was not trimmed tight) is stretched or squeezed along time, by linear interpolation between frames,
- * to exactly `frames` output frames `[batch, bands, frames]`. A slow speaker's word and a fast
+ * before and after a word in a recording that was not trimmed tight) is stretched or squeezed
+ * along time, by linear interpolation between frames, to exactly `frames` output frames
+ * `[batch, bands, frames]`. A slow speaker's word and a fast
  * one's then fill the same frames with the same sounds: the tempo of a voice no longer moves
  * where a pattern lies, while the spectrum in each frame — the formants, which resampling the
  * waveform would shift — is untouched. No weights; the same in training and inference;
